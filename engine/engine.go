@@ -1,0 +1,355 @@
+// Package engine loads Go packages once and runs the dbaudit analyzers over
+// them, turning diagnostics into report findings. The CLI, the inventory and
+// schemacheck share it so that one run means one load.
+package engine
+
+import (
+	"fmt"
+	"go/token"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/report"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+// LoadMode is the cheapest mode the analyzers allow: syntax and types for the
+// named packages, dependencies from export data (no analyzer uses facts), as
+// go vet does.
+const LoadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
+	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+
+// Progress is told what the engine is doing; report.Progress implements it.
+type Progress interface {
+	Stage(what string, total int)
+	Step()
+}
+
+// Options configure a run.
+type Options struct {
+	// Dir is the directory patterns are resolved in; findings' files are
+	// relative to it. Default: the working directory.
+	Dir      string
+	Patterns []string
+	Config   *rules.Config
+	// NoTests leaves _test.go files out of the load.
+	NoTests bool
+	// BuildFlags are passed to the go command (e.g. -tags).
+	BuildFlags []string
+	Progress   Progress
+	// Extra analyzers run beside the enabled rules (the inventory collector);
+	// their results are in Result.Results.
+	Extra []*analysis.Analyzer
+}
+
+// Result is what a run produced.
+type Result struct {
+	Packages   []*packages.Package
+	Findings   []report.Finding
+	LoadErrors []report.LoadError
+	Rules      []report.RuleMeta
+	Files      int
+	// Results holds each root action's result for Extra analyzers and the index,
+	// by analyzer and package.
+	Results map[*analysis.Analyzer]map[*packages.Package]any
+	Suite   *suite.Suite
+	Timings Timings
+}
+
+// Timings says where a run spent its time.
+type Timings struct {
+	Load     time.Duration
+	Analyze  time.Duration
+	Report   time.Duration
+	Analyzer map[string]time.Duration // summed over packages
+}
+
+// Load loads the packages for analysis.
+func Load(opts Options) ([]*packages.Package, error) {
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	patterns := opts.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	cfg := &packages.Config{
+		Mode:       LoadMode,
+		Dir:        dir,
+		Tests:      !opts.NoTests,
+		BuildFlags: opts.BuildFlags,
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("no packages match %s in %s", strings.Join(patterns, " "), dir)
+	}
+	return dedupeTestVariants(pkgs), nil
+}
+
+// dedupeTestVariants drops a package when its test variant ("p [p.test]"),
+// which holds the same files and more, is also loaded, and drops the
+// generated test mains; so each file is analysed once.
+func dedupeTestVariants(pkgs []*packages.Package) []*packages.Package {
+	hasTestVariant := map[string]bool{}
+	for _, p := range pkgs {
+		if p.ForTest != "" && p.PkgPath == p.ForTest {
+			hasTestVariant[p.PkgPath] = true
+		}
+	}
+	var out []*packages.Package
+	for _, p := range pkgs {
+		if strings.HasSuffix(p.PkgPath, ".test") && p.Name == "main" && p.ForTest == "" {
+			continue // generated test main
+		}
+		if p.ForTest == "" && hasTestVariant[p.PkgPath] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Run loads the packages and runs the enabled analyzers.
+func Run(opts Options) (*Result, error) {
+	if opts.Config == nil {
+		return nil, fmt.Errorf("engine: no config")
+	}
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Progress != nil {
+		opts.Progress.Stage("loading packages", 0)
+	}
+	t0 := time.Now()
+	pkgs, err := Load(opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Packages: pkgs, Suite: suite.New(opts.Config)}
+	res.Timings.Load = time.Since(t0)
+
+	analyzers := res.Suite.Enabled()
+	res.Rules = res.Suite.Meta(analyzers)
+	roots := append([]*analysis.Analyzer{res.Suite.Index}, analyzers...)
+	roots = append(roots, opts.Extra...)
+
+	t1 := time.Now()
+	graphs := analyze(roots, pkgs, opts.Progress)
+	res.Timings.Analyze = time.Since(t1)
+
+	t2 := time.Now()
+	c := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res}
+	c.collect(pkgs, graphs, res.Suite.Index)
+	res.Timings.Report = time.Since(t2)
+	return res, nil
+}
+
+// analyze runs the analyzers package by package on a pool of workers, so
+// that progress can be reported and each package's syntax is touched by one
+// goroutine at a time.
+func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, progress Progress) []*checker.Graph {
+	if progress != nil {
+		progress.Stage("analysing packages", len(pkgs))
+	}
+	graphs := make([]*checker.Graph, len(pkgs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				g, err := checker.Analyze(analyzers, pkgs[i:i+1], &checker.Options{Sequential: true})
+				if err != nil {
+					panic("engine: invalid analyzers: " + err.Error()) // analysis.Validate failed: a programming error
+				}
+				graphs[i] = g
+				if progress != nil {
+					progress.Step()
+				}
+			}
+		}()
+	}
+	for i := range pkgs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return graphs
+}
+
+type collector struct {
+	dir  string
+	cfg  *rules.Config
+	seen map[string]bool
+	res  *Result
+}
+
+func (c *collector) collect(pkgs []*packages.Package, graphs []*checker.Graph, index *analysis.Analyzer) {
+	res := c.res
+	res.Results = map[*analysis.Analyzer]map[*packages.Package]any{}
+	res.Timings.Analyzer = map[string]time.Duration{}
+	files := map[string]bool{}
+	loadErrs := map[string]bool{}
+	for i, pkg := range pkgs {
+		for _, f := range pkg.CompiledGoFiles {
+			files[f] = true
+		}
+		for _, e := range pkg.Errors {
+			le := c.loadError(e)
+			key := fmt.Sprint(le)
+			if !loadErrs[key] {
+				loadErrs[key] = true
+				res.LoadErrors = append(res.LoadErrors, le)
+			}
+		}
+		for _, act := range graphs[i].Roots {
+			res.Timings.Analyzer[act.Analyzer.Name] += act.Duration
+			if res.Results[act.Analyzer] == nil {
+				res.Results[act.Analyzer] = map[*packages.Package]any{}
+			}
+			res.Results[act.Analyzer][pkg] = act.Result
+			if act.Err != nil {
+				res.LoadErrors = append(res.LoadErrors, report.LoadError{Message: fmt.Sprintf("%s: %v", act, act.Err)})
+				continue
+			}
+			if act.Analyzer == index {
+				if idx, ok := act.Result.(*suite.Index); ok {
+					c.badDirectives(pkg.Fset, idx)
+				}
+				continue
+			}
+			for _, d := range act.Diagnostics {
+				c.add(pkg.Fset, act.Analyzer.Name, d)
+			}
+		}
+	}
+	res.Files = len(files)
+	sort.SliceStable(res.Findings, func(i, j int) bool { return lessFinding(res.Findings[i], res.Findings[j]) })
+}
+
+// IgnoreRule is the id under which malformed //dbaudit:ignore directives are
+// reported.
+const IgnoreRule = "ignore"
+
+func (c *collector) badDirectives(fset *token.FileSet, idx *suite.Index) {
+	for _, d := range idx.BadDirectives {
+		c.add(fset, IgnoreRule, analysis.Diagnostic{Pos: d.Pos, Message: d.Problem, Category: string(rules.SeverityError)})
+	}
+}
+
+func (c *collector) add(fset *token.FileSet, rule string, d analysis.Diagnostic) {
+	pos := fset.Position(d.Pos)
+	file := c.rel(pos.Filename)
+	if c.cfg.Ignored(pos.Filename) || c.cfg.Ignored(file) {
+		return
+	}
+	f := report.Finding{
+		Rule:     rule,
+		Severity: c.cfg.SeverityOf(rule, rules.Severity(d.Category)),
+		File:     file,
+		Line:     pos.Line,
+		Column:   pos.Column,
+		Message:  d.Message,
+		Fixes:    []report.Fix{},
+	}
+	if d.End.IsValid() {
+		end := fset.Position(d.End)
+		f.EndLine, f.EndColumn = end.Line, end.Column
+	}
+	for _, sf := range d.SuggestedFixes {
+		fix := report.Fix{Message: sf.Message}
+		for _, te := range sf.TextEdits {
+			start, end := fset.Position(te.Pos), fset.Position(te.Pos)
+			if te.End.IsValid() {
+				end = fset.Position(te.End)
+			}
+			fix.Edits = append(fix.Edits, report.Edit{
+				File: c.rel(start.Filename), Start: start.Offset, End: end.Offset, NewText: string(te.NewText),
+				StartLine: start.Line, StartColumn: start.Column, EndLine: end.Line, EndColumn: end.Column,
+			})
+		}
+		f.Fixes = append(f.Fixes, fix)
+	}
+	key := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s", f.Rule, f.File, f.Line, f.Column, f.Message)
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	c.res.Findings = append(c.res.Findings, f)
+}
+
+func (c *collector) loadError(e packages.Error) report.LoadError {
+	le := report.LoadError{Message: e.Msg}
+	if e.Pos == "" || e.Pos == "-" {
+		return le
+	}
+	// e.Pos is "file:line:col" or "file:line" or "file".
+	parts := strings.Split(e.Pos, ":")
+	le.File = c.rel(parts[0])
+	if len(parts) > 1 {
+		fmt.Sscan(parts[1], &le.Line)
+	}
+	if len(parts) > 2 {
+		fmt.Sscan(parts[2], &le.Column)
+	}
+	return le
+}
+
+// rel makes a file name relative to the run's directory, slash-separated.
+func (c *collector) rel(name string) string {
+	if name == "" {
+		return name
+	}
+	if filepath.IsAbs(name) {
+		if r, err := filepath.Rel(c.dir, name); err == nil {
+			name = r
+		}
+	}
+	return filepath.ToSlash(name)
+}
+
+func lessFinding(a, b report.Finding) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column < b.Column
+	}
+	if a.Rule != b.Rule {
+		return a.Rule < b.Rule
+	}
+	return a.Message < b.Message
+}
+
+// Getwd is os.Getwd, for callers that want an absolute Dir.
+func Getwd() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	return wd
+}
