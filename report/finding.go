@@ -1,5 +1,3 @@
-// Package report holds the finding model shared by every dbaudit command and
-// the writers that turn findings into text, JSON, SARIF and GitHub annotations.
 package report
 
 import "github.com/dbaudit/dbaudit/rules"
@@ -23,10 +21,22 @@ type Fix struct {
 	Edits   []Edit `json:"edits"`
 }
 
-// Edit replaces the bytes [Start, End) of File with NewText.
+// Edit replaces the bytes [Start, End) of File with NewText. File follows
+// Finding.File's convention (relative to the working directory,
+// slash-separated); Start and End are byte offsets into its content.
+//
+// The line/column fields locate Start and End for SARIF, whose consumers want
+// text regions (1-based lines, 1-based byte columns, End exclusive as in
+// go/token). The engine fills them from the token.File it already holds;
+// zero means unknown, and the SARIF writer then gives the byte range alone.
 type Edit struct {
 	File    string `json:"file"`
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
 	NewText string `json:"new_text"`
+
+	StartLine   int `json:"-"`
+	StartColumn int `json:"-"`
+	EndLine     int `json:"-"`
+	EndColumn   int `json:"-"`
 }

@@ -1,0 +1,145 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+func writeBaselineFile(t *testing.T, findings []Finding) string {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, WriteBaseline(&buf, findings))
+	path := filepath.Join(t.TempDir(), "baseline.json")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	return path
+}
+
+func TestBaselineFileFormat(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	require.NoError(t, WriteBaseline(&buf, sampleRun().Findings))
+	assert.Equal(t, `{
+  "version": 1,
+  "findings": [
+    {
+      "rule": "poolconstruct",
+      "file": "api/handler.go",
+      "message": "pgxpool.New inside an HTTP handler builds a pool per request"
+    },
+    {
+      "rule": "sqlpattern",
+      "file": "api/handler.go",
+      "message": "query filters on retired column tenant_id"
+    },
+    {
+      "rule": "rawdsn",
+      "file": "internal/db/engine.go",
+      "message": "DSN literal with a password"
+    }
+  ]
+}
+`, buf.String())
+
+	buf.Reset()
+	require.NoError(t, WriteBaseline(&buf, nil))
+	assert.Equal(t, "{\n  \"version\": 1,\n  \"findings\": []\n}\n", buf.String())
+}
+
+func TestBaselineSuppressesRecordedFindingsWhereverTheyMove(t *testing.T) {
+	t.Parallel()
+	b, err := ReadBaseline(writeBaselineFile(t, sampleRun().Findings))
+	require.NoError(t, err)
+
+	later := sampleRun().Findings
+	for i := range later {
+		later[i].Line += 20 // code added above every finding
+		later[i].Column += 4
+		later[i].Severity = rules.SeverityInfo // severity changes do not resurface them either
+	}
+	fresh := Finding{Rule: "rawdsn", Severity: rules.SeverityError, File: "internal/db/engine.go", Line: 50, Column: 2, Message: "a new DSN literal"}
+	otherFile := later[2]
+	otherFile.File = "internal/db/other.go"
+	otherRule := later[2]
+	otherRule.Rule = "dsnleak"
+	findings := append(later, fresh, otherFile, otherRule)
+
+	kept, suppressed := b.Filter(findings)
+	assert.Equal(t, 3, suppressed)
+	assert.Equal(t, []Finding{fresh, otherFile, otherRule}, kept)
+}
+
+func TestBaselineIsAMultiset(t *testing.T) {
+	t.Parallel()
+	f := Finding{Rule: "rawdsn", File: "a.go", Line: 1, Message: "dup"}
+	b, err := ReadBaseline(writeBaselineFile(t, []Finding{f, f}))
+	require.NoError(t, err)
+
+	third := f
+	third.Line = 30
+	kept, suppressed := b.Filter([]Finding{f, f, third})
+	assert.Equal(t, 2, suppressed)
+	assert.Equal(t, []Finding{third}, kept, "two recorded findings suppress at most two")
+
+	kept, suppressed = b.Filter([]Finding{f})
+	assert.Equal(t, 1, suppressed)
+	assert.Empty(t, kept)
+	assert.NotNil(t, kept)
+
+	// Filter does not consume the baseline.
+	_, suppressed = b.Filter([]Finding{f, f})
+	assert.Equal(t, 2, suppressed)
+}
+
+func TestNilBaselineKeepsEverything(t *testing.T) {
+	t.Parallel()
+	var b *Baseline
+	kept, suppressed := b.Filter(sampleRun().Findings)
+	assert.Equal(t, 0, suppressed)
+	assert.Equal(t, sampleRun().Findings, kept)
+}
+
+func TestReadBaselineErrorsNameTheFile(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, content, want string
+	}{
+		{"syntax error", "{\n  \"version\": 1,\n  \"findings\": [\n    {\"rule\": \"a\",}\n  ]\n}\n", "line 4: invalid character '}'"},
+		{"wrong type", "{\n  \"version\": \"1\"\n}", `line 2: version must be int, not a JSON string`},
+		{"wrong entry type", "{\"version\": 1,\n\"findings\": [{\"rule\": \"a\", \"file\": \"b\", \"message\": 3}]}", `line 2: findings.message must be string, not a JSON number`},
+		{"truncated", "{\"version\": 1,\n\"findings\": [", "line 2: unexpected end of file"},
+		{"empty", "", "empty file"},
+		{"unknown field", `{"version": 1, "findings": [], "lines": {}}`, `unknown field "lines"`},
+		{"no version", `{"findings": []}`, `no "version" field: not a dbaudit baseline`},
+		{"future version", `{"version": 2, "findings": []}`, "version 2 is not supported (this dbaudit reads version 1)"},
+		{"trailing data", "{\"version\": 1, \"findings\": []}\n{}", "line 2: unexpected data after the baseline object"},
+		{"entry without rule", `{"version": 1, "findings": [{"file": "a.go", "message": "m"}]}`, "findings[0]: rule and file are required"},
+		{"a findings report, not a baseline", `{"version": 1, "findings": [], "summary": {}}`, `unknown field "summary"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "old-baseline.json")
+			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o644))
+			_, err := ReadBaseline(path)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "baseline "+path+": ")
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestReadBaselineMissingFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "nope.json")
+	_, err := ReadBaseline(path)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.Contains(t, err.Error(), path)
+}

@@ -1,0 +1,249 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// files is an in-memory file system for readFile.
+type files map[string]string
+
+func (m files) read(name string) ([]byte, error) {
+	s, ok := m[name]
+	if !ok {
+		return nil, fmt.Errorf("open %s: %w", name, fs.ErrNotExist)
+	}
+	return []byte(s), nil
+}
+
+// edit makes an Edit replacing the first occurrence of old in src.
+func edit(t *testing.T, src files, file, old, new string) Edit {
+	t.Helper()
+	i := strings.Index(src[file], old)
+	require.GreaterOrEqual(t, i, 0, "%q not in %s", old, file)
+	return Edit{File: file, Start: i, End: i + len(old), NewText: new}
+}
+
+func finding(rule, file string, line int, fixes ...[]Edit) Finding {
+	f := Finding{Rule: rule, File: file, Line: line, Column: 1, Message: rule + " message"}
+	for _, edits := range fixes {
+		f.Fixes = append(f.Fixes, Fix{Message: "fix", Edits: edits})
+	}
+	return f
+}
+
+func stringsOf(m map[string][]byte) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = string(v)
+	}
+	return out
+}
+
+const engineGo = `package db
+
+import "github.com/jackc/pgx/v5/pgxpool"
+
+func Open() (*pgxpool.Pool, error) {
+	return pgxpool.New(ctx, "postgres://app:secret@db/app")
+}
+`
+
+func TestApplyFixesAppliesFirstFixOfEachFinding(t *testing.T) {
+	t.Parallel()
+	src := files{"db/engine.go": engineGo, "api/api.go": "package api\n\nvar x = 1\n", "untouched.go": "package x\n"}
+	findings := []Finding{
+		finding("rawdsn", "db/engine.go", 6,
+			[]Edit{edit(t, src, "db/engine.go", `"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`)},
+			[]Edit{edit(t, src, "db/engine.go", `"postgres`, `"SECOND FIX MUST NOT APPLY`)}),
+		finding("poolconstruct", "db/engine.go", 3,
+			[]Edit{edit(t, src, "db/engine.go", "import ", "import \"os\"\nimport ")}),
+		finding("sqlpattern", "api/api.go", 3,
+			[]Edit{edit(t, src, "api/api.go", "1", "2"), edit(t, src, "api/api.go", "package api", "package api // edited")}),
+		finding("noop", "untouched.go", 1),
+	}
+	got, err := ApplyFixes(findings, src.read)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"db/engine.go": strings.NewReplacer(`"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`, "import ", "import \"os\"\nimport ").Replace(engineGo),
+		"api/api.go":   "package api // edited\n\nvar x = 2\n",
+	}, stringsOf(got))
+}
+
+func TestApplyFixesAppliesIdenticalEditsOnce(t *testing.T) {
+	t.Parallel()
+	src := files{"a.go": "package a\n\nfunc f() {}\n"}
+	addImport := Edit{File: "a.go", Start: 10, End: 10, NewText: "import \"os\"\n"}
+	got, err := ApplyFixes([]Finding{
+		finding("rawdsn", "a.go", 3, []Edit{addImport}),
+		finding("dsnleak", "a.go", 3, []Edit{addImport, addImport}),
+	}, src.read)
+	require.NoError(t, err)
+	assert.Equal(t, "package a\nimport \"os\"\n\nfunc f() {}\n", string(got["a.go"]))
+}
+
+func TestApplyFixesRefusesConflicts(t *testing.T) {
+	t.Parallel()
+	src := files{"a.go": "0123456789\n", "b.go": "package b\n"}
+	ok := finding("ok", "b.go", 1, []Edit{{File: "b.go", Start: 0, End: 7, NewText: "// b\npackage"}})
+	tests := []struct {
+		name string
+		a, b []Edit
+		want string
+	}{
+		{"overlapping replacements", []Edit{{File: "a.go", Start: 2, End: 6, NewText: "x"}}, []Edit{{File: "a.go", Start: 4, End: 8, NewText: "y"}},
+			"conflicting fixes in a.go: a.go:1:1: first edits bytes [2,6) and a.go:2:1: second edits bytes [4,8); nothing was applied"},
+		{"same range, different text", []Edit{{File: "a.go", Start: 2, End: 6, NewText: "x"}}, []Edit{{File: "a.go", Start: 2, End: 6, NewText: "y"}},
+			"a.go:1:1: first edits bytes [2,6) and a.go:2:1: second edits bytes [2,6)"},
+		{"insertion inside a replacement", []Edit{{File: "a.go", Start: 2, End: 6, NewText: "x"}}, []Edit{{File: "a.go", Start: 3, End: 3, NewText: "y"}},
+			"a.go:1:1: first edits bytes [2,6) and a.go:2:1: second edits bytes [3,3)"},
+		{"two insertions at one offset", []Edit{{File: "a.go", Start: 5, End: 5, NewText: "x"}}, []Edit{{File: "a.go", Start: 5, End: 5, NewText: "y"}},
+			"a.go:1:1: first edits bytes [5,5) and a.go:2:1: second edits bytes [5,5)"},
+		{"nested", []Edit{{File: "a.go", Start: 0, End: 10, NewText: "x"}}, []Edit{{File: "a.go", Start: 4, End: 5, NewText: "y"}},
+			"a.go:1:1: first edits bytes [0,10) and a.go:2:1: second edits bytes [4,5)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			first := finding("first", "a.go", 1, tt.a)
+			second := finding("second", "a.go", 2, tt.b)
+			for _, order := range [][]Finding{{ok, first, second}, {second, ok, first}} {
+				got, err := ApplyFixes(order, src.read)
+				require.Error(t, err)
+				assert.Nil(t, got, "nothing to write, not even the unrelated b.go fix")
+				assert.Contains(t, err.Error(), "first")
+				assert.Contains(t, err.Error(), "second")
+				if order[1].Rule == "first" {
+					assert.ErrorContains(t, err, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestApplyFixesAdjacentEditsDoNotConflict(t *testing.T) {
+	t.Parallel()
+	src := files{"a.go": "0123456789"}
+	got, err := ApplyFixes([]Finding{
+		finding("r1", "a.go", 1, []Edit{{File: "a.go", Start: 2, End: 5, NewText: "R"}}),
+		finding("r2", "a.go", 1, []Edit{{File: "a.go", Start: 5, End: 7, NewText: "S"}}),
+		finding("i1", "a.go", 1, []Edit{{File: "a.go", Start: 2, End: 2, NewText: "<"}}), // at the start of r1
+		finding("i2", "a.go", 1, []Edit{{File: "a.go", Start: 7, End: 7, NewText: ">"}}), // at the end of r2
+		finding("i3", "a.go", 1, []Edit{{File: "a.go", Start: 10, End: 10, NewText: "!"}}),
+	}, src.read)
+	require.NoError(t, err)
+	assert.Equal(t, "01<RS>789!", string(got["a.go"]))
+}
+
+func TestApplyFixesOverlapWithinOneFix(t *testing.T) {
+	t.Parallel()
+	src := files{"a.go": "0123456789"}
+	_, err := ApplyFixes([]Finding{finding("self", "a.go", 4,
+		[]Edit{{File: "a.go", Start: 1, End: 4}, {File: "a.go", Start: 3, End: 5}})}, src.read)
+	assert.EqualError(t, err, "fix of a.go:4:1: self has overlapping edits in a.go at [1,4) and [3,5)")
+}
+
+func TestApplyFixesRejectsEditsOutsideTheFile(t *testing.T) {
+	t.Parallel()
+	src := files{"a.go": "short"}
+	for _, e := range []Edit{{File: "a.go", Start: 3, End: 99}, {File: "a.go", Start: -1, End: 2}, {File: "a.go", Start: 4, End: 2}} {
+		_, err := ApplyFixes([]Finding{finding("stale", "a.go", 1, []Edit{e})}, src.read)
+		assert.EqualError(t, err, fmt.Sprintf("fix of a.go:1:1: stale: edit [%d,%d) lies outside a.go (5 bytes); is the file newer than the analysis?", e.Start, e.End))
+	}
+}
+
+func TestApplyFixesReadError(t *testing.T) {
+	t.Parallel()
+	_, err := ApplyFixes([]Finding{finding("r", "gone.go", 1, []Edit{{File: "gone.go"}})}, files{}.read)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.ErrorContains(t, err, "gone.go")
+}
+
+func TestApplyFixesNoFixes(t *testing.T) {
+	t.Parallel()
+	got, err := ApplyFixes([]Finding{finding("r", "a.go", 1)}, files{}.read)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
+
+func TestDiffFormat(t *testing.T) {
+	t.Parallel()
+	original := map[string][]byte{"db/engine.go": []byte(engineGo), "same.go": []byte("x\n")}
+	fixed := map[string][]byte{
+		"db/engine.go": []byte(strings.Replace(engineGo, `"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`, 1)),
+		"same.go":      []byte("x\n"),
+	}
+	assert.Equal(t, `--- a/db/engine.go
++++ b/db/engine.go
+@@ -3,5 +3,5 @@
+ import "github.com/jackc/pgx/v5/pgxpool"
+ 
+ func Open() (*pgxpool.Pool, error) {
+-	return pgxpool.New(ctx, "postgres://app:secret@db/app")
++	return pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+ }
+`, Diff(original, fixed))
+	assert.Empty(t, Diff(original, original))
+}
+
+func TestDiffNoNewlineAtEOF(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "--- a/a.go\n+++ b/a.go\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n",
+		Diff(map[string][]byte{"a.go": []byte("a\nb")}, map[string][]byte{"a.go": []byte("a\nb\n")}))
+	assert.Equal(t, "--- a/new.go\n+++ b/new.go\n@@ -0,0 +1 @@\n+package x\n",
+		Diff(nil, map[string][]byte{"new.go": []byte("package x\n")}))
+}
+
+// TestDiffAppliesWithGit checks the diffs against a real patch tool: git
+// apply must turn the original files into the fixed ones.
+func TestDiffAppliesWithGit(t *testing.T) {
+	t.Parallel()
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not installed")
+	}
+	var long strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&long, "line %d\n", i%40) // repeated lines, over difflib's autojunk threshold
+	}
+	original := map[string][]byte{
+		"db/engine.go":  []byte(engineGo),
+		"noeol.go":      []byte("package x\n\nvar a = 1"),
+		"long.txt":      []byte(long.String()),
+		"to/empty.go":   []byte("gone\n"),
+		"dir x/spc.txt": []byte("a\nb\nc\n"),
+	}
+	fixed := map[string][]byte{
+		"db/engine.go":  []byte(strings.NewReplacer("import ", "import \"os\"\nimport ", `"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`).Replace(engineGo)),
+		"noeol.go":      []byte("package x\n\nvar a = 2"),
+		"long.txt":      []byte(strings.Replace(strings.Replace(long.String(), "line 7\n", "seven\n", 3), "line 39\nline 0\n", "", 1) + "tail"),
+		"to/empty.go":   []byte(""),
+		"dir x/spc.txt": []byte("a\nB\nc\n"),
+	}
+	patch := Diff(original, fixed)
+
+	dir := t.TempDir()
+	for name, content := range original {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), content, 0o644))
+	}
+	cmd := exec.Command(git, "apply", "--unsafe-paths", "-")
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(patch)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "git apply: %s\npatch:\n%s", out, patch)
+	for name, want := range fixed {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(want, got), "%s after git apply:\n%s", name, got)
+	}
+}
