@@ -234,6 +234,9 @@ func (x *Index) readDirectives(f *ast.File, tf *token.File) {
 func parseDirective(c *ast.Comment) *Directive {
 	d := &Directive{Pos: c.Pos()}
 	rest := strings.TrimPrefix(c.Text, directivePrefix)
+	if i := strings.Index(rest, " //"); i >= 0 { // a trailing comment is not part of the directive
+		rest = rest[:i]
+	}
 	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 		d.Problem = "malformed directive: want //dbaudit:ignore RULE -- reason"
 		return d
@@ -330,12 +333,25 @@ func (x *Index) indexCalls() {
 			}
 			c := &Call{Expr: n, Cursor: cur, Func: fn, API: api, Recv: recv, File: file, Test: test}
 			if recv != nil {
-				c.RecvHandle, _ = x.Classifier.Handle(recvType)
+				c.RecvHandle = x.recvHandle(fn, recvType)
 			}
 			x.locate(c, cur)
 			x.Calls = append(x.Calls, c)
 		}
 	}
+}
+
+// recvHandle is the handle kind of the method's receiver: the type that
+// declares the method (so r.Exec through an embedded *pgxpool.Pool is a pool
+// call), else the receiver expression's type.
+func (x *Index) recvHandle(fn *types.Func, recvType types.Type) dbapi.HandleKind {
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		if h, ok := x.Classifier.Handle(sig.Recv().Type()); ok {
+			return h
+		}
+	}
+	h, _ := x.Classifier.Handle(recvType)
+	return h
 }
 
 // locate fills in the enclosing function, loop and handler context.

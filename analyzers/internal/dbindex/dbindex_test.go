@@ -1,0 +1,59 @@
+package dbindex_test
+
+import (
+	"fmt"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+)
+
+// show reports what the index found, so fixtures can state it with // want.
+var show = &analysis.Analyzer{
+	Name:     "show",
+	Doc:      "reports the index",
+	Requires: []*analysis.Analyzer{dbindex.Analyzer},
+	Run: func(pass *analysis.Pass) (any, error) {
+		idx := pass.ResultOf[dbindex.Analyzer].(*dbindex.Index)
+		for _, c := range idx.Calls {
+			flags := ""
+			if c.InHandler {
+				flags += " handler"
+			}
+			if c.Loop != nil {
+				flags += " loop"
+			}
+			if c.Test {
+				flags += " test"
+			}
+			recv := ""
+			if c.RecvHandle != "" {
+				recv = " on " + string(c.RecvHandle)
+			}
+			pass.Reportf(c.Expr.Pos(), "%s %s%s sql=%d%s", c.API.Kind, c.API.Name, recv, c.API.SQLArg, flags)
+		}
+		for _, h := range idx.Globals {
+			pass.Reportf(h.Ident.Pos(), "global %s %s", h.Kind, h.Ident.Name)
+		}
+		for _, h := range idx.Params {
+			pass.Reportf(h.Ident.Pos(), "param %s %s", h.Kind, h.Ident.Name)
+		}
+		for _, h := range idx.Fields {
+			pass.Reportf(h.Ident.Pos(), "field %s %s.%s", h.Kind, h.Struct.Name(), h.Ident.Name)
+		}
+		for _, d := range idx.BadDirectives {
+			pass.Reportf(d.Pos, "bad directive: %s", d.Problem)
+		}
+		for fn := range idx.GoCalls {
+			pass.Reportf(fn.Pos(), "started with go: %s", fn.Name())
+		}
+		_ = fmt.Sprint()
+		return nil, nil
+	},
+}
+
+func TestIndex(t *testing.T) {
+	atest.Run(t, show, "example.com/idx")
+}
