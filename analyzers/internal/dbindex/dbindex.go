@@ -55,6 +55,11 @@ type Index struct {
 	Fields []*Handle
 	// GoCalls are the functions started with a go statement (workers).
 	GoCalls map[*types.Func]bool
+	// FuncRoles and LitRoles say how the package arranges for functions and
+	// function literals to run: registered as HTTP handlers, or started in
+	// the background (see Role; RoleOf also counts GoCalls).
+	FuncRoles map[*types.Func]Role
+	LitRoles  map[*ast.FuncLit]Role
 	// Directives are the //dbaudit:ignore comments; BadDirectives those
 	// without a reason or naming an unknown rule.
 	Directives    []*Directive
@@ -166,6 +171,8 @@ func build(pass *analysis.Pass, cfg *rules.Config, classifier *dbapi.Classifier)
 		Classifier: classifier,
 		Inspector:  insp,
 		GoCalls:    map[*types.Func]bool{},
+		FuncRoles:  map[*types.Func]Role{},
+		LitRoles:   map[*ast.FuncLit]Role{},
 		pass:       pass,
 		testFiles:  map[*token.File]bool{},
 		byLine:     map[lineKey][]*Directive{},
@@ -315,11 +322,13 @@ func (x *Index) indexCalls() {
 			if fn := calleeFunc(info, n.Call); fn != nil {
 				x.GoCalls[fn] = true
 			}
+			x.indexGoLit(n)
 		case *ast.CallExpr:
 			fn := calleeFunc(info, n)
 			if fn == nil {
 				continue
 			}
+			x.indexRoles(n, fn)
 			var recv ast.Expr
 			var recvType types.Type
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
