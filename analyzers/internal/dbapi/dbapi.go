@@ -290,6 +290,7 @@ func init() {
 	meth(pgx+".Rows", Other, "Next Err Scan Values RawValues CommandTag FieldDescriptions Conn")
 	meth(pgx+".BatchResults", Close, "Close")
 	meth(pgx+".BatchResults", Other, "Exec Query QueryRow")
+	meth(pgx+".Batch", Other, "Queue", sqlArg(0)) // queued SQL: what sqlpattern and schemacheck read
 	// pgconn.PgConn
 	meth(pgconn+".PgConn", Exec, "Exec", sqlArg(1), ctx)
 	meth(pgconn+".PgConn", Exec, "ExecParams", sqlArg(1), ctx)

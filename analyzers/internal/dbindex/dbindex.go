@@ -55,6 +55,9 @@ type Index struct {
 	Fields []*Handle
 	// GoCalls are the functions started with a go statement (workers).
 	GoCalls map[*types.Func]bool
+	// Decls are the package's function and method declarations, for rules
+	// that look into a callee's body (does it close the rows it is given?).
+	Decls map[*types.Func]*ast.FuncDecl
 	// FuncRoles and LitRoles say how the package arranges for functions and
 	// function literals to run: registered as HTTP handlers, or started in
 	// the background (see Role; RoleOf also counts GoCalls).
@@ -171,6 +174,7 @@ func build(pass *analysis.Pass, cfg *rules.Config, classifier *dbapi.Classifier)
 		Classifier: classifier,
 		Inspector:  insp,
 		GoCalls:    map[*types.Func]bool{},
+		Decls:      map[*types.Func]*ast.FuncDecl{},
 		FuncRoles:  map[*types.Func]Role{},
 		LitRoles:   map[*ast.FuncLit]Role{},
 		pass:       pass,
@@ -316,6 +320,9 @@ func (x *Index) indexCalls() {
 			file, test = n, x.IsTest(n.Pos())
 		case *ast.FuncDecl:
 			x.indexParams(n, n.Type, file, test)
+			if fn, ok := info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
+				x.Decls[fn] = n
+			}
 		case *ast.TypeSpec:
 			x.indexFields(n, file, test)
 		case *ast.GoStmt:
