@@ -15,7 +15,7 @@ type sqlToken struct {
 }
 
 // lexSQL splits SQL into code and non-code runs. It understands '...'
-// (with ''), E'...' (with backslash escapes), "...", $tag$...$tag$, -- and
+// (a doubled quote escapes one), E'...' (with backslash escapes), "...", $tag$...$tag$, -- and
 // nested /* */ comments. Unterminated runs extend to the end.
 func lexSQL(sql string) []sqlToken {
 	var toks []sqlToken
