@@ -1,0 +1,95 @@
+package plugin
+
+import (
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/engine"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+// Options say what a driver other than dbaudit's engine needs from the
+// analyzers.
+type Options struct {
+	// PrefixRule starts each message with "rule: ", for drivers whose output
+	// does not name the analyzer (go vet's plain text). golangci-lint adds the
+	// prefix itself.
+	PrefixRule bool
+	// KeepDisabled returns the rules that rules.yaml disables too, as
+	// analyzers that report nothing, so the set of analyzer names does not
+	// depend on the configuration. go vet needs that: it asks the tool for
+	// its flags (one per analyzer) once, outside any package.
+	KeepDisabled bool
+}
+
+// Analyzers returns the dbaudit rule analyzers for cfg, doing what dbaudit's
+// engine does around them: findings in files matching rules.yaml ignore
+// globs are dropped, and malformed //dbaudit:ignore directives are reported
+// under the rule id "ignore" (engine.IgnoreRule). The analyzers share one
+// index, so each package is walked once.
+func Analyzers(cfg *rules.Config, opts Options) []*analysis.Analyzer {
+	s := suite.New(cfg)
+	var out []*analysis.Analyzer
+	for _, a := range s.All {
+		switch {
+		case cfg.Enabled(a.Name):
+			out = append(out, filtered(cfg, a, opts.PrefixRule))
+		case opts.KeepDisabled:
+			out = append(out, disabled(a))
+		}
+	}
+	return append(out, directives(cfg, s.Index, opts.PrefixRule))
+}
+
+// filtered wraps a so its findings pass through the ignore globs (and get
+// the rule prefix). The copy keeps a's name, doc, requirements and result.
+func filtered(cfg *rules.Config, a *analysis.Analyzer, prefix bool) *analysis.Analyzer {
+	w := *a
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		inner := *pass
+		inner.Report = reporter(cfg, pass, a.Name, prefix)
+		return a.Run(&inner)
+	}
+	return &w
+}
+
+func reporter(cfg *rules.Config, pass *analysis.Pass, rule string, prefix bool) func(analysis.Diagnostic) {
+	return func(d analysis.Diagnostic) {
+		if cfg.Ignored(pass.Fset.Position(d.Pos).Filename) {
+			return
+		}
+		if prefix {
+			d.Message = rule + ": " + d.Message
+		}
+		pass.Report(d)
+	}
+}
+
+// disabled is a rule turned off in rules.yaml: it keeps its name (and so its
+// go vet flag) but requires and reports nothing.
+func disabled(a *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name: a.Name,
+		Doc:  a.Doc,
+		URL:  a.URL,
+		Run:  func(*analysis.Pass) (any, error) { return nil, nil },
+	}
+}
+
+// directives reports the //dbaudit:ignore comments the index could not use
+// (no reason, or an unknown rule), as dbaudit check does.
+func directives(cfg *rules.Config, index *analysis.Analyzer, prefix bool) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             engine.IgnoreRule,
+		Doc:              engine.IgnoreRule + ": reports //dbaudit:ignore directives without a reason or naming an unknown rule\n\nA directive is written //dbaudit:ignore <rule>[,<rule>] -- <reason>.",
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			report := reporter(cfg, pass, engine.IgnoreRule, prefix)
+			for _, d := range pass.ResultOf[index].(*suite.Index).BadDirectives {
+				report(analysis.Diagnostic{Pos: d.Pos, Category: string(rules.SeverityError), Message: d.Problem})
+			}
+			return nil, nil
+		},
+	}
+}

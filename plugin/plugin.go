@@ -1,0 +1,50 @@
+package plugin
+
+import (
+	"os"
+
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+// Name is the linter name under which golangci-lint reports every dbaudit
+// finding; the rule id starts the message ("poolconstruct: ...").
+const Name = "dbaudit"
+
+func init() { register.Plugin(Name, New) }
+
+// Plugin is the golangci-lint module plugin for one configuration.
+type Plugin struct {
+	cfg *rules.Config
+}
+
+var _ register.LinterPlugin = (*Plugin)(nil)
+
+// New decodes the plugin's settings from .golangci.yml (see the package
+// documentation). Invalid settings are an error, which stops golangci-lint.
+func New(settings any) (register.LinterPlugin, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := decodeSettings(settings, golangciConfigDir(os.Args[1:], wd), wd)
+	if err != nil {
+		return nil, err
+	}
+	return &Plugin{cfg: cfg}, nil
+}
+
+// Config is the configuration the plugin runs with.
+func (p *Plugin) Config() *rules.Config { return p.cfg }
+
+// BuildAnalyzers returns the enabled rules. golangci-lint prefixes each
+// message with the analyzer name, so the rule id is shown once.
+func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	return Analyzers(p.cfg, Options{}), nil
+}
+
+// GetLoadMode asks for type information: the rules match calls by their
+// types, never by name.
+func (p *Plugin) GetLoadMode() string { return register.LoadModeTypesInfo }
