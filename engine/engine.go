@@ -91,7 +91,7 @@ func Load(opts Options) ([]*packages.Package, error) {
 		Tests:      !opts.NoTests,
 		BuildFlags: opts.BuildFlags,
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
+	pkgs, err := loadPackages(cfg, patterns)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}

@@ -1,0 +1,228 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/gcexportdata"
+	"golang.org/x/tools/go/packages"
+)
+
+// listMode asks the go command for files and imports only: no compilation.
+const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedModule | packages.NeedTypesSizes
+
+// loadPackages loads the named packages as go vet sees them, and as cheaply:
+// the packages themselves are parsed and type-checked from source, and their
+// dependencies come from export data. go/packages' own NeedTypes mode would
+// also compile every named package to produce export data nobody reads
+// (three times slower than go vet on a cold cache); here only the
+// dependencies are compiled, as go vet does.
+func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package, error) {
+	listCfg := *cfg
+	listCfg.Mode = listMode
+	roots, err := packages.Load(&listCfg, patterns...)
+	if err != nil {
+		return nil, err
+	}
+	if len(roots) == 0 {
+		return nil, nil
+	}
+	byID := map[string]*packages.Package{}
+	for _, p := range roots {
+		byID[p.ID] = p
+	}
+
+	// Dependencies outside the named packages come from export data.
+	external := map[string]bool{}
+	for _, p := range roots {
+		for _, imp := range p.Imports {
+			if byID[imp.ID] == nil && imp.PkgPath != "unsafe" && imp.PkgPath != "C" {
+				external[imp.PkgPath] = true
+			}
+		}
+	}
+	exports, err := exportFiles(cfg, external)
+	if err != nil {
+		return nil, err
+	}
+
+	fset := token.NewFileSet()
+	cfg.Fset = fset
+	ld := &sourceLoader{
+		fset:    fset,
+		byID:    byID,
+		exports: exports,
+		imports: map[string]*types.Package{},
+		done:    map[string]chan struct{}{},
+		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}
+	for _, p := range roots {
+		p.Fset = fset
+		ld.done[p.ID] = make(chan struct{})
+	}
+	var wg sync.WaitGroup
+	for _, p := range roots {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ld.check(p)
+		}()
+	}
+	wg.Wait()
+	return roots, nil
+}
+
+// exportFiles lists the export data files of the given packages, compiling
+// them (and their dependencies) if the build cache does not have them.
+func exportFiles(cfg *packages.Config, paths map[string]bool) (map[string]string, error) {
+	files := map[string]string{}
+	if len(paths) == 0 {
+		return files, nil
+	}
+	list := make([]string, 0, len(paths))
+	for p := range paths {
+		list = append(list, p)
+	}
+	sort.Strings(list)
+	exportCfg := *cfg
+	exportCfg.Mode = packages.NeedName | packages.NeedExportFile
+	exportCfg.Tests = false
+	pkgs, err := packages.Load(&exportCfg, list...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pkgs {
+		if p.ExportFile != "" {
+			files[p.PkgPath] = p.ExportFile
+		}
+	}
+	return files, nil
+}
+
+type sourceLoader struct {
+	fset    *token.FileSet
+	byID    map[string]*packages.Package
+	exports map[string]string
+	done    map[string]chan struct{}
+	cpu     chan struct{}
+
+	mu      sync.Mutex // guards imports; gcexportdata.Read mutates it
+	imports map[string]*types.Package
+}
+
+// check parses and type-checks p once the named packages it imports are
+// checked, then closes its done channel.
+func (ld *sourceLoader) check(p *packages.Package) {
+	defer close(ld.done[p.ID])
+	for _, imp := range p.Imports {
+		if ch, ok := ld.done[imp.ID]; ok && imp.ID != p.ID {
+			<-ch
+		}
+	}
+	ld.cpu <- struct{}{}
+	defer func() { <-ld.cpu }()
+
+	for _, name := range p.CompiledGoFiles {
+		f, err := parser.ParseFile(ld.fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if f != nil {
+			p.Syntax = append(p.Syntax, f)
+		}
+		if err != nil {
+			p.Errors = append(p.Errors, parseErrors(err)...)
+		}
+	}
+	p.TypesInfo = &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		FileVersions: map[*ast.File]string{},
+	}
+	tc := &types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) { return ld.importFor(p, path) }),
+		Sizes:    p.TypesSizes,
+		Error: func(err error) {
+			te, ok := err.(types.Error)
+			if !ok {
+				p.Errors = append(p.Errors, packages.Error{Msg: err.Error(), Kind: packages.TypeError})
+				return
+			}
+			p.TypeErrors = append(p.TypeErrors, te)
+			pos := te.Fset.Position(te.Pos)
+			p.Errors = append(p.Errors, packages.Error{Pos: pos.String(), Msg: te.Msg, Kind: packages.TypeError})
+		},
+	}
+	if p.Module != nil && p.Module.GoVersion != "" {
+		tc.GoVersion = "go" + p.Module.GoVersion
+	}
+	p.Types = types.NewPackage(p.PkgPath, p.Name)
+	_ = types.NewChecker(tc, ld.fset, p.Types, p.TypesInfo).Files(p.Syntax)
+	p.IllTyped = len(p.Errors) > 0
+}
+
+// importFor resolves an import of p: a named package from its source check,
+// anything else from export data.
+func (ld *sourceLoader) importFor(p *packages.Package, path string) (*types.Package, error) {
+	if path == "unsafe" {
+		return types.Unsafe, nil
+	}
+	imp, ok := p.Imports[path]
+	if !ok {
+		return nil, fmt.Errorf("%s does not import %q", p.PkgPath, path)
+	}
+	if root, ok := ld.byID[imp.ID]; ok && root.Types != nil {
+		return root.Types, nil
+	}
+	ld.mu.Lock()
+	defer ld.mu.Unlock()
+	if pkg, ok := ld.imports[imp.PkgPath]; ok && pkg.Complete() {
+		return pkg, nil
+	}
+	file, ok := ld.exports[imp.PkgPath]
+	if !ok {
+		return nil, fmt.Errorf("no export data for %q", imp.PkgPath)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := gcexportdata.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("reading export data for %q: %v", imp.PkgPath, err)
+	}
+	return gcexportdata.Read(r, ld.fset, ld.imports, imp.PkgPath)
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+func parseErrors(err error) []packages.Error {
+	var out []packages.Error
+	if list, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range list.Unwrap() {
+			out = append(out, parseErrors(e)...)
+		}
+		return out
+	}
+	msg := err.Error()
+	pos := ""
+	// scanner errors read "file:line:col: msg".
+	if i := strings.Index(msg, ": "); i > 0 && strings.Count(msg[:i], ":") >= 2 {
+		pos, msg = msg[:i], msg[i+2:]
+	}
+	return []packages.Error{{Pos: pos, Msg: msg, Kind: packages.ParseError}}
+}
