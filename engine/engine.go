@@ -102,8 +102,8 @@ func Load(opts Options) ([]*packages.Package, error) {
 }
 
 // dedupeTestVariants drops a package when its test variant ("p [p.test]"),
-// which holds the same files and more, is also loaded, and drops the
-// generated test mains; so each file is analysed once.
+// which holds the same files and more, is also loaded, so each file is
+// analysed once.
 func dedupeTestVariants(pkgs []*packages.Package) []*packages.Package {
 	hasTestVariant := map[string]bool{}
 	for _, p := range pkgs {
@@ -113,9 +113,6 @@ func dedupeTestVariants(pkgs []*packages.Package) []*packages.Package {
 	}
 	var out []*packages.Package
 	for _, p := range pkgs {
-		if strings.HasSuffix(p.PkgPath, ".test") && p.Name == "main" && p.ForTest == "" {
-			continue // generated test main
-		}
 		if p.ForTest == "" && hasTestVariant[p.PkgPath] {
 			continue
 		}

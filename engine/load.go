@@ -33,6 +33,7 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 	if err != nil {
 		return nil, err
 	}
+	roots = dropTestMains(roots)
 	if len(roots) == 0 {
 		return nil, nil
 	}
@@ -79,6 +80,19 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 	}
 	wg.Wait()
 	return roots, nil
+}
+
+// dropTestMains drops the generated main packages of test binaries: they
+// hold no code of the user's and would only cost a type-check.
+func dropTestMains(pkgs []*packages.Package) []*packages.Package {
+	out := pkgs[:0]
+	for _, p := range pkgs {
+		if p.Name == "main" && strings.HasSuffix(p.PkgPath, ".test") && p.ForTest == "" {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // exportFiles lists the export data files of the given packages, compiling
