@@ -18,7 +18,7 @@ import (
 
 // listMode asks the go command for files and imports only: no compilation.
 const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedModule | packages.NeedTypesSizes
+	packages.NeedImports | packages.NeedModule | packages.NeedTypesSizes | packages.NeedForTest
 
 // loadPackages loads the named packages as go vet sees them, and as cheaply:
 // the packages themselves are parsed and type-checked from source, and their
