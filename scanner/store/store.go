@@ -1,0 +1,236 @@
+// Package store is the scanner's only way to PostgreSQL. It builds the one
+// pgx pool of the process from configuration (Open), runs the embedded
+// migrations, and offers the queries the API and the job workers need. Every
+// other package receives a *Store; none holds a pool, a transaction or a
+// connection of its own.
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/dbaudit/dbaudit/scanner/config"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store holds the connection pool. It is safe for concurrent use.
+type Store struct {
+	pool   *pgxpool.Pool
+	pooler bool
+	target Target
+	log    *slog.Logger
+}
+
+// Target names the database a Store talks to without any credential, for
+// logs and errors.
+type Target struct {
+	Host     string
+	Port     uint16
+	Database string
+	User     string
+}
+
+func (t Target) String() string {
+	return fmt.Sprintf("host=%s port=%d database=%s user=%s", t.Host, t.Port, t.Database, t.User)
+}
+
+// ErrBadURL is returned for a database URL pgx cannot parse. Its text never
+// repeats the URL, which may hold a password.
+var ErrBadURL = errors.New("DATABASE_URL cannot be parsed as a PostgreSQL connection string (postgres://user:pass@host:port/db?opt=val or key=value form)")
+
+// Open builds the pool from cfg. It does not wait for the database: call
+// WaitReady for that. The pool switches to the pooler-safe exec mode when
+// cfg.Pooler says so or, in auto mode, when the URL points at a
+// transaction-mode pooler.
+func Open(ctx context.Context, cfg config.DB, log *slog.Logger) (*Store, error) {
+	poolConfig, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		return nil, ErrBadURL
+	}
+	poolConfig.MaxConns = cfg.EffectiveMaxConns()
+	if cfg.MaxConns < config.MinMaxConns {
+		log.Warn("pool size raised to the minimum", "configured", cfg.MaxConns, "used", poolConfig.MaxConns)
+	}
+	// Explicit health settings: dead connections are found within a minute,
+	// and connections are recycled so server-side memory does not grow.
+	poolConfig.HealthCheckPeriod = time.Minute
+	poolConfig.MaxConnLifetime = 30 * time.Minute
+	poolConfig.MaxConnLifetimeJitter = time.Minute
+	poolConfig.MaxConnIdleTime = 5 * time.Minute
+	if _, ok := poolConfig.ConnConfig.RuntimeParams["application_name"]; !ok {
+		poolConfig.ConnConfig.RuntimeParams["application_name"] = "sitemap-scanner"
+	}
+
+	pooler := cfg.Pooler == config.PoolerOn ||
+		(cfg.Pooler == config.PoolerAuto && IsPooler(poolConfig.ConnConfig.Host, poolConfig.ConnConfig.Port))
+	if pooler {
+		// A transaction pooler hands each transaction to any server
+		// connection, so the default statement cache fails with
+		// `prepared statement "stmtcache_…" already exists` (42P05).
+		// cache_describe prepares unnamed statements only; describe_exec is
+		// not safe either (measured: "bind message has 2 result formats").
+		poolConfig.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}
+
+	pool, err := pgxpool.NewWithConfig(ctx, poolConfig)
+	if err != nil {
+		return nil, fmt.Errorf("building the database pool: %w", err)
+	}
+	s := &Store{
+		pool:   pool,
+		pooler: pooler,
+		target: Target{
+			Host:     poolConfig.ConnConfig.Host,
+			Port:     poolConfig.ConnConfig.Port,
+			Database: poolConfig.ConnConfig.Database,
+			User:     poolConfig.ConnConfig.User,
+		},
+		log: log,
+	}
+	log.Info("database pool configured", "host", s.target.Host, "port", s.target.Port,
+		"database", s.target.Database, "max_conns", poolConfig.MaxConns, "pooler_mode", pooler)
+	return s, nil
+}
+
+// IsPooler reports whether host:port looks like a transaction-mode pooler:
+// port 6543 (Supabase's Supavisor), a *.pooler.supabase.com host, or a host
+// containing "pgbouncer".
+func IsPooler(host string, port uint16) bool {
+	host = strings.ToLower(host)
+	return port == 6543 ||
+		strings.HasSuffix(host, ".pooler.supabase.com") ||
+		strings.Contains(host, "pgbouncer")
+}
+
+// Target returns the database the store talks to, without credentials.
+func (s *Store) Target() Target { return s.target }
+
+// PoolerMode reports whether the pooler-safe settings are on.
+func (s *Store) PoolerMode() bool { return s.pooler }
+
+// QueryExecMode is the pool's default query exec mode.
+func (s *Store) QueryExecMode() pgx.QueryExecMode {
+	return s.pool.Config().ConnConfig.DefaultQueryExecMode
+}
+
+// MaxConns is the pool's size.
+func (s *Store) MaxConns() int32 { return s.pool.Config().MaxConns }
+
+// Stat returns the pool's statistics.
+func (s *Store) Stat() *pgxpool.Stat { return s.pool.Stat() }
+
+// Close closes the pool, waiting for acquired connections to come back.
+func (s *Store) Close() { s.pool.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.pool.Ping(ctx)
+}
+
+// WaitReady pings the database until it answers or timeout passes, so a
+// service started together with its database does not crash-loop.
+func (s *Store) WaitReady(ctx context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	delay := 200 * time.Millisecond
+	for {
+		err := s.Ping(ctx)
+		if err == nil {
+			return nil
+		}
+		s.log.Warn("database not ready", "host", s.target.Host, "port", s.target.Port,
+			"database", s.target.Database, "error", err)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("database %s not ready after %s: %w", net.JoinHostPort(s.target.Host, strconv.Itoa(int(s.target.Port))), timeout, err)
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 3*time.Second)
+	}
+}
+
+// MigrationResult is one migration applied or checked.
+type MigrationResult struct {
+	Version  int64
+	Source   string
+	Applied  bool
+	Duration time.Duration
+}
+
+// Migrate applies the pending embedded migrations with goose. goose gets a
+// *sql.DB view of the same pool, so there is still only one pool. Concurrent
+// starts are serialised by a PostgreSQL advisory lock, except through a
+// transaction pooler, where session locks do not hold.
+func (s *Store) Migrate(ctx context.Context) ([]MigrationResult, error) {
+	provider, closeDB, err := s.migrationProvider()
+	if err != nil {
+		return nil, err
+	}
+	defer closeDB()
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrating: %w", err)
+	}
+	out := make([]MigrationResult, 0, len(results))
+	for _, r := range results {
+		out = append(out, MigrationResult{Version: r.Source.Version, Source: r.Source.Path, Applied: true, Duration: r.Duration})
+	}
+	return out, nil
+}
+
+// MigrationStatus lists every embedded migration and whether it is applied.
+func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationResult, error) {
+	provider, closeDB, err := s.migrationProvider()
+	if err != nil {
+		return nil, err
+	}
+	defer closeDB()
+	statuses, err := provider.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading migration status: %w", err)
+	}
+	out := make([]MigrationResult, 0, len(statuses))
+	for _, st := range statuses {
+		out = append(out, MigrationResult{Version: st.Source.Version, Source: st.Source.Path, Applied: st.State == goose.StateApplied})
+	}
+	return out, nil
+}
+
+func (s *Store) migrationProvider() (*goose.Provider, func(), error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := stdlib.OpenDBFromPool(s.pool)
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if !s.pooler {
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			db.Close()
+			return nil, nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub, opts...)
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("loading migrations: %w", err)
+	}
+	return provider, func() { db.Close() }, nil
+}
