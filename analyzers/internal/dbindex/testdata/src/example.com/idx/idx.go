@@ -47,7 +47,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, db *sql.DB) error { // want `p
 	defer tx.Rollback(ctx) // want `rollback github.com/jackc/pgx/v5.Tx.Rollback on tx sql=-1`
 	for i := 0; i < 3; i++ {
 		rows, _ := db.QueryContext(ctx, "select 1") // want `query database/sql.DB.QueryContext on pool sql=1 loop`
-		rows.Close()                                 // want `close database/sql.Rows.Close on rows sql=-1 loop`
+		rows.Close()                                // want `close database/sql.Rows.Close on rows sql=-1 loop`
 	}
 	go worker(ctx)
 	return tx.Commit(ctx) // want `commit github.com/jackc/pgx/v5.Tx.Commit on tx sql=-1`
