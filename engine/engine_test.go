@@ -114,3 +114,19 @@ func TestLoadRejectsPatternsMatchingNothing(t *testing.T) {
 	_, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), Patterns: []string{"./..."}})
 	require.Error(t, err)
 }
+
+// Naming only part of a module: b is a dependency that imports the named a.
+// a's types must have one identity, or c fails to type-check
+// ("cannot use *a.Config as *a.Config").
+func TestRunPartialPatternsKeepTypeIdentity(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod": goMod,
+		"a/a.go": "package a\n\ntype Config struct{ N int }\n",
+		"b/b.go": "package b\n\nimport \"example.com/m/a\"\n\nfunc Use(c *a.Config) int { return c.N }\n",
+		"c/c.go": "package c\n\nimport (\n\t\"example.com/m/a\"\n\t\"example.com/m/b\"\n)\n\nvar N = b.Use(&a.Config{N: 1})\n",
+	})
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), Patterns: []string{"./a", "./c"}})
+	require.NoError(t, err)
+	assert.Empty(t, res.LoadErrors)
+	assert.Len(t, res.Packages, 2, "b is checked for identity's sake but not analysed")
+}

@@ -42,7 +42,10 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 		byID[p.ID] = p
 	}
 
-	// Dependencies outside the named packages come from export data.
+	// Dependencies outside the named packages come from export data, except
+	// those that themselves import a named package (possible when only part
+	// of a module is named): their export data would bring a second copy of
+	// the named package's types, so they are checked from source too.
 	external := map[string]bool{}
 	for _, p := range roots {
 		for _, imp := range p.Imports {
@@ -51,9 +54,16 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 			}
 		}
 	}
-	exports, err := exportFiles(cfg, external)
+	deps, err := loadDeps(cfg, external)
 	if err != nil {
 		return nil, err
+	}
+	exports := map[string]string{}
+	between := dependentsOf(deps, byID)
+	for _, d := range deps {
+		if d.ExportFile != "" {
+			exports[d.PkgPath] = d.ExportFile
+		}
 	}
 
 	fset := token.NewFileSet()
@@ -66,12 +76,16 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 		done:    map[string]chan struct{}{},
 		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
-	for _, p := range roots {
+	checked := append(append([]*packages.Package(nil), roots...), between...)
+	for _, p := range between {
+		byID[p.ID] = p
+	}
+	for _, p := range checked {
 		p.Fset = fset
 		ld.done[p.ID] = make(chan struct{})
 	}
 	var wg sync.WaitGroup
-	for _, p := range roots {
+	for _, p := range checked {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -95,31 +109,55 @@ func dropTestMains(pkgs []*packages.Package) []*packages.Package {
 	return out
 }
 
-// exportFiles lists the export data files of the given packages, compiling
-// them (and their dependencies) if the build cache does not have them.
-func exportFiles(cfg *packages.Config, paths map[string]bool) (map[string]string, error) {
-	files := map[string]string{}
+// loadDeps lists the given packages and everything they import, with
+// export data files, compiling what the build cache does not have.
+func loadDeps(cfg *packages.Config, paths map[string]bool) ([]*packages.Package, error) {
 	if len(paths) == 0 {
-		return files, nil
+		return nil, nil
 	}
 	list := make([]string, 0, len(paths))
 	for p := range paths {
 		list = append(list, p)
 	}
 	sort.Strings(list)
-	exportCfg := *cfg
-	exportCfg.Mode = packages.NeedName | packages.NeedExportFile
-	exportCfg.Tests = false
-	pkgs, err := packages.Load(&exportCfg, list...)
+	depCfg := *cfg
+	depCfg.Mode = packages.NeedName | packages.NeedExportFile | packages.NeedImports | packages.NeedDeps |
+		packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedModule | packages.NeedTypesSizes
+	depCfg.Tests = false
+	top, err := packages.Load(&depCfg, list...)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range pkgs {
-		if p.ExportFile != "" {
-			files[p.PkgPath] = p.ExportFile
+	var all []*packages.Package
+	packages.Visit(top, nil, func(p *packages.Package) { all = append(all, p) })
+	return all, nil
+}
+
+// dependentsOf returns the dependencies that import, directly or not, one
+// of the named packages.
+func dependentsOf(deps []*packages.Package, named map[string]*packages.Package) []*packages.Package {
+	memo := map[*packages.Package]bool{}
+	var reaches func(p *packages.Package) bool
+	reaches = func(p *packages.Package) bool {
+		if v, ok := memo[p]; ok {
+			return v
+		}
+		memo[p] = false // cycles cannot happen in Go, but be safe
+		for _, imp := range p.Imports {
+			if named[imp.ID] != nil || reaches(imp) {
+				memo[p] = true
+				return true
+			}
+		}
+		return false
+	}
+	var out []*packages.Package
+	for _, d := range deps {
+		if named[d.ID] == nil && reaches(d) {
+			out = append(out, d)
 		}
 	}
-	return files, nil
+	return out
 }
 
 type sourceLoader struct {
