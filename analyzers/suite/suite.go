@@ -11,6 +11,8 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
+	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
+	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -19,6 +21,8 @@ import (
 // The order is rules.IDs' order; a rule that is not written yet is absent.
 var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolconstruct.New,
+	sessioninject.New,
+	sqlpattern.New,
 }
 
 // Suite is the analyzers for one configuration.

@@ -11,3 +11,5 @@ func (db *DB) Joins(query string, args ...interface{}) *DB     { return db }
 func (db *DB) Having(query interface{}, args ...interface{}) *DB {
 	return db
 }
+func (db *DB) Order(value interface{}) *DB { return db }
+func (db *DB) Limit(limit int) *DB         { return db }
