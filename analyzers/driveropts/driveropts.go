@@ -1,0 +1,123 @@
+package driveropts
+
+import (
+	_ "embed"
+	"go/token"
+	"reflect"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn/sites"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer runs with the embedded default configuration.
+var Analyzer = New(rules.Default(""), dbindex.Analyzer)
+
+// Result lists every connection string the analyzer judged in a package,
+// flagged or not; the differential test connects with each of them.
+type Result struct {
+	Judged []Judged
+}
+
+// Judged is one connection string at one site.
+type Judged struct {
+	Pos      token.Position
+	Sink     string
+	Via      sites.Via
+	DSN      *dsn.DSN
+	Problems []drivers.Problem
+}
+
+// New returns the analyzer for cfg; index must be the dbindex analyzer built
+// for the same cfg.
+func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
+	tables, tablesErr := drivers.New(cfg)
+	return &analysis.Analyzer{
+		Name:             "driveropts",
+		Doc:              analyzerutil.MustExtractDoc(doc, "driveropts"),
+		URL:              analyzerutil.DocURL("driveropts"),
+		Requires:         []*analysis.Analyzer{index},
+		ResultType:       reflect.TypeFor[*Result](),
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			if tablesErr != nil {
+				return nil, tablesErr
+			}
+			return run(pass, cfg, tables, analyzerutil.Index(pass, index)), nil
+		},
+	}
+}
+
+func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) *Result {
+	res := &Result{}
+	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	reported := map[string]bool{}
+	for _, site := range sites.Find(pass, idx, src) {
+		if site.Test && !cfg.CheckTests {
+			continue
+		}
+		sink := tables.Sink(site.Sink)
+		if sink == nil {
+			continue
+		}
+		for _, text := range site.Texts {
+			d := site.Parse(text)
+			problems := sink.Check(d)
+			res.Judged = append(res.Judged, Judged{Pos: pass.Fset.Position(site.Expr.Pos()), Sink: site.Sink, Via: site.Via, DSN: d, Problems: problems})
+			for _, p := range problems {
+				diag := diagnostic(site, text, d, p)
+				key := pass.Fset.Position(diag.Pos).String() + diag.Message
+				if reported[key] {
+					continue
+				}
+				reported[key] = true
+				analyzerutil.Report(pass, idx, diag)
+			}
+		}
+	}
+	return res
+}
+
+// diagnostic places a problem at the key (or value, for a value the driver
+// rejects) it is about, with the literal fix when there is one.
+func diagnostic(site *sites.Site, text dsn.Text, d *dsn.DSN, p drivers.Problem) analysis.Diagnostic {
+	r := dsn.Range{Start: 0, End: len(d.Input)}
+	switch {
+	case p.Param >= 0:
+		param := d.Params[p.Param]
+		r = param.KeyRange
+		if r.Len() == 0 || p.Kind == drivers.Rejected && param.ValueRange.Len() > 0 {
+			r = param.ValueRange
+		}
+	case p.Kind == drivers.Rejected && d.Err != nil:
+		r = d.Err.Range
+	case d.SchemeRange.Len() > 0:
+		r = d.SchemeRange
+	}
+	pos, end := text.Span(r)
+	if !pos.IsValid() {
+		pos, end = site.Expr.Pos(), site.Expr.End()
+	}
+	severity := rules.SeverityError
+	if p.Kind == drivers.Ignored {
+		severity = rules.SeverityWarning
+	}
+	diag := analysis.Diagnostic{Pos: pos, End: end, Category: string(severity), Message: p.Message()}
+	if p.Fix != nil {
+		if start, stop, newText, ok := text.Edit(p.Fix.Range, p.Fix.NewText); ok {
+			diag.SuggestedFixes = []analysis.SuggestedFix{{
+				Message:   p.Fix.Message,
+				TextEdits: []analysis.TextEdit{{Pos: start, End: stop, NewText: []byte(newText)}},
+			}}
+		}
+	}
+	return diag
+}
