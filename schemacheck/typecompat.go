@@ -382,7 +382,8 @@ func pgxScalarVerdict(s shape, c column) Verdict {
 	case shNetipAddr:
 		switch cl {
 		case pcInet:
-			return convertsSome("host addresses only: a value with a netmask (10.1.2.3/24) fails")
+			// sqlc's mapping; only values with a netmask (10.1.2.3/24) fail.
+			return Verdict{Outcome: Exact, ValueDependent: true}
 		case pcCidr:
 			return failsMost("to netip.Addr")
 		case pcInt, pcUUID, pcBool, pcTimestamptz:

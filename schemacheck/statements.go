@@ -1,0 +1,451 @@
+package schemacheck
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+// Statement is a constant SQL text reaching a query, exec or prepare call.
+type Statement struct {
+	SQL string
+	// Prepared is the text sent to the server: SQL with pgx's @name
+	// placeholders numbered.
+	Prepared string
+	Pos      token.Position
+	// API is the called function: "github.com/jackc/pgx/v5/pgxpool.Pool.Query".
+	API    string
+	Kind   string // query, exec, prepare
+	Driver Driver
+	// Args are the Go types of the arguments after the SQL; ArgsKnown is
+	// false when they cannot be counted (args..., a Prepare, named args).
+	Args      []types.Type
+	ArgsKnown bool
+	// Skip says why the statement is not prepared; "" when it is.
+	Skip string
+	// Dests are the result destinations visible at the call site.
+	Dests []*ScanDest
+}
+
+// ScanDest is where a statement's result columns go.
+type ScanDest struct {
+	Pos token.Position
+	// Types are positional destinations (Scan(&a, &b), RowToStructByPos);
+	// a nil entry is a destination of unknown type.
+	Types []types.Type
+	// Struct is read by column name (RowToStructByName, sqlx Get/Select).
+	Struct *types.Named
+	Mapper string
+	// Lax: RowToStructByNameLax leaves fields without a column alone.
+	Lax bool
+	// What names the reading call for messages: "Scan", "pgx.RowToStructByName[User]".
+	What string
+}
+
+const (
+	pgxPath    = "github.com/jackc/pgx/v5"
+	pgconnPath = "github.com/jackc/pgx/v5/pgconn"
+)
+
+// indexPackages runs the shared dbindex analyzer over the packages.
+func indexPackages(pkgs []*packages.Package, cfg *rules.Config) (map[*packages.Package]*suite.Index, error) {
+	index := suite.New(cfg).Index
+	graph, err := checker.Analyze([]*analysis.Analyzer{index}, pkgs, &checker.Options{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[*packages.Package]*suite.Index{}
+	for _, act := range graph.Roots {
+		if idx, ok := act.Result.(*suite.Index); ok {
+			out[act.Package] = idx
+		}
+	}
+	return out, nil
+}
+
+// collectStatements gathers the literal SQL of the indexed calls, and
+// learns which structs gorm and sqlx use.
+func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suite.Index, cfg *rules.Config) ([]*Statement, modelHints) {
+	hints := modelHints{gorm: map[*types.TypeName]bool{}, sqlx: map[*types.TypeName]bool{}}
+	var out []*Statement
+	seen := map[token.Position]bool{}
+	for _, pkg := range pkgs {
+		x := idx[pkg]
+		if x == nil {
+			continue
+		}
+		info := pkg.TypesInfo
+		for _, c := range x.Calls {
+			if c.Test && !cfg.CheckTests {
+				continue
+			}
+			name := c.API.Name
+			if strings.HasPrefix(name, gormPath+".") {
+				for _, a := range c.Expr.Args {
+					if tn := structOf(info.TypeOf(a)); tn != nil {
+						hints.gorm[tn] = true
+					}
+				}
+			}
+			kind := string(c.API.Kind)
+			if kind != "query" && kind != "exec" && kind != "prepare" || c.API.SQLArg < 0 || c.API.SQLArg >= len(c.Expr.Args) {
+				continue
+			}
+			sqlExpr := c.Expr.Args[c.API.SQLArg]
+			tv, ok := info.Types[sqlExpr]
+			if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+				continue // not literal SQL
+			}
+			pos := pkg.Fset.Position(c.Expr.Pos())
+			if seen[pos] {
+				continue // the same file in a package and its test variant
+			}
+			seen[pos] = true
+			st := &Statement{
+				SQL:       constant.StringVal(tv.Value),
+				Pos:       pos,
+				API:       name,
+				Kind:      kind,
+				ArgsKnown: kind != "prepare" && !c.Expr.Ellipsis.IsValid(),
+			}
+			st.Prepared = st.SQL
+			switch {
+			case strings.HasPrefix(name, pgxPath+"/") || strings.HasPrefix(name, pgxPath+"."):
+				st.Driver = DriverPgx
+			default:
+				st.Driver = DriverDatabaseSQL
+			}
+			if st.ArgsKnown {
+				for _, a := range c.Expr.Args[c.API.SQLArg+1:] {
+					st.Args = append(st.Args, info.TypeOf(a))
+				}
+			}
+			switch {
+			case strings.HasPrefix(name, gormPath+"."):
+				st.Skip = "gorm rewrites its ? placeholders before sending; not prepared"
+			case strings.HasPrefix(name, sqlxPath+".") && strings.Contains(name, "Named"):
+				st.Skip = "sqlx rewrites :name placeholders before sending; not prepared"
+			case strings.HasPrefix(name, pgconnPath+".PgConn.ExecParams"):
+				st.ArgsKnown, st.Args = false, nil
+			}
+			if st.Driver == DriverPgx && st.ArgsKnown {
+				stripPgxOptions(st)
+			}
+			if strings.HasPrefix(name, sqlxPath+".") && (strings.HasSuffix(name, ".Get") || strings.HasSuffix(name, ".Select") || strings.HasSuffix(name, "GetContext") || strings.HasSuffix(name, "SelectContext")) {
+				if d := sqlxDest(pkg, c.Expr.Args[c.API.SQLArg-1]); d != nil {
+					st.Dests = append(st.Dests, d)
+					if d.Struct != nil {
+						hints.sqlx[d.Struct.Obj()] = true
+					}
+				}
+			}
+			if kind == "query" {
+				st.Dests = append(st.Dests, resultDests(pkg, c, st.Driver)...)
+			}
+			out = append(out, st)
+		}
+	}
+	return out, hints
+}
+
+// stripPgxOptions drops pgx's leading query options from the arguments
+// (QueryExecMode, result formats) and handles pgx.NamedArgs, whose @name
+// placeholders pgx numbers before sending.
+func stripPgxOptions(st *Statement) {
+	for len(st.Args) > 0 {
+		switch typeFullName(st.Args[0]) {
+		case pgxPath + ".QueryExecMode", pgxPath + ".QueryResultFormats", pgxPath + ".QueryResultFormatsByOID":
+			st.Args = st.Args[1:]
+			continue
+		case pgxPath + ".NamedArgs", pgxPath + ".StrictNamedArgs":
+			st.Prepared, _ = rewriteNamedArgs(st.SQL)
+			st.Args, st.ArgsKnown = nil, false
+			return
+		}
+		if implementsRewriter(st.Args[0]) {
+			st.Skip = "a pgx.QueryRewriter rewrites the SQL at run time; not prepared"
+			st.Args, st.ArgsKnown = nil, false
+		}
+		return
+	}
+}
+
+// implementsRewriter reports a type with pgx.QueryRewriter's method.
+func implementsRewriter(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	for _, tt := range []types.Type{t, types.NewPointer(t)} {
+		ms := types.NewMethodSet(tt)
+		if ms.Lookup(nil, "RewriteQuery") != nil {
+			return true
+		}
+		for i := 0; i < ms.Len(); i++ {
+			if ms.At(i).Obj().Name() == "RewriteQuery" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// structOf returns the named struct behind T, *T, []T, *[]T, []*T.
+func structOf(t types.Type) *types.TypeName {
+	for range 4 {
+		switch u := types.Unalias(t).(type) {
+		case *types.Pointer:
+			t = u.Elem()
+			continue
+		case *types.Slice:
+			t = u.Elem()
+			continue
+		case *types.Named:
+			if _, ok := u.Underlying().(*types.Struct); ok {
+				return u.Obj()
+			}
+			return nil
+		}
+		return nil
+	}
+	return nil
+}
+
+// sqlxDest reads sqlx Get/Select's destination: a struct (or slice of them)
+// read by name, or one scalar.
+func sqlxDest(pkg *packages.Package, dest ast.Expr) *ScanDest {
+	t := pkg.TypesInfo.TypeOf(dest)
+	p, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	elem := types.Unalias(p.Elem())
+	if s, ok := elem.Underlying().(*types.Slice); ok && !isBytes(elem) {
+		elem = types.Unalias(s.Elem())
+		if pp, ok := elem.(*types.Pointer); ok {
+			elem = types.Unalias(pp.Elem())
+		}
+	}
+	d := &ScanDest{Pos: pkg.Fset.Position(dest.Pos()), Mapper: MapperSqlx, What: "sqlx destination"}
+	if n, ok := elem.(*types.Named); ok {
+		if _, isStruct := n.Underlying().(*types.Struct); isStruct && !isDataStruct(n) {
+			d.Struct = n
+			return d
+		}
+	}
+	d.Types = []types.Type{elem}
+	return d
+}
+
+func isBytes(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}
+
+// resultDests finds where a query's rows go: a Scan chained on the call,
+// or, when the result is assigned to a variable, that variable's Scan
+// calls and pgx's CollectRows-style helpers in the same function.
+func resultDests(pkg *packages.Package, c *suite.Call, drv Driver) []*ScanDest {
+	info := pkg.TypesInfo
+	parent := c.Cursor.Parent().Node()
+	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" {
+		if call, ok := c.Cursor.Parent().Parent().Node().(*ast.CallExpr); ok && call.Fun == sel {
+			return []*ScanDest{positional(pkg, call.Args, call.Pos(), "Scan")}
+		}
+		return nil
+	}
+	var obj types.Object
+	switch p := parent.(type) {
+	case *ast.AssignStmt:
+		for i, r := range p.Rhs {
+			if r == c.Expr && i < len(p.Lhs) || len(p.Rhs) == 1 && r == c.Expr {
+				if id, ok := p.Lhs[0].(*ast.Ident); ok {
+					obj = info.ObjectOf(id)
+				}
+			}
+		}
+	case *ast.ValueSpec:
+		if len(p.Names) > 0 && len(p.Values) == 1 {
+			obj = info.ObjectOf(p.Names[0])
+		}
+	}
+	if obj == nil || c.Enclosing == nil {
+		return nil
+	}
+	var body ast.Node
+	switch fn := c.Enclosing.(type) {
+	case *ast.FuncDecl:
+		body = fn.Body
+	case *ast.FuncLit:
+		body = fn.Body
+	}
+	if body == nil {
+		return nil
+	}
+	var out []*ScanDest
+	isVar := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.Uses[id] == obj
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || call.Pos() < c.Expr.End() {
+			return true
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" && isVar(sel.X) {
+			out = append(out, positional(pkg, call.Args, call.Pos(), "Scan"))
+			return true
+		}
+		fn := funcOf(info, call.Fun)
+		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pgxPath || len(call.Args) < 2 || !isVar(call.Args[0]) {
+			return true
+		}
+		switch fn.Name() {
+		case "CollectRows", "CollectOneRow", "CollectExactlyOneRow", "AppendRows":
+			arg := call.Args[len(call.Args)-1]
+			if d := rowToDest(pkg, arg); d != nil {
+				out = append(out, d)
+			}
+		case "ForEachRow":
+			if lit, ok := ast.Unparen(call.Args[1]).(*ast.CompositeLit); ok {
+				out = append(out, positional(pkg, lit.Elts, call.Pos(), "pgx.ForEachRow"))
+			}
+		}
+		return true
+	})
+	_ = drv
+	return out
+}
+
+// positional reads Scan-style destinations: &x gives x's type; another
+// pointer gives its element; anything else is unknown.
+func positional(pkg *packages.Package, args []ast.Expr, pos token.Pos, what string) *ScanDest {
+	d := &ScanDest{Pos: pkg.Fset.Position(pos), What: what}
+	for _, a := range args {
+		var t types.Type
+		if u, ok := ast.Unparen(a).(*ast.UnaryExpr); ok && u.Op == token.AND {
+			t = pkg.TypesInfo.TypeOf(u.X)
+		} else if p, ok := types.Unalias(pkg.TypesInfo.TypeOf(a)).(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if t != nil {
+			if iface, ok := t.Underlying().(*types.Interface); ok && iface.Empty() {
+				t = nil // scanning into *any accepts everything
+			}
+		}
+		d.Types = append(d.Types, t)
+	}
+	return d
+}
+
+// rowToDest reads pgx.RowToStructByName[T] and friends.
+func rowToDest(pkg *packages.Package, e ast.Expr) *ScanDest {
+	var id *ast.Ident
+	switch x := ast.Unparen(e).(type) {
+	case *ast.IndexExpr:
+		id = identOf(x.X)
+	case *ast.Ident, *ast.SelectorExpr:
+		id = identOf(x)
+	}
+	if id == nil {
+		return nil
+	}
+	fn, ok := pkg.TypesInfo.Uses[id].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != pgxPath {
+		return nil
+	}
+	inst, ok := pkg.TypesInfo.Instances[id]
+	if !ok || inst.TypeArgs.Len() != 1 {
+		return nil
+	}
+	t := inst.TypeArgs.At(0)
+	d := &ScanDest{Pos: pkg.Fset.Position(e.Pos()), Mapper: MapperPgx, What: fmt.Sprintf("pgx.%s[%s]", fn.Name(), goTypeString(t))}
+	switch fn.Name() {
+	case "RowToStructByName", "RowToAddrOfStructByName", "RowToStructByNameLax", "RowToAddrOfStructByNameLax":
+		n, ok := types.Unalias(t).(*types.Named)
+		if !ok {
+			return nil
+		}
+		d.Struct, d.Lax = n, strings.Contains(fn.Name(), "Lax")
+	case "RowToStructByPos", "RowToAddrOfStructByPos":
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok {
+			return nil
+		}
+		for i := 0; i < st.NumFields(); i++ {
+			f := st.Field(i)
+			if f.Exported() && reflectTag(st.Tag(i)) != "-" {
+				d.Types = append(d.Types, f.Type())
+			}
+		}
+	case "RowTo", "RowToAddrOf":
+		d.Types = []types.Type{t}
+	default:
+		return nil
+	}
+	return d
+}
+
+func reflectTag(tag string) string {
+	name, _ := dbTagString(tag)
+	return name
+}
+
+func dbTagString(tag string) (string, bool) {
+	for tag != "" {
+		i := strings.Index(tag, `db:"`)
+		if i < 0 {
+			return "", false
+		}
+		if i > 0 && tag[i-1] != ' ' {
+			tag = tag[i+4:]
+			continue
+		}
+		rest := tag[i+4:]
+		j := strings.IndexByte(rest, '"')
+		if j < 0 {
+			return "", false
+		}
+		name, _, _ := strings.Cut(rest[:j], ",")
+		return name, true
+	}
+	return "", false
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return x
+	case *ast.SelectorExpr:
+		return x.Sel
+	}
+	return nil
+}
+
+func funcOf(info *types.Info, fun ast.Expr) *types.Func {
+	switch x := ast.Unparen(fun).(type) {
+	case *ast.IndexExpr:
+		fun = x.X
+	case *ast.IndexListExpr:
+		fun = x.X
+	}
+	id := identOf(fun)
+	if id == nil {
+		return nil
+	}
+	fn, _ := info.Uses[id].(*types.Func)
+	return fn
+}
