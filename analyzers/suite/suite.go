@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dbaudit/dbaudit/analyzers/driveropts"
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
@@ -21,6 +22,7 @@ import (
 // The order is rules.IDs' order; a rule that is not written yet is absent.
 var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolconstruct.New,
+	driveropts.New,
 	sessioninject.New,
 	sqlpattern.New,
 }
