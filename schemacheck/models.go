@@ -290,7 +290,9 @@ func modelFields(fset *token.FileSet, named *types.Named, mapper string) []*Fiel
 			switch mapper {
 			case MapperGorm:
 				settings := gormSettings(tag.Get("gorm"))
-				if _, ignore := settings["-"]; ignore || settings["-"] == "all" {
+				// "-" and "-:all" ignore the field; "-:migration" only
+				// keeps it out of migrations, so it is still read.
+				if v, ok := settings["-"]; ok && (v == "" || v == "all") {
 					continue
 				}
 				if !f.Exported() && !f.Embedded() {

@@ -2,6 +2,7 @@ package schemacheck_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -128,3 +129,5 @@ func TestRunFindsWhatTheFixturesWant(t *testing.T) {
 		}
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
