@@ -10,6 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -178,7 +179,7 @@ type MigrationResult struct {
 // starts are serialised by a PostgreSQL advisory lock, except through a
 // transaction pooler, where session locks do not hold.
 func (s *Store) Migrate(ctx context.Context) ([]MigrationResult, error) {
-	provider, closeDB, err := s.migrationProvider()
+	provider, closeDB, err := s.migrationProvider(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +197,7 @@ func (s *Store) Migrate(ctx context.Context) ([]MigrationResult, error) {
 
 // MigrationStatus lists every embedded migration and whether it is applied.
 func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationResult, error) {
-	provider, closeDB, err := s.migrationProvider()
+	provider, closeDB, err := s.migrationProvider(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -212,21 +213,29 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationResult, error) 
 	return out, nil
 }
 
-func (s *Store) migrationProvider() (*goose.Provider, func(), error) {
+func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, func(), error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, nil, err
 	}
-	db := stdlib.OpenDBFromPool(s.pool)
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	if !s.pooler {
-		locker, err := lock.NewPostgresSessionLocker()
+		// The lock is per schema, not goose's one id per database, so
+		// services (or tests) migrating different schemas do not wait on
+		// each other; it is polled every second for up to five minutes.
+		var schema string
+		if err := s.pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			return nil, nil, fmt.Errorf("reading the current schema: %w", err)
+		}
+		h := fnv.New64a()
+		h.Write([]byte("dbaudit-scanner-migrations/" + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64())), lock.WithLockTimeout(1, 300))
 		if err != nil {
-			db.Close()
 			return nil, nil, err
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
+	db := stdlib.OpenDBFromPool(s.pool)
 	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub, opts...)
 	if err != nil {
 		db.Close()
