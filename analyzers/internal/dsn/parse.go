@@ -178,8 +178,38 @@ func (d *DSN) Hosts() []HostPort {
 
 // RemovalRange is the range to delete to drop Params[i] from the text,
 // including one separator so the rest stays well-formed. It reports false
-// for settings that are not key=value pairs (URL userinfo, netloc, path).
+// for settings that are not key=value pairs (URL userinfo, netloc, path),
+// and when the rest would not parse to the other settings unchanged (libpq
+// ends the userinfo at the first '@' before any '/', so dropping
+// "?a=/x" from "postgres://h?a=/x&b=c@d" would move the host).
 func (d *DSN) RemovalRange(i int) (Range, bool) {
+	r, ok := d.removalRange(i)
+	if !ok {
+		return Range{}, false
+	}
+	rest := d.Input[:r.Start] + d.Input[r.End:]
+	var after *DSN
+	if d.Form == KeywordValue {
+		after = ParseKeywordValue(rest)
+	} else {
+		after = Parse(rest)
+	}
+	if after.Err != nil && d.Err == nil || len(after.Params) != len(d.Params)-1 {
+		return Range{}, false
+	}
+	for j, k := 0, 0; j < len(d.Params); j++ {
+		if j == i {
+			continue
+		}
+		if after.Params[k].Key != d.Params[j].Key || after.Params[k].Value != d.Params[j].Value {
+			return Range{}, false
+		}
+		k++
+	}
+	return r, true
+}
+
+func (d *DSN) removalRange(i int) (Range, bool) {
 	p := d.Params[i]
 	s := d.Input
 	switch p.Part {
