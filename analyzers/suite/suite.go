@@ -12,6 +12,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
+	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/report"
@@ -23,6 +24,7 @@ import (
 var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolconstruct.New,
 	driveropts.New,
+	poolercompat.New,
 	sessioninject.New,
 	sqlpattern.New,
 }

@@ -1,0 +1,364 @@
+package poolercompat
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn/sites"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer runs with the embedded default configuration.
+var Analyzer = New(rules.Default(""), dbindex.Analyzer)
+
+// New returns the analyzer for cfg; index must be the dbindex analyzer built
+// for the same cfg.
+func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
+	tables, tablesErr := drivers.New(cfg)
+	return &analysis.Analyzer{
+		Name:             "poolercompat",
+		Doc:              analyzerutil.MustExtractDoc(doc, "poolercompat"),
+		URL:              analyzerutil.DocURL("poolercompat"),
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			if tablesErr != nil {
+				return nil, tablesErr
+			}
+			run(pass, cfg, tables, analyzerutil.Index(pass, index))
+			return nil, nil
+		},
+	}
+}
+
+// pgxFamily are the sinks that prepare named statements unless told not to.
+var pgxFamily = map[string]bool{"pgx": true, "pgxpool": true, "stdlib": true, "gorm": true}
+
+// safeModes are the measured pooler-safe default_query_exec_mode values.
+var safeModes = map[string]bool{"cache_describe": true, "exec": true, "simple_protocol": true}
+
+// pgbouncerTracked are the startup parameters PgBouncer accepts by default.
+var pgbouncerTracked = map[string]bool{
+	"application_name": true, "client_encoding": true, "datestyle": true, "timezone": true, "standard_conforming_strings": true,
+}
+
+const encodingCaveat = "exec and simple_protocol are pooler-safe too, but they encode arguments from the Go type alone, " +
+	"so [16]byte UUIDs, maps and structs then fail with `unable to encode … into text format for unknown type (OID 0)`"
+
+func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) {
+	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	reported := map[string]bool{}
+	report := func(d analysis.Diagnostic) {
+		key := pass.Fset.Position(d.Pos).String() + d.Message
+		if !reported[key] {
+			reported[key] = true
+			analyzerutil.Report(pass, idx, d)
+		}
+	}
+	for _, site := range sites.Find(pass, idx, src) {
+		if site.Test && !cfg.CheckTests || !pgxFamily[site.Sink] && site.Sink != "libpq" {
+			continue
+		}
+		mode := codeMode(pass.TypesInfo, site)
+		for _, text := range site.Texts {
+			d := site.Parse(text)
+			evidence, hostRange, ok := pooler(cfg, d)
+			if !ok {
+				continue
+			}
+			if pgxFamily[site.Sink] {
+				checkPgx(site, text, d, evidence, hostRange, mode, report)
+			} else {
+				checkLibpq(site, text, d, evidence, hostRange, report)
+			}
+			checkStartupParams(tables.Sink(site.Sink), site, text, d, evidence, report)
+		}
+	}
+}
+
+// pooler reports whether one of d's hosts is a transaction-mode pooler, with
+// the evidence and the range of the host or port that says so.
+func pooler(cfg *rules.Config, d *dsn.DSN) (string, dsn.Range, bool) {
+	if d.Form == dsn.NotDSN || d.Err != nil && !d.Partial() {
+		return "", dsn.Range{}, false
+	}
+	hostParam, _ := d.Get("host")
+	portParam, _ := d.Get("port")
+	for _, hp := range d.Hosts() {
+		hostKnown := hp.Host != "" && !strings.ContainsRune(hp.Host, dsn.Hole)
+		portKnown := !strings.ContainsRune(hp.Port, dsn.Hole)
+		port := 0
+		if portKnown {
+			if hp.Port == "" {
+				port = 5432
+			} else if n, err := strconv.Atoi(hp.Port); err == nil {
+				port = n
+			}
+		}
+		host := ""
+		if hostKnown {
+			host = hp.Host
+		}
+		if (host == "" && port == 0) || !cfg.IsPooler(host, port) {
+			continue
+		}
+		if port == 5432 && strings.HasSuffix(strings.ToLower(host), ".pooler.supabase.com") && !cfg.IsPooler("", port) {
+			continue // Supabase's pooler in session mode: prepared statements work
+		}
+		if port != 0 && cfg.IsPooler("", port) {
+			return fmt.Sprintf("port %d is a transaction-mode pooler's (rules.yaml pooler)", port), paramRange(portParam, hostParam), true
+		}
+		return fmt.Sprintf("host %s is a transaction-mode pooler (rules.yaml pooler)", host), paramRange(hostParam, portParam), true
+	}
+	return "", dsn.Range{}, false
+}
+
+// paramRange is where to point: the first param that is set.
+func paramRange(ps ...dsn.Param) dsn.Range {
+	for _, p := range ps {
+		if p.ValueRange.Len() > 0 {
+			if p.KeyRange.Len() > 0 {
+				return dsn.Range{Start: p.KeyRange.Start, End: p.ValueRange.End}
+			}
+			return p.ValueRange
+		}
+	}
+	return dsn.Range{}
+}
+
+// modeInCode is what the function does to DefaultQueryExecMode.
+type modeInCode struct {
+	set    bool
+	safe   bool
+	name   string // the constant's mode name, e.g. describe_exec
+	assign *ast.AssignStmt
+}
+
+// codeMode finds assignments to a pgx config's DefaultQueryExecMode in the
+// site's function, and gorm's PreferSimpleProtocol.
+func codeMode(info *types.Info, site *sites.Site) modeInCode {
+	var m modeInCode
+	if site.Lit != nil {
+		for _, elt := range site.Lit.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok {
+				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "PreferSimpleProtocol" {
+					tv := info.Types[kv.Value]
+					if tv.Value == nil || constant.BoolVal(tv.Value) {
+						return modeInCode{set: true, safe: true, name: "simple_protocol"}
+					}
+				}
+			}
+		}
+	}
+	body := funcBody(site.Enclosing)
+	if body == nil {
+		return m
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, lhs := range as.Lhs {
+			sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "DefaultQueryExecMode" {
+				continue
+			}
+			field, ok := info.Uses[sel.Sel].(*types.Var)
+			if !ok || field.Pkg() == nil || field.Pkg().Path() != "github.com/jackc/pgx/v5" {
+				continue
+			}
+			name := modeName(info, as.Rhs[i])
+			m = modeInCode{set: true, safe: name == "" || safeModes[name], name: name, assign: as}
+		}
+		return true
+	})
+	return m
+}
+
+// modeName maps pgx.QueryExecModeX to its connection-string name; "" when
+// the value is not a named pgx constant (then it is not judged).
+func modeName(info *types.Info, e ast.Expr) string {
+	var id *ast.Ident
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		id = x
+	case *ast.SelectorExpr:
+		id = x.Sel
+	default:
+		return ""
+	}
+	c, ok := info.Uses[id].(*types.Const)
+	if !ok || c.Pkg() == nil || c.Pkg().Path() != "github.com/jackc/pgx/v5" {
+		return ""
+	}
+	return map[string]string{
+		"QueryExecModeCacheStatement": "cache_statement",
+		"QueryExecModeCacheDescribe":  "cache_describe",
+		"QueryExecModeDescribeExec":   "describe_exec",
+		"QueryExecModeExec":           "exec",
+		"QueryExecModeSimpleProtocol": "simple_protocol",
+	}[c.Name()]
+}
+
+func funcBody(fn ast.Node) *ast.BlockStmt {
+	switch f := fn.(type) {
+	case *ast.FuncDecl:
+		return f.Body
+	case *ast.FuncLit:
+		return f.Body
+	}
+	return nil
+}
+
+func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, code modeInCode, report func(analysis.Diagnostic)) {
+	mode := "cache_statement"
+	param, inDSN := d.Get("default_query_exec_mode")
+	if inDSN {
+		if param.ValueDynamic() {
+			return
+		}
+		mode = param.Value
+	}
+	if code.set {
+		if code.safe {
+			return
+		}
+		// The code overrides the string with an unsafe mode: point there.
+		report(analysis.Diagnostic{Pos: code.assign.Pos(), End: code.assign.End(),
+			Message: fmt.Sprintf("DefaultQueryExecMode = %s on a connection through a transaction-mode pooler (%s): %s; set pgx.QueryExecModeCacheDescribe (%s)",
+				code.name, evidence, unsafeWhy(code.name), encodingCaveat)})
+		return
+	}
+	if safeModes[mode] || (!inDSN && d.Opaque) {
+		return // a dynamic part may set the mode
+	}
+	msg := fmt.Sprintf("this connection goes through a transaction-mode pooler (%s) with default_query_exec_mode=%s: %s; add default_query_exec_mode=cache_describe, or set ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe (%s)",
+		evidence, mode, unsafeWhy(mode), encodingCaveat)
+	r := at
+	if inDSN {
+		r = dsn.Range{Start: param.KeyRange.Start, End: param.ValueRange.End}
+	}
+	diag := diagnosticAt(site, text, r, msg)
+	if inDSN {
+		addFix(&diag, text, param.ValueRange, "cache_describe", "use default_query_exec_mode=cache_describe")
+	} else {
+		addFix(&diag, text, appendRange(d), appendText(d, "default_query_exec_mode", "cache_describe"), "add default_query_exec_mode=cache_describe")
+	}
+	report(diag)
+}
+
+func unsafeWhy(mode string) string {
+	if mode == "describe_exec" {
+		return "describe_exec describes and executes a query in two round trips, and the pooler may hand the second to another server connection " +
+			"(measured through PgBouncer: `ERROR: bind message has 2 result formats but query has 1 columns (SQLSTATE 08P01)`)"
+	}
+	return "pgx prepares a named statement per query on the server connection it last had, but the pooler runs each transaction on whichever connection is free, " +
+		"so queries fail with `ERROR: prepared statement \"stmtcache_…\" already exists (SQLSTATE 42P05)` or `… does not exist (SQLSTATE 26000)`"
+}
+
+func checkLibpq(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, report func(analysis.Diagnostic)) {
+	param, ok := d.Get("binary_parameters")
+	if ok {
+		switch param.Value {
+		case "1", "t", "T", "true", "TRUE", "True", "yes", "on":
+			return
+		}
+		if param.ValueDynamic() {
+			return
+		}
+	} else if d.Opaque {
+		return
+	}
+	msg := fmt.Sprintf("this connection goes through a transaction-mode pooler (%s): lib/pq runs a query with arguments in two round trips on the unnamed statement, "+
+		"and the pooler may hand the second to another server connection (measured through PgBouncer: `pq: bind message has 2 result formats but query has 1 columns (08P01)`); "+
+		"add binary_parameters=yes, which sends each query in one round trip, and do not use db.Prepare", evidence)
+	diag := diagnosticAt(site, text, at, msg)
+	if ok {
+		diag.Pos, diag.End = spanOr(site, text, dsn.Range{Start: param.KeyRange.Start, End: param.ValueRange.End})
+		addFix(&diag, text, param.ValueRange, "yes", "use binary_parameters=yes")
+	} else {
+		addFix(&diag, text, appendRange(d), appendText(d, "binary_parameters", "yes"), "add binary_parameters=yes")
+	}
+	report(diag)
+}
+
+// checkStartupParams warns about forwarded settings PgBouncer refuses.
+func checkStartupParams(sink *drivers.Sink, site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, report func(analysis.Diagnostic)) {
+	if sink == nil {
+		return
+	}
+	for _, p := range d.Params {
+		if p.KeyDynamic() || p.Part != dsn.PartQuery && p.Part != dsn.PartKV || pgbouncerTracked[strings.ToLower(p.Key)] {
+			continue
+		}
+		forwarded := p.Key == "options"
+		if _, consumed := sink.Key(p.Key); !consumed {
+			forwarded = true
+		}
+		if _, isGUC := sink.Tables().GUCContext(p.Key); !isGUC && p.Key != "options" || !forwarded {
+			continue // not a setting the server takes (driveropts reports those)
+		}
+		msg := fmt.Sprintf("%s is sent as a startup parameter, and PgBouncer (%s) refuses any it does not track: `FATAL: unsupported startup parameter: %s (SQLSTATE 08P01)`; "+
+			"set it with SET in AfterConnect (or ALTER ROLE … SET), or add it to the pooler's ignore_startup_parameters or track_extra_parameters", p.Key, evidence, p.Key)
+		diag := diagnosticAt(site, text, p.KeyRange, msg)
+		diag.Category = string(rules.SeverityWarning)
+		report(diag)
+	}
+}
+
+func diagnosticAt(site *sites.Site, text dsn.Text, r dsn.Range, msg string) analysis.Diagnostic {
+	pos, end := spanOr(site, text, r)
+	return analysis.Diagnostic{Pos: pos, End: end, Message: msg}
+}
+
+func spanOr(site *sites.Site, text dsn.Text, r dsn.Range) (token.Pos, token.Pos) {
+	p, e := text.Span(r)
+	if !p.IsValid() || r.Len() == 0 {
+		return site.Expr.Pos(), site.Expr.End()
+	}
+	return p, e
+}
+
+// appendRange is the empty range at the end of the text.
+func appendRange(d *dsn.DSN) dsn.Range { return dsn.Range{Start: len(d.Input), End: len(d.Input)} }
+
+// appendText is a setting appended in the string's form.
+func appendText(d *dsn.DSN, key, value string) string {
+	if d.Form == dsn.KeywordValue {
+		if strings.HasSuffix(d.Input, " ") {
+			return key + "=" + value
+		}
+		return " " + key + "=" + value
+	}
+	if strings.ContainsRune(d.Input, '?') {
+		if strings.HasSuffix(d.Input, "&") || strings.HasSuffix(d.Input, "?") {
+			return key + "=" + value
+		}
+		return "&" + key + "=" + value
+	}
+	return "?" + key + "=" + value
+}
+
+func addFix(diag *analysis.Diagnostic, text dsn.Text, r dsn.Range, newText, message string) {
+	start, end, escaped, ok := text.Edit(r, newText)
+	if !ok {
+		return
+	}
+	diag.SuggestedFixes = []analysis.SuggestedFix{{Message: message, TextEdits: []analysis.TextEdit{{Pos: start, End: end, NewText: []byte(escaped)}}}}
+}

@@ -1,0 +1,13 @@
+package poolercompat_test
+
+import (
+	"testing"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
+)
+
+func TestPoolercompat(t *testing.T) {
+	t.Parallel()
+	atest.RunWithSuggestedFixes(t, poolercompat.Analyzer, "example.com/pooled")
+}
