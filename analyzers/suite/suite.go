@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dbaudit/dbaudit/analyzers/conncleanup"
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
@@ -26,6 +27,7 @@ var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	driveropts.New,
 	poolercompat.New,
 	sessioninject.New,
+	conncleanup.New,
 	sqlpattern.New,
 }
 

@@ -1,0 +1,301 @@
+package conncleanup
+
+import (
+	"cmp"
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/cfg"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer runs with the embedded default configuration.
+var Analyzer = New(rules.Default(""), dbindex.Analyzer)
+
+// New returns the analyzer for cfg; index must be the dbindex analyzer built
+// for the same cfg.
+func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             "conncleanup",
+		Doc:              analyzerutil.MustExtractDoc(doc, "conncleanup"),
+		URL:              analyzerutil.DocURL("conncleanup"),
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			run(pass, cfg, analyzerutil.Index(pass, index))
+			return nil, nil
+		},
+	}
+}
+
+func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
+	c := newChecker(pass, idx)
+	for _, call := range idx.Calls {
+		if call.Test && !cfg.CheckTests || call.Enclosing == nil {
+			continue
+		}
+		res, ok := idx.Classifier.ResourceOf(call.API, firstResult(pass.TypesInfo.TypeOf(call.Expr)))
+		if !ok {
+			continue
+		}
+		acq, ok := c.acquisition(call, res)
+		if !ok {
+			continue
+		}
+		if acq.v == nil {
+			analyzerutil.Reportf(pass, idx, call.Expr, "", discardedMessage(acq))
+			continue
+		}
+		if leaks := c.leaks(acq.track()); len(leaks) > 0 {
+			first := slices.MinFunc(leaks, func(a, b leak) int { return cmp.Compare(a.at.Pos(), b.at.Pos()) })
+			analyzerutil.Reportf(pass, idx, call.Expr, "", leakMessage(pass, acq, first))
+		}
+		if res.Kind == dbapi.Rows {
+			if line := c.uncheckedErr(acq); line > 0 {
+				analyzerutil.Reportf(pass, idx, call.Expr, "", errMessage(acq, line))
+			}
+		}
+	}
+}
+
+func firstResult(t types.Type) types.Type {
+	if tuple, ok := t.(*types.Tuple); ok {
+		if tuple.Len() == 0 {
+			return nil
+		}
+		return tuple.At(0).Type()
+	}
+	return t
+}
+
+// acquisition is a call producing a resource and where its result goes.
+type acquisition struct {
+	call *dbindex.Call
+	res  dbapi.Resource
+	// v holds the resource; nil when the result is discarded.
+	v *types.Var
+	// errVar is the error result assigned beside it, if any.
+	errVar *types.Var
+	// stmt is the statement (an *ast.AssignStmt or *ast.ValueSpec) that
+	// assigns the result: a node of the control-flow graph.
+	stmt ast.Node
+	fn   ast.Node // *ast.FuncDecl or *ast.FuncLit
+	body *ast.BlockStmt
+}
+
+// track is the path question for the acquisition: from just after stmt.
+func (a *acquisition) track() *tracked {
+	return &tracked{v: a.v, errVar: a.errVar, res: a.res, fn: a.fn, body: a.body, from: a.stmt}
+}
+
+// acquisition finds where the call's result goes. ok is false when the
+// result is not the function's to give back: stored in a field, passed
+// straight to another call, returned.
+func (c *checker) acquisition(call *dbindex.Call, res dbapi.Resource) (*acquisition, bool) {
+	_, body := dbindex.FuncBody(call.Enclosing)
+	if body == nil {
+		return nil, false
+	}
+	a := &acquisition{call: call, res: res, fn: call.Enclosing, body: body}
+	info := c.pass.TypesInfo
+	parent := call.Cursor.Parent()
+	kind, _ := call.Cursor.ParentEdge()
+	var names []ast.Expr
+	switch p := parent.Node().(type) {
+	case *ast.ExprStmt:
+		a.stmt = p
+		return a, true // the result is dropped entirely
+	case *ast.AssignStmt:
+		if kind != edge.AssignStmt_Rhs || len(p.Rhs) != 1 {
+			return nil, false
+		}
+		a.stmt, names = p, p.Lhs
+	case *ast.ValueSpec:
+		if kind != edge.ValueSpec_Values || len(p.Values) != 1 {
+			return nil, false
+		}
+		a.stmt = p
+		for _, n := range p.Names {
+			names = append(names, n)
+		}
+	default:
+		return nil, false
+	}
+	id, ok := ast.Unparen(names[0]).(*ast.Ident)
+	if !ok {
+		return nil, false // stored in a field or an element: owned elsewhere
+	}
+	if id.Name == "_" {
+		return a, true
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok || dbindex.IsPackageLevel(v) {
+		return nil, false
+	}
+	a.v = v
+	if len(names) > 1 {
+		if eid, ok := ast.Unparen(names[len(names)-1]).(*ast.Ident); ok && eid.Name != "_" {
+			if ev, ok := info.ObjectOf(eid).(*types.Var); ok && isError(ev.Type()) {
+				a.errVar = ev
+			}
+		}
+	}
+	return a, true
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// checker holds what is shared across the acquisitions of one package.
+type checker struct {
+	pass *analysis.Pass
+	idx  *dbindex.Index
+	cfgs map[*ast.BlockStmt]*cfg.CFG
+	// callee memoizes whether a same-package function gives back the
+	// resource passed as one of its parameters on every path.
+	callee map[calleeKey]bool
+}
+
+type calleeKey struct {
+	fn    *types.Func
+	param int
+	kind  dbapi.HandleKind
+}
+
+func newChecker(pass *analysis.Pass, idx *dbindex.Index) *checker {
+	return &checker{pass: pass, idx: idx, cfgs: map[*ast.BlockStmt]*cfg.CFG{}, callee: map[calleeKey]bool{}}
+}
+
+func (c *checker) cfgOf(body *ast.BlockStmt) *cfg.CFG {
+	g, ok := c.cfgs[body]
+	if !ok {
+		g = cfg.New(body, c.mayReturn)
+		c.cfgs[body] = g
+	}
+	return g
+}
+
+// line is the source line of pos.
+func (c *checker) line(n ast.Node) int { return c.pass.Fset.Position(n.Pos()).Line }
+
+func (a *acquisition) what() string {
+	switch a.res.Kind {
+	case dbapi.Rows:
+		return "rows"
+	case dbapi.Results:
+		return "batch results"
+	case dbapi.Stmt:
+		return "prepared statement"
+	case dbapi.Tx:
+		return "transaction"
+	}
+	return "connection"
+}
+
+// advice is the line to write, with the variable's own name.
+func (a *acquisition) advice() string {
+	name := "x"
+	if a.v != nil {
+		name = a.v.Name()
+	}
+	switch a.res.Kind {
+	case dbapi.Tx:
+		if a.res.Pgx {
+			return fmt.Sprintf("defer %s.Rollback(ctx) right after the error check (after Commit it is a no-op)", name)
+		}
+		return fmt.Sprintf("defer %s.Rollback() right after the error check (after Commit it is a no-op)", name)
+	case dbapi.Conn:
+		if a.res.Pgx {
+			return fmt.Sprintf("defer %s.Release() right after the error check", name)
+		}
+		return fmt.Sprintf("defer %s.Close() right after the error check", name)
+	case dbapi.Rows:
+		if a.res.Pgx {
+			return fmt.Sprintf("defer %s.Close() right after the error check, or hand them to pgx.CollectRows", name)
+		}
+		return fmt.Sprintf("defer %s.Close() right after the error check", name)
+	case dbapi.Results:
+		return fmt.Sprintf("defer %s.Close() right after SendBatch", name)
+	}
+	return fmt.Sprintf("defer %s.Close() right after the error check", name)
+}
+
+// cost says what an unreturned resource does at run time.
+func (a *acquisition) cost() string {
+	switch a.res.Kind {
+	case dbapi.Rows:
+		if a.res.Pgx {
+			return "open rows keep their connection busy: on a *pgx.Conn the next statement fails with \"conn busy\", " +
+				"and a pool connection is not returned, so the pool runs dry and Acquire waits until its context expires"
+		}
+		return "open rows hold their connection: the pool runs dry, and then every query waits for a free connection " +
+			"(forever under SetMaxOpenConns; without it, connections pile up until the server refuses more: FATAL: sorry, too many clients already)"
+	case dbapi.Results:
+		return "the connection stays busy until Close reads the remaining results; the next statement on it fails with \"conn busy\""
+	case dbapi.Stmt:
+		return "the statement stays prepared on every connection that ran it, holding server memory, until the pool is closed"
+	case dbapi.Tx:
+		return "its connection stays checked out, idle in transaction and holding its locks, so the pool runs dry and other sessions wait on those locks"
+	}
+	if a.res.Pgx {
+		return "the pool never gets it back; once all MaxConns connections are out, every Acquire waits until its context expires"
+	}
+	return "database/sql never gets it back; once the pool's connections are all out, every query waits for a free one"
+}
+
+func (a *acquisition) notDone() string {
+	switch a.res.Kind {
+	case dbapi.Tx:
+		return "neither committed nor rolled back"
+	case dbapi.Conn:
+		if a.res.Pgx {
+			return "not released"
+		}
+	}
+	return "not closed"
+}
+
+func leakMessage(pass *analysis.Pass, a *acquisition, l leak) string {
+	return fmt.Sprintf("%s from %s %s %s %s: %s; %s",
+		a.what(), dbapi.ShortName(a.call.Func), verb(a), a.notDone(), l.describe(pass), a.cost(), a.advice())
+}
+
+func verb(a *acquisition) string {
+	if a.res.Kind == dbapi.Rows || a.res.Kind == dbapi.Results {
+		return "are"
+	}
+	return "is"
+}
+
+func discardedMessage(a *acquisition) string {
+	name := dbapi.ShortName(a.call.Func)
+	switch a.res.Kind {
+	case dbapi.Rows:
+		return fmt.Sprintf("the rows returned by %s are discarded, so nothing can close them: %s; "+
+			"use Exec for statements whose rows you do not read, or QueryRow(...).Scan for one row", name, a.cost())
+	case dbapi.Tx:
+		return fmt.Sprintf("the transaction returned by %s is discarded, so it can never be committed or rolled back: %s; "+
+			"keep it (tx, err := ...) and defer tx.Rollback", name, a.cost())
+	}
+	return fmt.Sprintf("the %s returned by %s is discarded, so it can never be given back: %s; keep it and defer its Close or Release",
+		a.what(), name, a.cost())
+}
+
+func errMessage(a *acquisition, line int) string {
+	return fmt.Sprintf("%s.Err() is never checked after the Next loop at line %d: Next returns false both at the end of the result "+
+		"and on an error (a broken connection, a failed decode, a statement timeout), so an error looks like a short result; "+
+		"after the loop add if err := %s.Err(); err != nil { return err }", a.v.Name(), line, a.v.Name())
+}

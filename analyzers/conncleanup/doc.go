@@ -1,0 +1,78 @@
+// Package conncleanup defines an analyzer that reports acquired connections,
+// transactions, rows, batch results and prepared statements that are not
+// given back on every path through the function, and rows whose iteration
+// error is never checked.
+//
+// # Analyzer conncleanup
+//
+// conncleanup: every Acquire released, every Begin finished, every Rows closed, on every path
+//
+// A resource taken from a pool must be given back on every path out of the
+// function, error paths included:
+//
+//   - a *pgxpool.Conn from Acquire needs Release (or Hijack); a *sql.Conn
+//     from DB.Conn needs Close. Otherwise the pool never gets it back: once
+//     MaxConns connections are out, every Acquire waits until its context
+//     expires, and with database/sql queries wait forever for a free
+//     connection.
+//   - a transaction from Begin or BeginTx (pgx, pgxpool, database/sql,
+//     sqlx, gorm) needs Commit or Rollback. An abandoned transaction keeps
+//     its connection checked out, "idle in transaction", holding its locks.
+//     A deferred Rollback counts (after Commit it is a no-op).
+//   - rows from Query need Close. Open rows keep their connection busy: on
+//     a *pgx.Conn the next statement fails with "conn busy", and a pool
+//     connection is not returned until the rows are closed.
+//   - pgx.BatchResults from SendBatch need Close, and a *sql.Stmt from
+//     Prepare needs Close.
+//
+// The analyzer follows the control-flow graph of each function, not the
+// order of the lines: a resource given back at the end of the happy path
+// but not on an early return is reported, with the line of that return. On
+// the error path of the call that produced it (if err != nil right after
+// the call, before err is reassigned) there is nothing to give back. Paths
+// that end in panic, log.Fatal or os.Exit are not paths out.
+//
+// Ownership may move instead: the value is returned (or stored, sent on a
+// channel, captured by a goroutine), or handed to a function that closes
+// it — pgx.CollectRows, CollectOneRow, CollectExactlyOneRow, ForEachRow and
+// AppendRows, scany's ScanAll and ScanOne, and functions of the same package
+// whose own body closes it on every path (the analyzer reads them). Rows
+// handed to a function it cannot see into are assumed to be taken over; a
+// transaction or connection handed to one is not (helpers use them, callers
+// finish them). Rows iterated with Next until it returns false are closed
+// by the driver (pgx baseRows.Next and database/sql Rows.Next close them at
+// the end), so the loop's normal exit needs no Close, but a return or break
+// out of the loop does.
+//
+// After a Next loop, rows.Err() must be checked: Next returns false both at
+// the end of the result and on an error (a broken connection, a failed
+// decode, a statement timeout), so without Err an error looks like a short
+// result. This is rowserrcheck's rule (and x/tools' sqlrowserr), applied to
+// pgx, database/sql and sqlx rows; rows passed on, returned or stored are
+// left alone.
+//
+// Test code is skipped unless rules.yaml sets check_tests.
+//
+// Bad:
+//
+//	tx, err := pool.Begin(ctx)
+//	if err != nil {
+//		return err
+//	}
+//	if _, err := tx.Exec(ctx, "UPDATE ..."); err != nil {
+//		return err // the transaction stays open
+//	}
+//	return tx.Commit(ctx)
+//
+// Good:
+//
+//	tx, err := pool.Begin(ctx)
+//	if err != nil {
+//		return err
+//	}
+//	defer tx.Rollback(ctx) // no-op after Commit
+//	if _, err := tx.Exec(ctx, "UPDATE ..."); err != nil {
+//		return err
+//	}
+//	return tx.Commit(ctx)
+package conncleanup

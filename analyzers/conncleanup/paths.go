@@ -1,0 +1,523 @@
+package conncleanup
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+)
+
+// tracked is one path question: from the statement `from` (or from the
+// function's entry, for a parameter), is v given back on every path out of
+// the function?
+type tracked struct {
+	v      *types.Var
+	errVar *types.Var
+	res    dbapi.Resource
+	fn     ast.Node
+	body   *ast.BlockStmt
+	from   ast.Node
+}
+
+// leak is a place where a path leaves with the resource still held.
+type leak struct {
+	at   ast.Node
+	kind leakKind
+	body *ast.BlockStmt
+}
+
+type leakKind int
+
+const (
+	leakReturn    leakKind = iota // a return (or the end of the function)
+	leakLoop                      // the loop comes back to the acquisition
+	leakOverwrite                 // the variable is assigned something else
+)
+
+func (l leak) describe(pass *analysis.Pass) string {
+	line := pass.Fset.Position(l.at.Pos()).Line
+	switch l.kind {
+	case leakLoop:
+		return fmt.Sprintf("when the loop comes back to line %d and takes another", line)
+	case leakOverwrite:
+		return fmt.Sprintf("before the variable is overwritten at line %d", line)
+	}
+	if ret, ok := l.at.(*ast.ReturnStmt); ok && ret.Results == nil && ret.Return == l.body.End()-1 {
+		return fmt.Sprintf("on the path that reaches the end of the function (line %d)", line)
+	}
+	return fmt.Sprintf("on the path that returns at line %d", line)
+}
+
+type event int
+
+const (
+	none event = iota
+	errAssigned
+	overwritten
+	released
+)
+
+// leaks follows every path from t.from and returns where the resource is
+// still held when the path leaves, in source order of discovery.
+func (c *checker) leaks(t *tracked) []leak {
+	g := c.cfgOf(t.body)
+	start, startIdx := g.Blocks[0], 0
+	if t.from != nil {
+		if c.releasedByEarlierDefer(t) {
+			return nil
+		}
+		b, i := findNode(g, t.from)
+		if b == nil {
+			return nil // unreachable code
+		}
+		start, startIdx = b, i+1
+	}
+	type key struct {
+		block int32
+		fresh bool
+	}
+	visited := map[key]bool{}
+	var out []leak
+	var walk func(b *cfg.Block, from int, fresh bool)
+	visit := func(b *cfg.Block, fresh bool) {
+		k := key{b.Index, fresh}
+		if !visited[k] {
+			visited[k] = true
+			walk(b, 0, fresh)
+		}
+	}
+	walk = func(b *cfg.Block, from int, fresh bool) {
+		for i := from; i < len(b.Nodes); i++ {
+			n := b.Nodes[i]
+			if n == t.from {
+				out = append(out, leak{at: n, kind: leakLoop, body: t.body})
+				return
+			}
+			switch c.event(t, n) {
+			case released:
+				return
+			case overwritten:
+				out = append(out, leak{at: n, kind: leakOverwrite, body: t.body})
+				return
+			case errAssigned:
+				fresh = false
+			}
+		}
+		if len(b.Nodes) > 0 {
+			if ret, ok := b.Nodes[len(b.Nodes)-1].(*ast.ReturnStmt); ok {
+				out = append(out, leak{at: ret, kind: leakReturn, body: t.body})
+				return
+			}
+		}
+		if len(b.Succs) == 2 && len(b.Nodes) > 0 {
+			if cond, ok := b.Nodes[len(b.Nodes)-1].(ast.Expr); ok {
+				for i, succ := range b.Succs {
+					var f facts
+					c.facts(t, cond, i == 0, &f)
+					if f.errNotNil && fresh || f.vNil || f.vErr || f.nextFalse && t.res.Exhausts {
+						continue // nothing to give back on this branch, or the driver gave it back
+					}
+					visit(succ, fresh)
+				}
+				return
+			}
+		}
+		// No successors: a call that never returns (panic, log.Fatal, os.Exit).
+		for _, succ := range b.Succs {
+			visit(succ, fresh)
+		}
+	}
+	walk(start, startIdx, t.errVar != nil)
+	return out
+}
+
+func findNode(g *cfg.CFG, n ast.Node) (*cfg.Block, int) {
+	for _, b := range g.Blocks {
+		if !b.Live {
+			continue
+		}
+		for i, m := range b.Nodes {
+			if m == n {
+				return b, i
+			}
+		}
+	}
+	return nil, 0
+}
+
+// releasedByEarlierDefer: a defer written before the acquisition (var tx
+// pgx.Tx; defer func() { if tx != nil { tx.Rollback(ctx) } }()) covers it.
+func (c *checker) releasedByEarlierDefer(t *tracked) bool {
+	found := false
+	ast.Inspect(t.body, func(n ast.Node) bool {
+		if found || n == nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its defers are its own
+		case *ast.DeferStmt:
+			if n.Pos() < t.from.Pos() && c.deferReleases(t, n) {
+				found = true
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// event says what node n does to the tracked value.
+func (c *checker) event(t *tracked, n ast.Node) event {
+	if d, ok := n.(*ast.DeferStmt); ok {
+		if c.deferReleases(t, d) {
+			return released
+		}
+		return none
+	}
+	ev := none
+	note := func(e event) {
+		if e > ev {
+			ev = e
+		}
+	}
+	switch s := n.(type) {
+	case *ast.ReturnStmt:
+		if len(s.Results) == 0 && isResult(t) {
+			return released // a bare return hands back the named result
+		}
+		for _, r := range s.Results {
+			if c.carries(t, r) {
+				return released
+			}
+		}
+	case *ast.AssignStmt:
+		for _, l := range s.Lhs {
+			if c.isVar(l, t.v) && n != t.from {
+				note(overwritten)
+			}
+			if t.errVar != nil && c.isVar(l, t.errVar) {
+				note(errAssigned)
+			}
+		}
+		for _, r := range s.Rhs {
+			if c.carries(t, r) {
+				note(released) // stored or copied: owned by what holds it now
+			}
+		}
+	case *ast.ValueSpec:
+		for _, id := range s.Names {
+			if t.errVar != nil && c.pass.TypesInfo.Defs[id] == t.errVar {
+				note(errAssigned)
+			}
+		}
+		for _, r := range s.Values {
+			if c.carries(t, r) {
+				note(released)
+			}
+		}
+	case *ast.SendStmt:
+		if c.carries(t, s.Value) {
+			note(released)
+		}
+	}
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.FuncLit:
+			if c.closureReleases(t, x, false) {
+				note(released)
+			}
+			return false
+		case *ast.CallExpr:
+			if c.callReleases(t, x, false) {
+				note(released)
+			}
+		}
+		return true
+	})
+	return ev
+}
+
+func isResult(t *tracked) bool {
+	ft, _ := dbindex.FuncBody(t.fn)
+	if ft == nil || ft.Results == nil {
+		return false
+	}
+	return t.v.Pos() >= ft.Results.Pos() && t.v.Pos() < ft.Results.End()
+}
+
+func (c *checker) isVar(e ast.Expr, v *types.Var) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && v != nil && c.pass.TypesInfo.ObjectOf(id) == v
+}
+
+// carries reports whether e evaluates to v or to a value holding it (&v,
+// T{v}, append(xs, v), any(v)) — not through a call, which callReleases
+// judges, and not v.Method() or v.Field.
+func (c *checker) carries(t *tracked, e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			return isConversion(info, n) || isBuiltin(info, n, "append")
+		case *ast.SelectorExpr:
+			return !c.isVar(n.X, t.v)
+		case *ast.Ident:
+			if info.Uses[n] == t.v {
+				found = true
+			}
+		}
+		return true
+	})
+	return found
+}
+
+func isConversion(info *types.Info, call *ast.CallExpr) bool {
+	tv, ok := info.Types[call.Fun]
+	return ok && tv.IsType()
+}
+
+func isBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == name
+}
+
+// deferReleases: defer v.Close(), defer cleanup(v), defer func() { ... v.Rollback(ctx) ... }().
+func (c *checker) deferReleases(t *tracked, d *ast.DeferStmt) bool {
+	if lit, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); ok {
+		if c.closureReleases(t, lit, true) {
+			return true
+		}
+	}
+	return c.callReleases(t, d.Call, true)
+}
+
+// callReleases says whether call gives v back or takes it over. In a
+// deferred call any function handed v is taken to be its cleanup, unless
+// it is known to only read it.
+func (c *checker) callReleases(t *tracked, call *ast.CallExpr, deferred bool) bool {
+	info := c.pass.TypesInfo
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isVar(sel.X, t.v) {
+		return t.res.Releases(sel.Sel.Name)
+	}
+	fn := dbindex.CalleeFunc(info, call)
+	for i, arg := range call.Args {
+		if !c.carries(t, arg) {
+			continue
+		}
+		if fn != nil && (t.res.Kind == dbapi.Rows || t.res.Kind == dbapi.Results) {
+			switch dbapi.RowsArg(fn, i) {
+			case dbapi.RowsClosed:
+				return true
+			case dbapi.RowsBorrowed:
+				continue
+			}
+		}
+		if deferred {
+			return true
+		}
+		if c.argReleases(t, fn, call, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// takenByUnknown: rows, batch results and statements handed to code the
+// analyzer cannot read are assumed to be consumed there (scan helpers
+// close what they read); transactions and connections are not (helpers
+// run statements on them; the caller finishes them).
+func takenByUnknown(res dbapi.Resource) bool {
+	return res.Kind != dbapi.Tx && res.Kind != dbapi.Conn
+}
+
+func (c *checker) argReleases(t *tracked, fn *types.Func, call *ast.CallExpr, i int) bool {
+	if fn == nil {
+		return takenByUnknown(t.res) // a function value: unknown
+	}
+	decl := c.idx.Decls[fn]
+	if decl == nil {
+		return takenByUnknown(t.res) // another package, an interface method
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := c.pass.TypesInfo.Selections[sel]; ok && s.Kind() == types.MethodExpr {
+			i-- // T.Method(recv, args...)
+		}
+	}
+	return c.calleeReleases(fn, decl, i, t.res)
+}
+
+// calleeReleases: does fn give back, on every path, the resource passed as
+// its parameter i? The same path analysis, run on its body.
+func (c *checker) calleeReleases(fn *types.Func, decl *ast.FuncDecl, i int, res dbapi.Resource) bool {
+	key := calleeKey{fn, i, res.Kind}
+	if got, ok := c.callee[key]; ok {
+		return got
+	}
+	c.callee[key] = true // a recursive call is assumed to do what the outer one does
+	sig := fn.Type().(*types.Signature)
+	n := sig.Params().Len()
+	if i < 0 || i >= n || sig.Variadic() && i == n-1 {
+		c.callee[key] = takenByUnknown(res)
+		return c.callee[key]
+	}
+	p := sig.Params().At(i)
+	if p.Name() == "" || p.Name() == "_" {
+		c.callee[key] = false
+		return false
+	}
+	got := len(c.leaks(&tracked{v: p, res: res, fn: decl, body: decl.Body})) == 0
+	c.callee[key] = got
+	return got
+}
+
+// closureReleases: a function literal that refers to v. A deferred one
+// releases it if it calls a releasing method or hands v to a function; any
+// other closure (a goroutine, an errgroup task, a callback) takes over rows
+// it captures, and a transaction or connection only if it finishes it.
+func (c *checker) closureReleases(t *tracked, lit *ast.FuncLit, deferred bool) bool {
+	info := c.pass.TypesInfo
+	refers, finishes, handsOn := false, false, false
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if info.Uses[n] == t.v {
+				refers = true
+			}
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && c.isVar(sel.X, t.v) {
+				if t.res.Releases(sel.Sel.Name) {
+					finishes = true
+				}
+			}
+			for _, a := range n.Args {
+				if c.carries(t, a) {
+					handsOn = true
+				}
+			}
+		}
+		return true
+	})
+	switch {
+	case !refers:
+		return false
+	case finishes:
+		return true
+	case deferred:
+		return handsOn
+	}
+	return takenByUnknown(t.res)
+}
+
+// facts are what a branch of a condition tells about the tracked value.
+type facts struct {
+	errNotNil bool // the call's error is non-nil: the resource was never handed out
+	vNil      bool // v == nil
+	vErr      bool // gorm: v.Error != nil after Begin
+	nextFalse bool // v.Next() returned false: the driver closed the rows
+}
+
+// facts collects what holds on the branch of cond where cond == truth.
+func (c *checker) facts(t *tracked, cond ast.Expr, truth bool, f *facts) {
+	info := c.pass.TypesInfo
+	switch e := ast.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			c.facts(t, e.X, !truth, f)
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND:
+			if truth {
+				c.facts(t, e.X, true, f)
+				c.facts(t, e.Y, true, f)
+			}
+		case token.LOR:
+			if !truth {
+				c.facts(t, e.X, false, f)
+				c.facts(t, e.Y, false, f)
+			}
+		case token.EQL, token.NEQ:
+			var x ast.Expr
+			switch {
+			case isNil(info, e.Y):
+				x = e.X
+			case isNil(info, e.X):
+				x = e.Y
+			default:
+				return
+			}
+			nonNil := (e.Op == token.NEQ) == truth
+			switch {
+			case t.errVar != nil && c.isVar(x, t.errVar):
+				f.errNotNil = f.errNotNil || nonNil
+			case c.isVar(x, t.v):
+				f.vNil = f.vNil || !nonNil
+			default:
+				if sel, ok := ast.Unparen(x).(*ast.SelectorExpr); ok && sel.Sel.Name == "Error" && c.isVar(sel.X, t.v) {
+					f.vErr = f.vErr || nonNil
+				}
+			}
+		}
+	case *ast.CallExpr:
+		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Next" && c.isVar(sel.X, t.v) && len(e.Args) == 0 {
+			f.nextFalse = f.nextFalse || !truth
+		}
+		if fn := dbindex.CalleeFunc(info, e); truth && fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "errors" &&
+			(fn.Name() == "Is" || fn.Name() == "As") && len(e.Args) > 0 && t.errVar != nil && c.isVar(e.Args[0], t.errVar) {
+			f.errNotNil = true
+		}
+	}
+}
+
+func isNil(info *types.Info, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	_, isNil := info.Uses[id].(*types.Nil)
+	return isNil
+}
+
+// mayReturn is the CFG's view of calls that end the path: panic,
+// os.Exit, runtime.Goexit, and log.Fatal-style functions of any logger
+// (a path that ends there is not a path out of the function).
+func (c *checker) mayReturn(call *ast.CallExpr) bool {
+	info := c.pass.TypesInfo
+	if isBuiltin(info, call, "panic") {
+		return false
+	}
+	fn := dbindex.CalleeFunc(info, call)
+	if fn == nil {
+		return true
+	}
+	switch dbapi.FullName(fn) {
+	case "os.Exit", "syscall.Exit", "runtime.Goexit":
+		return false
+	}
+	switch name := fn.Name(); {
+	case strings.HasPrefix(name, "Fatal"): // log.Fatal, logrus, zap's Fatalw, testing.T.Fatalf
+		return false
+	case name == "Panic" || name == "Panicf" || name == "Panicln" || name == "Panicw":
+		return false
+	case name == "FailNow" || name == "SkipNow" || name == "Skip" || name == "Skipf":
+		return false
+	}
+	return true
+}

@@ -1,0 +1,77 @@
+package conncleanup
+
+import (
+	"go/ast"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+)
+
+// uncheckedErr applies x/tools' sqlrowserr approach to any rows: if the
+// rows variable is only ever used as the receiver of its own methods (or
+// read by a function known to leave the rows alone), is iterated with Next
+// in a loop that starts after the query, and Err is never called, it
+// returns the line of that Next call; otherwise 0. Rows that go anywhere
+// else (returned, passed on, stored, collected) are someone else's to check.
+func (c *checker) uncheckedErr(a *acquisition) int {
+	info := c.pass.TypesInfo
+	nextLine, errChecked, escaped := 0, false, false
+	var stack []ast.Node
+	ast.Inspect(a.body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		stack = append(stack, n)
+		id, ok := n.(*ast.Ident)
+		if !ok || info.Uses[id] != a.v || len(stack) < 2 {
+			return true
+		}
+		parent := stack[len(stack)-2]
+		if sel, ok := parent.(*ast.SelectorExpr); ok && sel.X == id && len(stack) >= 3 {
+			if call, ok := stack[len(stack)-3].(*ast.CallExpr); ok && call.Fun == sel {
+				switch sel.Sel.Name {
+				case "Err":
+					errChecked = true
+				case "Next":
+					if loop := innermostLoop(stack); loop != nil && loop.Pos() > a.stmt.Pos() && nextLine == 0 {
+						nextLine = c.line(call)
+					}
+				}
+				return true
+			}
+		}
+		if call, ok := parent.(*ast.CallExpr); ok {
+			if fn := dbindex.CalleeFunc(info, call); fn != nil {
+				for i, arg := range call.Args {
+					if arg == id && dbapi.RowsArg(fn, i) == dbapi.RowsBorrowed {
+						return true
+					}
+				}
+			}
+		}
+		if parent == a.stmt {
+			return true // rows, err = db.Query(...)
+		}
+		escaped = true
+		return true
+	})
+	if escaped || errChecked {
+		return 0
+	}
+	return nextLine
+}
+
+// innermostLoop is the nearest for or range statement on the stack, within
+// the same function literal.
+func innermostLoop(stack []ast.Node) ast.Node {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return n
+		case *ast.FuncLit:
+			return nil
+		}
+	}
+	return nil
+}
