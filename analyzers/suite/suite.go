@@ -12,6 +12,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/poolconfig"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
@@ -26,6 +27,7 @@ var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolconstruct.New,
 	driveropts.New,
 	poolercompat.New,
+	poolconfig.New,
 	sessioninject.New,
 	conncleanup.New,
 	sqlpattern.New,

@@ -1,0 +1,299 @@
+package poolconfig
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strconv"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn/sites"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer runs with the embedded default configuration.
+var Analyzer = New(rules.Default(""), dbindex.Analyzer)
+
+// New returns the analyzer for cfg; index must be the dbindex analyzer built
+// for the same cfg.
+func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             "poolconfig",
+		Doc:              analyzerutil.MustExtractDoc(doc, "poolconfig"),
+		URL:              analyzerutil.DocURL("poolconfig"),
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			run(pass, cfg, analyzerutil.Index(pass, index))
+			return nil, nil
+		},
+	}
+}
+
+// What a setting sizes or times.
+const (
+	maxConns          = "MaxConns"
+	minConns          = "MinConns"
+	healthCheckPeriod = "HealthCheckPeriod"
+	maxConnLifetime   = "MaxConnLifetime"
+)
+
+// setting is one constant pool setting in the code.
+type setting struct {
+	what     string // maxConns, minConns, healthCheckPeriod, maxConnLifetime
+	value    int64  // connections, or nanoseconds
+	written  string // how the code says it: "MaxConns = 2", "pool_max_conns=2", "SetMaxOpenConns(2)"
+	sql      bool   // database/sql
+	pos, end token.Pos
+}
+
+// dsnKeys maps pgxpool's connection-string keys to the settings they make.
+var dsnKeys = map[string]string{
+	"pool_max_conns":           maxConns,
+	"pool_min_conns":           minConns,
+	"pool_health_check_period": healthCheckPeriod,
+	"pool_max_conn_lifetime":   maxConnLifetime,
+}
+
+func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
+	limits := cfg.PoolLimits()
+	var groups [][]setting
+	// pgxpool connection strings: each text is one pool's settings.
+	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	for _, site := range sites.Find(pass, idx, src) {
+		if site.Sink != "pgxpool" || site.Test && !cfg.CheckTests {
+			continue
+		}
+		for _, text := range site.Texts {
+			groups = append(groups, dsnSettings(site, text))
+		}
+	}
+	// pgxpool.Config fields and database/sql setters, grouped by the
+	// variable they are set on.
+	byVar := map[types.Object][]setting{}
+	var order []types.Object
+	add := func(obj types.Object, s setting) {
+		if _, ok := byVar[obj]; !ok {
+			order = append(order, obj)
+		}
+		byVar[obj] = append(byVar[obj], s)
+	}
+	for c := range idx.Inspector.Root().Preorder((*ast.AssignStmt)(nil), (*ast.CompositeLit)(nil)) {
+		if idx.IsTest(c.Node().Pos()) && !cfg.CheckTests {
+			continue
+		}
+		switch n := c.Node().(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs) {
+				continue
+			}
+			for i, lhs := range n.Lhs {
+				sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+				if !ok || !isPoolConfigField(pass.TypesInfo, sel) {
+					continue
+				}
+				if s, ok := fieldSetting(pass.TypesInfo, sel.Sel.Name, n.Rhs[i]); ok {
+					add(rootVar(pass.TypesInfo, sel.X), s)
+				}
+			}
+		case *ast.CompositeLit:
+			if !sites.IsNamed(pass.TypesInfo.TypeOf(n), "github.com/jackc/pgx/v5/pgxpool", "Config") {
+				continue
+			}
+			var group []setting
+			for _, elt := range n.Elts {
+				if kv, ok := elt.(*ast.KeyValueExpr); ok {
+					if k, ok := kv.Key.(*ast.Ident); ok {
+						if s, ok := fieldSetting(pass.TypesInfo, k.Name, kv.Value); ok {
+							group = append(group, s)
+						}
+					}
+				}
+			}
+			groups = append(groups, group)
+		}
+	}
+	for _, call := range idx.Calls {
+		if call.API.Kind != dbapi.Settings || call.Test && !cfg.CheckTests || len(call.Expr.Args) != 1 {
+			continue
+		}
+		if s, ok := sqlSetting(pass.TypesInfo, call); ok {
+			add(rootVar(pass.TypesInfo, call.Recv), s)
+		}
+	}
+	for _, obj := range order {
+		groups = append(groups, byVar[obj])
+	}
+	for _, g := range groups {
+		judge(pass, idx, limits, g)
+	}
+}
+
+// dsnSettings reads the pool_ keys of a connection string.
+func dsnSettings(site *sites.Site, text dsn.Text) []setting {
+	d := site.Parse(text)
+	var out []setting
+	for _, p := range d.Params {
+		what, ok := dsnKeys[p.Key]
+		if !ok || p.ValueDynamic() {
+			continue
+		}
+		var v int64
+		if what == maxConns || what == minConns {
+			n, err := strconv.ParseInt(p.Value, 10, 32)
+			if err != nil {
+				continue // driveropts reports values pgxpool rejects
+			}
+			v = n
+		} else {
+			dur, err := time.ParseDuration(p.Value)
+			if err != nil {
+				continue
+			}
+			v = int64(dur)
+		}
+		if what == maxConns && v < 1 {
+			continue // "pool_max_conns too small": a driveropts finding
+		}
+		pos, end := text.Span(dsn.Range{Start: p.KeyRange.Start, End: p.ValueRange.End})
+		if !pos.IsValid() {
+			pos, end = site.Expr.Pos(), site.Expr.End()
+		}
+		out = append(out, setting{what: what, value: v, written: p.Key + "=" + p.Value, pos: pos, end: end})
+	}
+	return out
+}
+
+// isPoolConfigField reports whether sel is a field of pgxpool.Config.
+func isPoolConfigField(info *types.Info, sel *ast.SelectorExpr) bool {
+	field, ok := info.Uses[sel.Sel].(*types.Var)
+	if !ok || !field.IsField() {
+		return false
+	}
+	return sites.IsNamed(info.TypeOf(sel.X), "github.com/jackc/pgx/v5/pgxpool", "Config")
+}
+
+// fieldSetting reads a constant assigned to a pgxpool.Config field.
+func fieldSetting(info *types.Info, field string, value ast.Expr) (setting, bool) {
+	switch field {
+	case maxConns, minConns, healthCheckPeriod, maxConnLifetime:
+	default:
+		return setting{}, false
+	}
+	n, ok := constInt(info, value)
+	if !ok {
+		return setting{}, false // from configuration: not judged
+	}
+	written := fmt.Sprintf("%s = %d", field, n)
+	if field == healthCheckPeriod || field == maxConnLifetime {
+		written = fmt.Sprintf("%s = %s", field, time.Duration(n))
+	}
+	return setting{what: field, value: n, written: written, pos: value.Pos(), end: value.End()}, true
+}
+
+// sqlSetting reads db.SetMaxOpenConns(n) and db.SetConnMaxLifetime(d).
+func sqlSetting(info *types.Info, call *dbindex.Call) (setting, bool) {
+	arg := call.Expr.Args[0]
+	n, ok := constInt(info, arg)
+	if !ok {
+		return setting{}, false
+	}
+	s := setting{value: n, sql: true, pos: arg.Pos(), end: arg.End()}
+	switch call.Func.Name() {
+	case "SetMaxOpenConns":
+		s.what, s.written = maxConns, fmt.Sprintf("SetMaxOpenConns(%d)", n)
+	case "SetConnMaxLifetime":
+		s.what, s.written = maxConnLifetime, fmt.Sprintf("SetConnMaxLifetime(%s)", time.Duration(n))
+	default:
+		return setting{}, false
+	}
+	return s, true
+}
+
+func constInt(info *types.Info, e ast.Expr) (int64, bool) {
+	tv, ok := info.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.Int {
+		return 0, false
+	}
+	return constant.Int64Val(tv.Value)
+}
+
+// rootVar is the variable a selector chain starts from (cfg in
+// cfg.ConnConfig.X), or nil.
+func rootVar(info *types.Info, e ast.Expr) types.Object {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.Ident:
+			return info.Uses[x]
+		default:
+			return nil
+		}
+	}
+}
+
+// judge reports the settings of one pool against the limits.
+func judge(pass *analysis.Pass, idx *dbindex.Index, l rules.PoolLimits, group []setting) {
+	var maxSet, minSet *setting
+	for i := range group {
+		s := &group[i]
+		switch s.what {
+		case maxConns:
+			maxSet = s
+			switch {
+			case s.sql && s.value <= 0:
+				if l.MaxMaxConns > 0 {
+					report(pass, idx, s, "", fmt.Sprintf("%s leaves the pool unbounded, above rules.yaml pool.max_max_conns (%d): "+
+						"every burst of requests opens connections until the server refuses more (FATAL: sorry, too many clients already, SQLSTATE 53300); set a limit of at most %d",
+						s.written, l.MaxMaxConns, l.MaxMaxConns))
+				}
+			case s.value < int64(l.MinMaxConns):
+				report(pass, idx, s, "", fmt.Sprintf("%s is below the floor of %d connections (rules.yaml pool.min_max_conns): concurrent requests then queue for a connection "+
+					"and time out under load; allow at least %d (%d recommended)", s.written, l.MinMaxConns, l.MinMaxConns, max(l.RecommendedMaxConns, l.MinMaxConns)))
+			case l.MaxMaxConns > 0 && s.value > int64(l.MaxMaxConns):
+				report(pass, idx, s, "", fmt.Sprintf("%s is above the ceiling of %d connections (rules.yaml pool.max_max_conns): with every replica's pool together "+
+					"the server runs out of connections (FATAL: sorry, too many clients already, SQLSTATE 53300); allow at most %d", s.written, l.MaxMaxConns, l.MaxMaxConns))
+			}
+		case minConns:
+			minSet = s
+		case healthCheckPeriod:
+			switch {
+			case s.value <= 0:
+				report(pass, idx, s, rules.SeverityError, fmt.Sprintf("%s is accepted by pgxpool, and then its background health check crashes the process with "+
+					"`panic: non-positive interval for NewTicker`; leave it unset (pgxpool checks every minute) or set a positive period of at most %s",
+					s.written, l.MaxHealthCheckPeriod))
+			case s.value > int64(l.MaxHealthCheckPeriod):
+				report(pass, idx, s, "", fmt.Sprintf("%s stretches health checks past %s (rules.yaml pool.max_health_check_period): dead and idle-expired connections "+
+					"stay in the pool that long and the next query on one fails; leave it unset (1m) or set at most %s", s.written, l.MaxHealthCheckPeriod, l.MaxHealthCheckPeriod))
+			}
+		case maxConnLifetime:
+			if l.MinConnLifetime > 0 && s.value > 0 && s.value < int64(l.MinConnLifetime) {
+				report(pass, idx, s, "", fmt.Sprintf("%s recycles connections faster than rules.yaml pool.min_conn_lifetime (%s): every reconnect costs a TLS handshake "+
+					"and authentication; use at least %s", s.written, l.MinConnLifetime, l.MinConnLifetime))
+			}
+		}
+	}
+	if maxSet != nil && minSet != nil && !maxSet.sql && minSet.value > maxSet.value {
+		report(pass, idx, minSet, "", fmt.Sprintf("%s is above %s: pgxpool silently caps the pool at %d connections, so the minimum you asked for never exists; "+
+			"lower MinConns or raise MaxConns", minSet.written, maxSet.written, maxSet.value))
+	}
+}
+
+func report(pass *analysis.Pass, idx *dbindex.Index, s *setting, severity rules.Severity, msg string) {
+	analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: s.pos, End: s.end, Category: string(severity), Message: msg})
+}

@@ -1,0 +1,30 @@
+package poolconfig_test
+
+import (
+	"testing"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/poolconfig"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+func TestPoolconfig(t *testing.T) {
+	t.Parallel()
+	atest.Run(t, poolconfig.Analyzer, "example.com/pools")
+}
+
+func TestPoolconfigWithRules(t *testing.T) {
+	t.Parallel()
+	cfg, err := rules.Parse("rules.yaml", []byte(`
+pool:
+  min_max_conns: 2
+  max_max_conns: 20
+  max_health_check_period: 15m
+  min_conn_lifetime: 5m
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	atest.Run(t, poolconfig.New(cfg, dbindex.New(cfg)), "example.com/strict")
+}
