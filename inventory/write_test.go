@@ -247,3 +247,21 @@ func TestHistory(t *testing.T) {
 		t.Errorf("a bad line: error %v, want one naming %s:%d", err, path, len(h)+1)
 	}
 }
+
+// TestEmpty: a module without touchpoints still gets a report in every
+// format, with empty lists rather than nulls.
+func TestEmpty(t *testing.T) {
+	empty := &inventory.Inventory{}
+	for _, format := range inventory.Formats {
+		out := write(t, empty, inventory.WriteOptions{Format: format})
+		if len(out) == 0 {
+			t.Errorf("%s: empty output", format)
+		}
+	}
+	if out := string(write(t, empty, inventory.WriteOptions{Format: "json"})); !strings.Contains(out, `"touchpoints": []`) || !strings.Contains(out, `"by_kind": {}`) {
+		t.Errorf("empty JSON:\n%s", out)
+	}
+	if out := string(write(t, empty, inventory.WriteOptions{})); !strings.Contains(out, "0 touchpoints in 0 packages") {
+		t.Errorf("empty markdown:\n%s", out)
+	}
+}

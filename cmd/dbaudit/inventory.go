@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +23,7 @@ type inventoryFlags struct {
 	linkBase string
 	noTests  bool
 	tags     string
+	timings  bool
 }
 
 func newInventoryCmd() *cobra.Command {
@@ -56,6 +58,7 @@ could not be loaded.`,
 	fs.StringVar(&f.linkBase, "link-base", "", "prefix file links with this URL (e.g. https://github.com/org/repo/blob/main/) instead of linking relative to the output file")
 	fs.BoolVar(&f.noTests, "no-tests", false, "leave _test.go files out")
 	fs.StringVar(&f.tags, "tags", "", "build tags, as for go build")
+	fs.BoolVar(&f.timings, "timings", false, "print the time spent loading, in each analyzer, collecting and writing to stderr")
 	return cmd
 }
 
@@ -95,8 +98,13 @@ func runInventory(cmd *cobra.Command, args []string, f *inventoryFlags) error {
 	if f.tags != "" {
 		opts.BuildFlags = []string{"-tags=" + f.tags}
 	}
-	inv, res, err := inventory.Run(opts)
+	res, err := engine.Run(opts)
 	progress.Done()
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	inv, err := inventory.Collect(res, ".")
 	if err != nil {
 		return err
 	}
@@ -112,6 +120,11 @@ func runInventory(cmd *cobra.Command, args []string, f *inventoryFlags) error {
 	wopts := inventory.WriteOptions{Format: format, Dir: ".", Output: target, LinkBase: f.linkBase, History: history}
 	if err := inventory.Write(&buf, inv, wopts); err != nil {
 		return err
+	}
+	if f.timings {
+		// Report covers collecting the touchpoints and writing them.
+		res.Timings.Report += time.Since(t0)
+		printTimings(cmd, res.Timings)
 	}
 	status := exitClean
 	if f.check != "" {
