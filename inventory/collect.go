@@ -15,8 +15,8 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/suite"
 )
 
-// migrationImports are the import path prefixes of migration libraries: a
-// package importing one (outside its tests) is a migration package.
+// migrationImports are the import path prefixes of migration libraries:
+// the functions using one run migrations.
 var migrationImports = []string{
 	"github.com/golang-migrate/migrate",
 	"github.com/pressly/goose",
