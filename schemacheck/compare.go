@@ -8,6 +8,14 @@ import (
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
 )
 
+// CompareModels judges every model against the catalog; file paths in the
+// findings are made relative to dir.
+func CompareModels(models []*Model, cat *catalog.Catalog, dir string) []Finding {
+	fs := compareModels(models, cat, dir)
+	sortFindings(fs)
+	return fs
+}
+
 // compareModels judges every model against the catalog.
 func compareModels(models []*Model, cat *catalog.Catalog, dir string) []Finding {
 	var out []Finding

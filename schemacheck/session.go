@@ -68,7 +68,10 @@ func Open(ctx context.Context, dsn string, opts SessionOptions) (*Session, error
 	}
 	// Without arguments pgx sends this with the simple protocol: one round
 	// trip for all three statements, and SET LOCAL ends with the transaction.
-	setup := fmt.Sprintf("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d",
+	// jit is off because catalog queries over thousands of columns look
+	// expensive to the planner and would spend more time compiling than
+	// running.
+	setup := fmt.Sprintf("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d; SET LOCAL jit = off",
 		opts.StatementTimeout.Milliseconds(), opts.LockTimeout.Milliseconds())
 	if _, err := conn.Exec(ctx, setup); err != nil {
 		conn.Close(context.Background())

@@ -25,8 +25,9 @@ const (
 )
 
 // domainsSQL resolves every domain to its final base type, OR-ing the NOT
-// NULL of each domain in the chain. Domains are few, so walking all of them
-// is cheaper than a second round trip.
+// NULL of each domain in the chain, and gathers enum labels. Domains and
+// enums are few, so reading all of them is cheaper than a second round
+// trip (and than a subquery per column).
 const domainsSQL = `
 dom(oid, base, nn, depth) AS (
 	SELECT t.oid, t.typbasetype, t.typnotnull, 1
@@ -37,6 +38,10 @@ dom(oid, base, nn, depth) AS (
 ),
 dombase AS (
 	SELECT DISTINCT ON (oid) oid, base, nn FROM dom ORDER BY oid, depth DESC
+),
+enums AS (
+	SELECT enumtypid, array_agg(enumlabel::text ORDER BY enumsortorder) AS labels
+	FROM pg_catalog.pg_enum GROUP BY enumtypid
 )`
 
 // typeColumnsSQL describes a type whose declared OID is "declared" (joined by
@@ -46,8 +51,7 @@ const typeColumnsSQL = `
 	CASE WHEN dt.typtype = 'd' THEN dtn.nspname || '.' || dt.typname END,
 	bt.oid, bt.typname, btn.nspname, bt.typtype::text,
 	et.oid, et.typname, etn.nspname, et.typtype::text,
-	(SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
-	   FROM pg_catalog.pg_enum e WHERE e.enumtypid = COALESCE(et.oid, bt.oid))`
+	en.labels`
 
 const typeJoinsSQL = `
 	LEFT JOIN pg_catalog.pg_type dt ON dt.oid = declared
@@ -57,7 +61,8 @@ const typeJoinsSQL = `
 	LEFT JOIN pg_catalog.pg_namespace btn ON btn.oid = bt.typnamespace
 	LEFT JOIN dombase d2 ON bt.typcategory = 'A' AND d2.oid = bt.typelem
 	LEFT JOIN pg_catalog.pg_type et ON bt.typcategory = 'A' AND bt.typelem <> 0 AND et.oid = COALESCE(d2.base, bt.typelem)
-	LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace`
+	LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
+	LEFT JOIN enums en ON en.enumtypid = COALESCE(et.oid, bt.oid)`
 
 // introspectSQL reads every relation of the schemas $1 with its columns in
 // one round trip. It reads pg_catalog, not information_schema, which hides
