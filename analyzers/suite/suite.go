@@ -17,6 +17,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
+	"github.com/dbaudit/dbaudit/analyzers/txescape"
 	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -29,6 +30,7 @@ var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolercompat.New,
 	poolconfig.New,
 	sessioninject.New,
+	txescape.New,
 	conncleanup.New,
 	sqlpattern.New,
 }

@@ -13,3 +13,5 @@ func (db *DB) Having(query interface{}, args ...interface{}) *DB {
 }
 func (db *DB) Order(value interface{}) *DB { return db }
 func (db *DB) Limit(limit int) *DB         { return db }
+
+func (db *DB) Update(column string, value interface{}) *DB { return db }

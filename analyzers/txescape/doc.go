@@ -1,0 +1,69 @@
+// Package txescape defines an analyzer that reports transactions, acquired
+// connections and request-scoped handles that outlive the function holding
+// them: handed to a goroutine it does not wait for, sent on a channel, or
+// stored where other code will find them later.
+//
+// # Analyzer txescape
+//
+// txescape: a transaction or acquired connection captured by a goroutine or stored past its scope
+//
+// A transaction, a connection taken with Acquire (or DB.Conn) and a handle
+// bound to a request's context all belong to the function that opened them:
+// it commits, rolls back, releases, or returns when the request ends. Work
+// that runs later — a goroutine the function does not wait for, a job sent
+// on a channel, a value parked in a package-level variable or on a handler
+// shared by every request — finds the transaction finished or the
+// connection back in the pool:
+//
+//   - pgx: "tx is closed"; statements racing this function's own on the
+//     same connection fail with "conn busy"
+//   - database/sql and gorm: "sql: transaction has already been committed
+//     or rolled back", "sql: connection is already closed"
+//   - a released *pgxpool.Conn panics (nil pointer dereference) on use
+//   - a handle bound to the request's context: "context canceled" once the
+//     handler returns
+//
+// and when the background work does run first, the request's transaction
+// now holds the job's writes: they commit or vanish with the request. The
+// fix is to pass the pool to the background work and let it begin a fresh
+// transaction there, with a context that is not the request's
+// (context.WithoutCancel(r.Context()) or the worker's own).
+//
+// Reported: a tracked value captured by a go statement's closure, passed
+// as an argument of a go call, captured by a task given to errgroup's Go,
+// sync.WaitGroup.Go or time.AfterFunc, sent on a channel, stored in a
+// package-level variable (or a sync.Map or atomic.Value held in one), or
+// stored in a field of an HTTP handler's receiver. Tracked values are
+// variables of transaction type (pgx.Tx, *sql.Tx, *sqlx.Tx), acquired
+// connections (*pgxpool.Conn, *sql.Conn, *sqlx.Conn), gorm handles from
+// Begin or a Transaction callback, gorm handles bound with WithContext
+// inside an HTTP handler, and local values built to hold one of these
+// (Job{Tx: tx}, sqlc's q.WithTx(tx)).
+//
+// Left alone: goroutines and tasks the function waits for before it
+// returns — a sync.WaitGroup or errgroup.Group whose Wait it calls after
+// starting them (or one it was given as a parameter, for its caller to wait
+// on), or a channel the goroutine reports on and the function receives
+// from — and a transaction handed to a helper that is called, not started.
+// Test code is skipped unless rules.yaml sets check_tests.
+//
+// Bad:
+//
+//	tx, err := s.pool.Begin(ctx)
+//	...
+//	defer tx.Rollback(ctx)
+//	go func() {
+//		_, _ = tx.Exec(ctx, "UPDATE stats ...") // runs after Commit: tx is closed
+//	}()
+//	return tx.Commit(ctx)
+//
+// Good:
+//
+//	go func(ctx context.Context) {
+//		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+//			_, err := tx.Exec(ctx, "UPDATE stats ...")
+//			return err
+//		})
+//		...
+//	}(context.WithoutCancel(ctx))
+package txescape

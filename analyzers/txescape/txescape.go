@@ -1,0 +1,534 @@
+package txescape
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer runs with the embedded default configuration.
+var Analyzer = New(rules.Default(""), dbindex.Analyzer)
+
+// New returns the analyzer for cfg; index must be the dbindex analyzer built
+// for the same cfg.
+func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             "txescape",
+		Doc:              analyzerutil.MustExtractDoc(doc, "txescape"),
+		URL:              analyzerutil.DocURL("txescape"),
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			run(pass, cfg, analyzerutil.Index(pass, index))
+			return nil, nil
+		},
+	}
+}
+
+func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
+	c := &checker{pass: pass, idx: idx, tracked: map[ast.Node]map[*types.Var]*tracked{}, reported: map[token.Pos]bool{}}
+	filter := []ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.AssignStmt)(nil)}
+	for cur := range idx.Inspector.Root().Preorder(filter...) {
+		if idx.IsTest(cur.Node().Pos()) && !cfg.CheckTests {
+			continue
+		}
+		switch n := cur.Node().(type) {
+		case *ast.GoStmt:
+			c.goStmt(cur, n)
+		case *ast.CallExpr:
+			c.runnerCall(cur, n)
+			c.syncStore(cur, n)
+		case *ast.SendStmt:
+			c.send(cur, n)
+		case *ast.AssignStmt:
+			c.store(cur, n)
+		}
+	}
+}
+
+type checker struct {
+	pass *analysis.Pass
+	idx  *dbindex.Index
+	// tracked holds, per outermost function, the variables that must not
+	// outlive it.
+	tracked  map[ast.Node]map[*types.Var]*tracked
+	reported map[token.Pos]bool
+}
+
+// goStmt: go func() { ... tx ... }(), go work(tx), go q.Run(ctx).
+func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
+	fns := enclosingFuncs(cur)
+	if len(fns) == 0 {
+		return
+	}
+	m := c.trackedIn(fns[len(fns)-1])
+	if len(m) == 0 {
+		return
+	}
+	lit := c.launchedLit(g.Call.Fun, fns[0])
+	var esc *escape
+	if sel, ok := ast.Unparen(g.Call.Fun).(*ast.SelectorExpr); ok {
+		if t := c.carried(m, sel.X); t != nil {
+			esc = &escape{at: sel.X, t: t, how: "runs a method of it on a goroutine this function does not wait for"}
+		}
+	}
+	for _, arg := range g.Call.Args {
+		if t := c.carried(m, arg); t != nil && esc == nil {
+			esc = &escape{at: arg, t: t, how: "is passed to a goroutine this function does not wait for"}
+		}
+	}
+	if lit != nil && esc == nil {
+		if id, t := c.captured(m, lit); t != nil {
+			esc = &escape{at: id, t: t, how: "is captured by a goroutine this function does not wait for"}
+		}
+	}
+	if esc == nil || c.joined(fns, g.Pos(), c.syncRefs(g.Call, lit)) {
+		return
+	}
+	c.report(esc)
+}
+
+// runners start their function argument on a goroutine of their own.
+var runners = map[string]string{
+	"golang.org/x/sync/errgroup.Group.Go":    "errgroup's Go",
+	"golang.org/x/sync/errgroup.Group.TryGo": "errgroup's TryGo",
+	"sync.WaitGroup.Go":                      "WaitGroup.Go",
+	"time.AfterFunc":                         "time.AfterFunc",
+}
+
+// runnerCall: g.Go(func() error { ... tx ... }) without g.Wait(), and
+// time.AfterFunc(d, func() { ... tx ... }).
+func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
+	fn := dbindex.CalleeFunc(c.pass.TypesInfo, call)
+	if fn == nil {
+		return
+	}
+	name := dbapi.FullName(fn)
+	runner, ok := runners[name]
+	if !ok || len(call.Args) == 0 {
+		return
+	}
+	fns := enclosingFuncs(cur)
+	if len(fns) == 0 {
+		return
+	}
+	m := c.trackedIn(fns[len(fns)-1])
+	if len(m) == 0 {
+		return
+	}
+	lit := c.launchedLit(call.Args[len(call.Args)-1], fns[0])
+	if lit == nil {
+		return
+	}
+	id, t := c.captured(m, lit)
+	if t == nil {
+		return
+	}
+	if name == "time.AfterFunc" {
+		c.report(&escape{at: id, t: t, how: "is captured by a time.AfterFunc callback, which runs after this function returns"})
+		return
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	refs := []syncRef{c.syncRefOf(sel.X)}
+	if c.joined(fns, call.Pos(), refs) {
+		return
+	}
+	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner + " that this function does not wait for"})
+}
+
+// send: ch <- tx, jobs <- Job{Tx: tx}.
+func (c *checker) send(cur inspector.Cursor, s *ast.SendStmt) {
+	fns := enclosingFuncs(cur)
+	if len(fns) == 0 {
+		return
+	}
+	if t := c.carried(c.trackedIn(fns[len(fns)-1]), s.Value); t != nil {
+		c.report(&escape{at: s.Value, t: t, how: "is sent on a channel, for code that runs after this function to use"})
+	}
+}
+
+// store: a package-level variable (or a field or element of one), or a
+// field of an HTTP handler's receiver, assigned a tracked value.
+func (c *checker) store(cur inspector.Cursor, a *ast.AssignStmt) {
+	if len(a.Lhs) != len(a.Rhs) {
+		return
+	}
+	fns := enclosingFuncs(cur)
+	if len(fns) == 0 {
+		return
+	}
+	m := c.trackedIn(fns[len(fns)-1])
+	if len(m) == 0 {
+		return
+	}
+	for i, lhs := range a.Lhs {
+		t := c.carried(m, a.Rhs[i])
+		if t == nil {
+			continue
+		}
+		root := dbindex.RootVar(c.pass.TypesInfo, lhs)
+		switch {
+		case dbindex.IsPackageLevel(root):
+			c.report(&escape{at: a.Rhs[i], t: t, how: fmt.Sprintf(
+				"is stored in package-level variable %s, where code running after this function (or for another request) finds it", root.Name())})
+		case c.handlerReceiver(fns[len(fns)-1], root) && !isIdent(lhs):
+			c.report(&escape{at: a.Rhs[i], t: t, how: fmt.Sprintf(
+				"is stored in %s, a field of the HTTP handler, which every request shares", types.ExprString(lhs))})
+		}
+	}
+}
+
+// syncStores are the methods that park a value in a concurrent container.
+var syncStores = map[string]bool{
+	"sync.Map.Store": true, "sync.Map.LoadOrStore": true, "sync.Map.Swap": true,
+	"sync/atomic.Value.Store": true, "sync/atomic.Value.Swap": true,
+	"sync/atomic.Pointer.Store": true, "sync/atomic.Pointer.Swap": true,
+}
+
+// syncStore: cache.Store(id, tx) on a package-level sync.Map or atomic.Value.
+func (c *checker) syncStore(cur inspector.Cursor, call *ast.CallExpr) {
+	fn := dbindex.CalleeFunc(c.pass.TypesInfo, call)
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if fn == nil || !ok || !syncStores[dbapi.FullName(fn)] {
+		return
+	}
+	root := dbindex.RootVar(c.pass.TypesInfo, sel.X)
+	if !dbindex.IsPackageLevel(root) {
+		return
+	}
+	fns := enclosingFuncs(cur)
+	if len(fns) == 0 {
+		return
+	}
+	m := c.trackedIn(fns[len(fns)-1])
+	for _, arg := range call.Args {
+		if t := c.carried(m, arg); t != nil {
+			c.report(&escape{at: arg, t: t, how: fmt.Sprintf(
+				"is stored in package-level %s, where code running after this function (or for another request) finds it", root.Name())})
+			return
+		}
+	}
+}
+
+// handlerReceiver: v is the receiver of a method with an HTTP handler's
+// signature (or registered as a handler).
+func (c *checker) handlerReceiver(outer ast.Node, v *types.Var) bool {
+	decl, ok := outer.(*ast.FuncDecl)
+	if !ok || decl.Recv == nil || v == nil || len(decl.Recv.List) == 0 || len(decl.Recv.List[0].Names) == 0 {
+		return false
+	}
+	if c.pass.TypesInfo.Defs[decl.Recv.List[0].Names[0]] != v {
+		return false
+	}
+	if c.idx.IsHandlerSig(decl.Type) {
+		return true
+	}
+	fn, _ := c.pass.TypesInfo.Defs[decl.Name].(*types.Func)
+	return fn != nil && c.idx.RoleOf(fn) == dbindex.RoleHandler
+}
+
+func isIdent(e ast.Expr) bool {
+	_, ok := ast.Unparen(e).(*ast.Ident)
+	return ok
+}
+
+// enclosingFuncs lists the functions around cur, innermost first.
+func enclosingFuncs(cur inspector.Cursor) []ast.Node {
+	var out []ast.Node
+	for anc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		if anc == cur {
+			continue
+		}
+		out = append(out, anc.Node())
+	}
+	return out
+}
+
+// launchedLit is the function literal a go statement or runner starts:
+// written in place, or held in a local variable assigned only that literal.
+func (c *checker) launchedLit(fun ast.Expr, fn ast.Node) *ast.FuncLit {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.FuncLit:
+		return f
+	case *ast.Ident:
+		v, ok := c.pass.TypesInfo.Uses[f].(*types.Var)
+		if !ok || dbindex.IsPackageLevel(v) {
+			return nil
+		}
+		srcs := dbindex.AssignedTo(c.pass.TypesInfo, fn, v)
+		if len(srcs) != 1 {
+			return nil
+		}
+		lit, _ := ast.Unparen(srcs[0]).(*ast.FuncLit)
+		return lit
+	}
+	return nil
+}
+
+// captured returns the first use, inside lit, of a tracked variable
+// declared outside it.
+func (c *checker) captured(m map[*types.Var]*tracked, lit *ast.FuncLit) (*ast.Ident, *tracked) {
+	var id *ast.Ident
+	var t *tracked
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if t != nil {
+			return false
+		}
+		if x, ok := n.(*ast.Ident); ok {
+			if v, ok := c.pass.TypesInfo.Uses[x].(*types.Var); ok && m[v] != nil && (v.Pos() < lit.Pos() || v.Pos() >= lit.End()) {
+				id, t = x, m[v]
+			}
+		}
+		return true
+	})
+	return id, t
+}
+
+// carried returns the tracked value e evaluates to or holds: tx, &tx,
+// Job{Tx: tx}, any(tx), append(txs, tx), or a wrapper built around it
+// (sqlc's q.WithTx(tx), db.New(tx)) — not the result of calling a method
+// on it, and not through other calls.
+func (c *checker) carried(m map[*types.Var]*tracked, e ast.Expr) *tracked {
+	if len(m) == 0 {
+		return nil
+	}
+	info := c.pass.TypesInfo
+	var t *tracked
+	ast.Inspect(e, func(n ast.Node) bool {
+		if t != nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() {
+				return true // conversion
+			}
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
+					return true
+				}
+			}
+			if c.wrapsHandle(info.TypeOf(n)) {
+				for _, arg := range n.Args {
+					if v := identVar(info, arg); v != nil && m[v] != nil {
+						t = m[v]
+					}
+				}
+			}
+			return false
+		case *ast.SelectorExpr:
+			return false // tx.Conn(), job.Tx: reads of it, judged where they are stored
+		case *ast.Ident:
+			if v, ok := info.Uses[n].(*types.Var); ok && m[v] != nil {
+				t = m[v]
+			}
+		}
+		return true
+	})
+	return t
+}
+
+func identVar(info *types.Info, e ast.Expr) *types.Var {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, _ := info.Uses[id].(*types.Var)
+	return v
+}
+
+// wrapsHandle: a struct (or pointer to one) with a field holding a session
+// handle — sqlc's Queries{db DBTX}, a repository over a tx.
+func (c *checker) wrapsHandle(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if h, ok := c.idx.Classifier.Handle(st.Field(i).Type()); ok && h.Session() {
+			return true
+		}
+	}
+	return false
+}
+
+// escape is one finding.
+type escape struct {
+	at  ast.Node
+	t   *tracked
+	how string
+}
+
+func (c *checker) report(e *escape) {
+	if c.reported[e.at.Pos()] {
+		return
+	}
+	c.reported[e.at.Pos()] = true
+	analyzerutil.Reportf(c.pass, c.idx, e.at, "", fmt.Sprintf("%s %s: %s; %s", e.t.label(), e.how, e.t.failure(), e.t.fix()))
+}
+
+// joined reports whether the goroutine started at pos is waited for: one of
+// the WaitGroups or errgroups it refers to is waited on after pos (or in a
+// defer) in the function that declares it, or belongs to a caller (a
+// parameter); or it reports on a channel that function receives from
+// after pos.
+func (c *checker) joined(fns []ast.Node, pos token.Pos, refs []syncRef) bool {
+	info := c.pass.TypesInfo
+	for _, r := range refs {
+		if r.root == nil {
+			continue
+		}
+		home := declaringFunc(fns, r.root)
+		if home == nil {
+			continue // a field or a global: waited on elsewhere, if at all
+		}
+		if isParamOf(home, r.root) {
+			return true // the caller's WaitGroup: the caller waits
+		}
+		_, body := dbindex.FuncBody(home)
+		found := false
+		var deferred []ast.Node
+		ast.Inspect(body, func(n ast.Node) bool {
+			if found || n == nil {
+				return false
+			}
+			if d, ok := n.(*ast.DeferStmt); ok {
+				deferred = append(deferred, d)
+			}
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+				if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && (n.Pos() > pos || within(deferred, n)) {
+					found = true
+				}
+			case *ast.UnaryExpr:
+				if r.chanVar && n.Op == token.ARROW && n.Pos() > pos && identVar(info, n.X) == r.root {
+					found = true
+				}
+			case *ast.RangeStmt:
+				if r.chanVar && n.Pos() > pos && identVar(info, n.X) == r.root {
+					found = true
+				}
+			}
+			return true
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+func within(nodes []ast.Node, n ast.Node) bool {
+	for _, d := range nodes {
+		if n.Pos() >= d.Pos() && n.End() <= d.End() {
+			return true
+		}
+	}
+	return false
+}
+
+// syncRef is a WaitGroup, errgroup or channel a goroutine refers to.
+type syncRef struct {
+	key     string // the expression, & and parentheses removed
+	root    *types.Var
+	chanVar bool
+}
+
+func exprKey(e ast.Expr) string {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	return types.ExprString(e)
+}
+
+func (c *checker) syncRefOf(e ast.Expr) syncRef {
+	return syncRef{key: exprKey(e), root: dbindex.RootVar(c.pass.TypesInfo, e)}
+}
+
+// syncRefs collects the WaitGroups, errgroups and local channels the
+// goroutine's call and body refer to.
+func (c *checker) syncRefs(call *ast.CallExpr, lit *ast.FuncLit) []syncRef {
+	info := c.pass.TypesInfo
+	var out []syncRef
+	visit := func(n ast.Node) bool {
+		e, ok := n.(ast.Expr)
+		if !ok {
+			return true
+		}
+		switch ast.Unparen(e).(type) {
+		case *ast.Ident, *ast.SelectorExpr:
+		default:
+			return true
+		}
+		t := info.TypeOf(e)
+		if t == nil {
+			return true
+		}
+		if isWaiter(t) {
+			out = append(out, c.syncRefOf(e))
+			return false
+		}
+		if _, ok := t.Underlying().(*types.Chan); ok {
+			if v := identVar(info, e); v != nil {
+				out = append(out, syncRef{root: v, chanVar: true})
+			}
+		}
+		return true
+	}
+	for _, arg := range call.Args {
+		ast.Inspect(arg, visit)
+	}
+	if lit != nil {
+		ast.Inspect(lit.Body, visit)
+	}
+	return out
+}
+
+func isWaiter(t types.Type) bool {
+	switch dbapi.TypeName(t) {
+	case "sync.WaitGroup", "golang.org/x/sync/errgroup.Group":
+		return true
+	}
+	return false
+}
+
+// declaringFunc is the innermost of fns whose body declares v.
+func declaringFunc(fns []ast.Node, v *types.Var) ast.Node {
+	for _, f := range fns {
+		if v.Pos() >= f.Pos() && v.Pos() < f.End() {
+			return f
+		}
+	}
+	return nil
+}
+
+func isParamOf(fn ast.Node, v *types.Var) bool {
+	ft, _ := dbindex.FuncBody(fn)
+	return ft != nil && ft.Params != nil && v.Pos() >= ft.Params.Pos() && v.Pos() < ft.Params.End()
+}
