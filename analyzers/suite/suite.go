@@ -15,6 +15,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/poolconfig"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
+	"github.com/dbaudit/dbaudit/analyzers/rawdsn"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/analyzers/txescape"
@@ -26,6 +27,7 @@ import (
 // The order is rules.IDs' order; a rule that is not written yet is absent.
 var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolconstruct.New,
+	rawdsn.New,
 	driveropts.New,
 	poolercompat.New,
 	poolconfig.New,

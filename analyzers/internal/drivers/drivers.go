@@ -351,3 +351,18 @@ func (s *Sink) driverKeys() []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// KnownKey reports whether some sink's driver consumes key, the server has
+// a setting of that name, or it is a known option of another ecosystem.
+func (t *Tables) KnownKey(key string) bool {
+	for _, s := range t.sinks {
+		if _, ok := s.Keys[key]; ok {
+			return true
+		}
+	}
+	if _, ok := t.foreign[key]; ok {
+		return true
+	}
+	_, ok := t.GUCContext(key)
+	return ok || t.startupKeys[key]
+}

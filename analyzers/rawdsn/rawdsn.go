@@ -1,0 +1,238 @@
+package rawdsn
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer runs with the embedded default configuration.
+var Analyzer = New(rules.Default(""), dbindex.Analyzer)
+
+// New returns the analyzer for cfg; index must be the dbindex analyzer built
+// for the same cfg.
+func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
+	tables, tablesErr := drivers.New(cfg)
+	return &analysis.Analyzer{
+		Name:             "rawdsn",
+		Doc:              analyzerutil.MustExtractDoc(doc, "rawdsn"),
+		URL:              analyzerutil.DocURL("rawdsn"),
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			if tablesErr != nil {
+				return nil, tablesErr
+			}
+			run(pass, cfg, tables, analyzerutil.Index(pass, index))
+			return nil, nil
+		},
+	}
+}
+
+const advice = `read it from the environment or a secret store instead, e.g. os.Getenv("DATABASE_URL")`
+
+func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) {
+	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	for _, f := range pass.Files {
+		if idx.IsTest(f.Pos()) && !cfg.CheckTests {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ImportSpec, *ast.Field:
+				return false // import paths and struct tags
+			case *ast.CallExpr:
+				checkUserPassword(pass, idx, n)
+			case *ast.AssignStmt:
+				for i, lhs := range n.Lhs {
+					if len(n.Rhs) == len(n.Lhs) && isConfigPassword(pass.TypesInfo, lhs) {
+						checkPasswordValue(pass, idx, n.Rhs[i], "assigned to the connection config's Password")
+					}
+				}
+			case *ast.KeyValueExpr:
+				if k, ok := n.Key.(*ast.Ident); ok && k.Name == "Password" && isConfigPassword(pass.TypesInfo, k) {
+					checkPasswordValue(pass, idx, n.Value, "in the connection config's Password")
+				}
+			}
+			e, ok := n.(ast.Expr)
+			if !ok {
+				return true
+			}
+			tv, ok := pass.TypesInfo.Types[e]
+			if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+				return true
+			}
+			switch ast.Unparen(e).(type) {
+			case *ast.Ident, *ast.SelectorExpr:
+				return false // a use of a constant: judged where it is declared
+			}
+			// The largest constant expression here: judge it whole, unless it
+			// extends a connection-string constant already judged where it
+			// is declared.
+			if text, ok := src.Constant(e); ok && hasLiteral(e) && !extendsDSN(pass.TypesInfo, tables, e) {
+				judge(pass, idx, tables, e, text)
+			}
+			return false
+		})
+	}
+}
+
+// hasLiteral reports whether a constant expression writes some of its text
+// itself (and is not only made of named constants).
+func hasLiteral(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// extendsDSN reports whether a constant expression is built on a named
+// constant that is a connection string itself (const full = base + "/db").
+func extendsDSN(info *types.Info, tables *drivers.Tables, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		var id *ast.Ident
+		switch x := n.(type) {
+		case *ast.Ident:
+			id = x
+		case *ast.SelectorExpr:
+			id = x.Sel
+		default:
+			return !found
+		}
+		if c, ok := info.Uses[id].(*types.Const); ok && c.Val().Kind() == constant.String {
+			if _, ok := dsn.AsLiteral(constant.StringVal(c.Val()), tables.KnownKey); ok {
+				found = true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func judge(pass *analysis.Pass, idx *dbindex.Index, tables *drivers.Tables, e ast.Expr, text dsn.Text) {
+	lit, ok := dsn.AsLiteral(text.S, tables.KnownKey)
+	if !ok {
+		return
+	}
+	where := describe(lit.DSN)
+	if lit.Password != nil {
+		pos, end := text.Span(lit.Password.ValueRange)
+		if !pos.IsValid() {
+			pos, end = e.Pos(), e.End()
+		}
+		analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: pos, End: end, Category: string(rules.SeverityError),
+			Message: fmt.Sprintf("a database password is written into the code (connection string%s): everyone who can read the repository or the binary has it, "+
+				"and changing it needs a release; %s", parenthetical(" for ", where), advice)})
+		return
+	}
+	analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: string(rules.SeverityWarning),
+		Message: fmt.Sprintf("a connection string is written into the code%s: where the service connects is then fixed at build time, the same in every environment; %s",
+			parenthetical(" (", where)+closing(where), advice)})
+}
+
+// describe names the user, host and database of a connection string,
+// never its password.
+func describe(d *dsn.DSN) string {
+	get := func(k string) string {
+		p, _ := d.Get(k)
+		return strings.ReplaceAll(p.Value, string(dsn.Hole), "…")
+	}
+	var parts []string
+	if u := get("user"); u != "" {
+		parts = append(parts, "user "+u)
+	}
+	if h := get("host"); h != "" {
+		if p := get("port"); p != "" {
+			h += ":" + p
+		}
+		parts = append(parts, "host "+h)
+	}
+	if db := get("dbname"); db != "" {
+		parts = append(parts, "database "+db)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parenthetical prefixes a non-empty description.
+func parenthetical(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
+func closing(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ")"
+}
+
+// checkUserPassword reports url.UserPassword(user, "literal").
+func checkUserPassword(pass *analysis.Pass, idx *dbindex.Index, call *ast.CallExpr) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 2 {
+		return
+	}
+	fn, ok := pass.TypesInfo.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "net/url" || fn.Name() != "UserPassword" {
+		return
+	}
+	checkPasswordValue(pass, idx, call.Args[1], "passed to url.UserPassword")
+}
+
+// isConfigPassword reports whether e names the Password field of pgconn's
+// Config (also through pgx.ConnConfig and pgxpool.Config.ConnConfig).
+func isConfigPassword(info *types.Info, e ast.Expr) bool {
+	var id *ast.Ident
+	switch x := ast.Unparen(e).(type) {
+	case *ast.SelectorExpr:
+		id = x.Sel
+	case *ast.Ident:
+		id = x
+	default:
+		return false
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		if obj, ok := info.Defs[id].(*types.Var); ok {
+			v = obj
+		}
+	}
+	return v != nil && v.IsField() && v.Name() == "Password" && v.Pkg() != nil && v.Pkg().Path() == "github.com/jackc/pgx/v5/pgconn"
+}
+
+// checkPasswordValue reports a constant, real password.
+func checkPasswordValue(pass *analysis.Pass, idx *dbindex.Index, e ast.Expr, how string) {
+	tv, ok := pass.TypesInfo.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return
+	}
+	pw := constant.StringVal(tv.Value)
+	if pw == "" || dsn.IsPlaceholder(pw) {
+		return
+	}
+	analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: string(rules.SeverityError),
+		Message: fmt.Sprintf("a database password is written into the code (%s): everyone who can read the repository or the binary has it, "+
+			"and changing it needs a release; read it from the environment or a secret store instead, e.g. os.Getenv(\"PGPASSWORD\")", how)})
+}

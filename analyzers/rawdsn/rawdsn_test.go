@@ -1,0 +1,31 @@
+package rawdsn_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+	"github.com/dbaudit/dbaudit/analyzers/rawdsn"
+)
+
+func TestRawdsn(t *testing.T) {
+	t.Parallel()
+	results := atest.Run(t, rawdsn.Analyzer, "example.com/app/...")
+	// A password makes the finding an error; without one it is a warning.
+	n := 0
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			n++
+			want := "warning"
+			if strings.Contains(d.Message, "password is written") {
+				want = "error"
+			}
+			if d.Category != want {
+				t.Errorf("%s: severity hint %q, want %q", d.Message, d.Category, want)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no diagnostics")
+	}
+}

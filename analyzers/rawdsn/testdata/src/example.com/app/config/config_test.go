@@ -1,0 +1,3 @@
+package config
+
+const testDSN = "postgres://postgres:postgres@localhost:5432/test?sslmode=disable"
