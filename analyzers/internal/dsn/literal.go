@@ -76,7 +76,7 @@ func hasAny(d *DSN, keys ...string) bool {
 var placeholderWords = map[string]bool{
 	"user": true, "username": true, "usr": true, "pass": true, "password": true, "passwd": true, "pwd": true, "pw": true,
 	"secret": false, // a real (if weak) password more often than not
-	"host": true, "hostname": true, "server": true, "port": true, "db": true, "dbname": true, "database": true,
+	"host":   true, "hostname": true, "server": true, "port": true, "db": true, "dbname": true, "database": true,
 	"database_name": true, "db_name": true, "dbuser": true, "db_user": true, "dbpass": true, "db_pass": true,
 	"yourpassword": true, "your_password": true, "your-password": true, "mypassword": true, "my_password": true,
 	"changeme": false, "example": true, "example.com": true,
