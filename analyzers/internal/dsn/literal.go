@@ -73,13 +73,14 @@ func hasAny(d *DSN, keys ...string) bool {
 }
 
 // placeholderWords are values that name a part instead of being one.
+// "secret" and "changeme" are not among them: as passwords they are real
+// (if weak) more often than not.
 var placeholderWords = map[string]bool{
 	"user": true, "username": true, "usr": true, "pass": true, "password": true, "passwd": true, "pwd": true, "pw": true,
-	"secret": false, // a real (if weak) password more often than not
-	"host":   true, "hostname": true, "server": true, "port": true, "db": true, "dbname": true, "database": true,
+	"host": true, "hostname": true, "server": true, "port": true, "db": true, "dbname": true, "database": true,
 	"database_name": true, "db_name": true, "dbuser": true, "db_user": true, "dbpass": true, "db_pass": true,
 	"yourpassword": true, "your_password": true, "your-password": true, "mypassword": true, "my_password": true,
-	"changeme": false, "example": true, "example.com": true,
+	"example": true, "example.com": true,
 }
 
 // IsPlaceholder reports whether a DSN part stands for a value instead of
