@@ -25,13 +25,13 @@ const (
 
 // Rules are schemacheck's finding kinds, with what each catches.
 var Rules = []report.RuleMeta{
-	{ID: RuleMissingTable, Short: "A model's table or view does not exist in the configured schemas."},
-	{ID: RuleMissingColumn, Short: "A model field reads a column its table does not have."},
-	{ID: RuleTypeMismatch, Short: "A Go type cannot hold (error) or only converts (warning) the column's PostgreSQL type."},
-	{ID: RuleNullability, Short: "A nullable column is read into a Go type that cannot hold NULL."},
-	{ID: RuleUnmappedColumn, Short: "A column has no model field: a warning when it is NOT NULL without a default, since inserts through the model fail."},
-	{ID: RuleQueryError, Short: "Literal SQL that the server refuses to prepare."},
-	{ID: RuleParamType, Short: "A Go argument that pgx cannot encode for the parameter type the server expects, or the wrong number of arguments."},
+	{ID: RuleMissingTable, Severity: rules.SeverityError, Short: "A model's table or view does not exist in the configured schemas."},
+	{ID: RuleMissingColumn, Severity: rules.SeverityError, Short: "A model field reads a column its table does not have."},
+	{ID: RuleTypeMismatch, Severity: rules.SeverityError, Short: "A Go type cannot hold (error) or only converts (warning) the column's PostgreSQL type."},
+	{ID: RuleNullability, Severity: rules.SeverityError, Short: "A nullable column is read into a Go type that cannot hold NULL."},
+	{ID: RuleUnmappedColumn, Severity: rules.SeverityWarning, Short: "A column has no model field: a warning when it is NOT NULL without a default, since inserts through the model fail."},
+	{ID: RuleQueryError, Severity: rules.SeverityError, Short: "Literal SQL that the server refuses to prepare."},
+	{ID: RuleParamType, Severity: rules.SeverityError, Short: "A Go argument that pgx cannot encode for the parameter type the server expects, or the wrong number of arguments."},
 }
 
 // Finding is one schemacheck finding, in DESIGN.md's JSON shape.

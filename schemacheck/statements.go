@@ -106,7 +106,12 @@ func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suit
 			if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
 				continue // not literal SQL
 			}
+			// A literal is where the SQL is read; a named constant's use is
+			// the call.
 			pos := pkg.Fset.Position(c.Expr.Pos())
+			if _, lit := ast.Unparen(sqlExpr).(*ast.BasicLit); lit {
+				pos = pkg.Fset.Position(sqlExpr.Pos())
+			}
 			if seen[pos] {
 				continue // the same file in a package and its test variant
 			}
@@ -150,7 +155,7 @@ func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suit
 				}
 			}
 			if kind == "query" {
-				st.Dests = append(st.Dests, resultDests(pkg, c, st.Driver)...)
+				st.Dests = append(st.Dests, resultDests(pkg, c)...)
 			}
 			out = append(out, st)
 		}
@@ -258,7 +263,7 @@ func isBytes(t types.Type) bool {
 // resultDests finds where a query's rows go: a Scan chained on the call,
 // or, when the result is assigned to a variable, that variable's Scan
 // calls and pgx's CollectRows-style helpers in the same function.
-func resultDests(pkg *packages.Package, c *suite.Call, drv Driver) []*ScanDest {
+func resultDests(pkg *packages.Package, c *suite.Call) []*ScanDest {
 	info := pkg.TypesInfo
 	parent := c.Cursor.Parent().Node()
 	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" {
@@ -326,7 +331,6 @@ func resultDests(pkg *packages.Package, c *suite.Call, drv Driver) []*ScanDest {
 		}
 		return true
 	})
-	_ = drv
 	return out
 }
 
