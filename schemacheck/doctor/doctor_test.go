@@ -31,12 +31,15 @@ func TestDoctorDirect(t *testing.T) {
 		}
 		for name, want := range map[string]doctor.Status{
 			"dsn": doctor.OK, "connect": doctor.OK, "server": doctor.Info, "tls": doctor.Info,
-			"latency": doctor.OK, "query": doctor.OK, "search_path": doctor.Info,
+			"query": doctor.OK, "search_path": doctor.Info,
 			"statement_timeout": doctor.OK, "pooler": doctor.Info, "role": doctor.OK,
 		} {
 			if c := check(r, name); c.Status != want {
 				t.Errorf("%s: %s = %s (%s), want %s", driver, name, c.Status, c.Detail, want)
 			}
+		}
+		if c := check(r, "latency"); c.Status == doctor.Fail || !strings.Contains(c.Detail, "over 5 pings") {
+			t.Errorf("%s: latency: %+v", driver, c) // warn is allowed: a loaded machine may exceed 50ms
 		}
 		if c := check(r, "server"); !strings.HasPrefix(c.Detail, "PostgreSQL 1") {
 			t.Errorf("server: %s", c.Detail)
