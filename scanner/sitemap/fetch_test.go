@@ -83,7 +83,9 @@ func TestFetchDecompressionCap(t *testing.T) {
 		Handle("/bomb.xml.gz", sitetest.Resource{Body: bomb.Bytes()}).
 		Handle("/big.xml", sitetest.Resource{Body: bytes.Repeat([]byte("x"), 4097)}).
 		Handle("/exact.xml", sitetest.Resource{Body: bytes.Repeat([]byte("x"), 4096)})
-	f := sitemap.NewFetcher(fetchConfig())
+	cfg := fetchConfig()
+	cfg.Timeout = time.Minute // inflating 50 MB is slow under the race detector
+	f := sitemap.NewFetcher(cfg)
 
 	_, resp, err := get(t, f, site.URL("/bomb.xml.gz"), sitemap.MaxBytes)
 	var tooLarge *sitemap.TooLargeError

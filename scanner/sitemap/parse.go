@@ -30,6 +30,10 @@ const (
 	MaxLocLength = 2048
 	// maxNesting bounds element nesting; real sitemaps use four levels.
 	maxNesting = 64
+	// MaxTokenBytes bounds one XML token (a text run, comment or tag).
+	// encoding/xml holds a whole token in memory, so without this bound a
+	// file of 50 MB of whitespace would be buffered whole.
+	MaxTokenBytes = 1 << 20
 )
 
 // Kind is what a sitemap document lists.
@@ -72,6 +76,7 @@ var ErrTooManyEntries = fmt.Errorf("more than %d entries, the sitemaps.org limit
 // being read in memory, whatever the document's size.
 type Parser struct {
 	dec     *xml.Decoder
+	guard   *tokenGuard
 	kind    Kind
 	space   string // the root element's namespace; children must match it
 	entries int
@@ -84,10 +89,40 @@ type Parser struct {
 // NewParser returns a parser reading r. r should already be size-capped and
 // decompressed (see Fetcher).
 func NewParser(r io.Reader) *Parser {
-	dec := xml.NewDecoder(r)
+	guard := &tokenGuard{r: r}
+	dec := xml.NewDecoder(guard)
 	dec.Strict = true
 	dec.CharsetReader = charsetReader
-	return &Parser{dec: dec}
+	return &Parser{dec: dec, guard: guard}
+}
+
+// token reads the next token, resetting the per-token byte budget.
+func (p *Parser) token() (xml.Token, error) {
+	p.guard.since = 0
+	return p.dec.Token()
+}
+
+// tokenGuard fails a read once more than MaxTokenBytes were read since the
+// last token boundary: the decoder is then buffering one oversized token.
+// It deliberately has no ReadByte, so the decoder reads it through its own
+// buffer in 4 KiB chunks.
+type tokenGuard struct {
+	r     io.Reader
+	since int
+}
+
+// ErrTokenTooLarge is returned for a text run, comment or tag larger than
+// MaxTokenBytes.
+var ErrTokenTooLarge = fmt.Errorf("an XML token (text, comment or tag) is larger than %d KiB; sitemap values are at most %d characters",
+	MaxTokenBytes>>10, MaxLocLength)
+
+func (g *tokenGuard) Read(b []byte) (int, error) {
+	if g.since > MaxTokenBytes {
+		return 0, ErrTokenTooLarge
+	}
+	n, err := g.r.Read(b)
+	g.since += n
+	return n, err
 }
 
 // charsetReader decodes the legacy encodings an XML declaration may name.
@@ -105,7 +140,7 @@ func (p *Parser) Kind() (Kind, error) {
 		return p.kind, nil
 	}
 	for {
-		tok, err := p.dec.Token()
+		tok, err := p.token()
 		if err != nil {
 			if err == io.EOF {
 				return 0, fmt.Errorf("%w: the document is empty", ErrNotSitemap)
@@ -142,7 +177,7 @@ func (p *Parser) Next() (Entry, error) {
 		entryName = "sitemap"
 	}
 	for {
-		tok, err := p.dec.Token()
+		tok, err := p.token()
 		if err != nil {
 			return Entry{}, p.syntaxError(err)
 		}
@@ -173,7 +208,7 @@ func (p *Parser) Next() (Entry, error) {
 			// The root closed: make sure nothing but whitespace, comments
 			// and processing instructions follows.
 			for {
-				tok, err := p.dec.Token()
+				tok, err := p.token()
 				if err == io.EOF {
 					p.done = true
 					return Entry{}, io.EOF
@@ -201,7 +236,7 @@ func (p *Parser) Entries() int { return p.entries }
 func (p *Parser) readEntry() (e Entry, ok bool, err error) {
 	var loc string
 	for {
-		tok, err := p.dec.Token()
+		tok, err := p.token()
 		if err != nil {
 			return Entry{}, false, p.syntaxError(err)
 		}
@@ -254,7 +289,7 @@ func (p *Parser) readEntry() (e Entry, ok bool, err error) {
 func (p *Parser) readText() ([]byte, error) {
 	p.text = p.text[:0]
 	for {
-		tok, err := p.dec.Token()
+		tok, err := p.token()
 		if err != nil {
 			return nil, p.syntaxError(err)
 		}
@@ -280,7 +315,7 @@ func (p *Parser) readText() ([]byte, error) {
 func (p *Parser) skip() error {
 	depth := 1
 	for depth > 0 {
-		tok, err := p.dec.Token()
+		tok, err := p.token()
 		if err != nil {
 			return p.syntaxError(err)
 		}
@@ -306,6 +341,10 @@ func (p *Parser) syntaxError(err error) error {
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		line, _ := p.dec.InputPos()
 		return &MalformedError{Line: line, Msg: "unexpected end of document"}
+	}
+	if errors.Is(err, ErrTokenTooLarge) {
+		line, _ := p.dec.InputPos()
+		return fmt.Errorf("line %d: %w", line, err)
 	}
 	return err
 }

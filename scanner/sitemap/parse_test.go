@@ -186,6 +186,25 @@ func TestParseEntryLimit(t *testing.T) {
 	}
 }
 
+func TestParseTokenLimit(t *testing.T) {
+	// One text run of 2 MiB: encoding/xml would buffer it whole.
+	doc := "<urlset>\n<url><loc>https://example.com/" + strings.Repeat("a", 2<<20) + "</loc></url></urlset>"
+	_, _, _, err := readAll(t, doc)
+	if !errors.Is(err, ErrTokenTooLarge) || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("err = %v, want ErrTokenTooLarge on line 2", err)
+	}
+	// Many tokens adding up to more than the limit are fine.
+	var b strings.Builder
+	b.WriteString("<urlset>")
+	for range 3000 {
+		b.WriteString("<!-- " + strings.Repeat(" ", 1000) + " -->")
+	}
+	b.WriteString("<url><loc>https://example.com/x</loc></url></urlset>")
+	if _, entries, _, err := readAll(t, b.String()); err != nil || len(entries) != 1 {
+		t.Fatalf("3 MB of small comments: %d entries, err %v", len(entries), err)
+	}
+}
+
 func TestParseLastmodForms(t *testing.T) {
 	for in, want := range map[string]string{
 		"2024":                        "2024-01-01T00:00:00Z",

@@ -111,12 +111,12 @@ func (s *Store) GetBatch(ctx context.Context, id uuid.UUID) (Batch, []Job, error
 	if err != nil {
 		return Batch{}, nil, fmt.Errorf("reading batch: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE batch_id = $1
+	jobRows, err := s.pool.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE batch_id = $1
 		ORDER BY created_at, job_id`, id)
 	if err != nil {
 		return Batch{}, nil, fmt.Errorf("reading batch jobs: %w", err)
 	}
-	jobs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Job])
+	jobs, err := pgx.CollectRows(jobRows, pgx.RowToStructByName[Job])
 	if err != nil {
 		return Batch{}, nil, fmt.Errorf("reading batch jobs: %w", err)
 	}

@@ -31,6 +31,8 @@ const (
 )
 
 // Batch is a row of batches.
+//
+//dbaudit:table batches
 type Batch struct {
 	BatchID           uuid.UUID `db:"batch_id"`
 	MaxPages          int32     `db:"max_pages"`
@@ -39,6 +41,8 @@ type Batch struct {
 }
 
 // Domain is a row of domains.
+//
+//dbaudit:table domains
 type Domain struct {
 	DomainID      int64      `db:"domain_id"`
 	Host          string     `db:"host"`
@@ -47,6 +51,8 @@ type Domain struct {
 }
 
 // Job is a row of jobs.
+//
+//dbaudit:table jobs
 type Job struct {
 	JobID           uuid.UUID  `db:"job_id"`
 	DomainID        int64      `db:"domain_id"`
@@ -73,6 +79,8 @@ const jobColumns = `job_id, domain_id, batch_id, base_url, max_pages, status, er
 	finished_at, heartbeat_at`
 
 // SitemapFile is a row of sitemap_files.
+//
+//dbaudit:table sitemap_files
 type SitemapFile struct {
 	FileID    int64      `db:"file_id"`
 	JobID     uuid.UUID  `db:"job_id"`
@@ -92,6 +100,8 @@ const fileColumns = `file_id, job_id, url, kind, source, parent_url, depth, url_
 	lastmod, error, fetched_at`
 
 // SitemapURL is a row of sitemap_urls.
+//
+//dbaudit:table sitemap_urls
 type SitemapURL struct {
 	URLID      int64      `db:"url_id"`
 	JobID      uuid.UUID  `db:"job_id"`

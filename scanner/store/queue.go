@@ -83,7 +83,8 @@ func (s *Store) tryClaim(ctx context.Context, owner string) (job *Job, retry boo
 		// Claimers of the same batch queue up on its row; each counts the
 		// running jobs only once the previous claimer has committed, so the
 		// batch never exceeds max_concurrent_jobs.
-		var limit, running int32
+		var limit int32
+		var running int64
 		if err := tx.QueryRow(ctx, `SELECT max_concurrent_jobs FROM batches WHERE batch_id = $1 FOR UPDATE`,
 			*batchID).Scan(&limit); err != nil {
 			return nil, false, fmt.Errorf("claiming a job: locking its batch: %w", err)
@@ -92,7 +93,7 @@ func (s *Store) tryClaim(ctx context.Context, owner string) (job *Job, retry boo
 			*batchID).Scan(&running); err != nil {
 			return nil, false, fmt.Errorf("claiming a job: counting its batch: %w", err)
 		}
-		if running >= limit {
+		if running >= int64(limit) {
 			return nil, true, nil
 		}
 	}

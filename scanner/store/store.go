@@ -48,12 +48,12 @@ type Target struct {
 }
 
 func (t Target) String() string {
-	return fmt.Sprintf("host=%s port=%d database=%s user=%s", t.Host, t.Port, t.Database, t.User)
+	return fmt.Sprintf("database %q on %s as %q", t.Database, net.JoinHostPort(t.Host, strconv.Itoa(int(t.Port))), t.User)
 }
 
 // ErrBadURL is returned for a database URL pgx cannot parse. Its text never
 // repeats the URL, which may hold a password.
-var ErrBadURL = errors.New("DATABASE_URL cannot be parsed as a PostgreSQL connection string (postgres://user:pass@host:port/db?opt=val or key=value form)")
+var ErrBadURL = errors.New("DATABASE_URL cannot be parsed as a PostgreSQL connection string (URL or key=value form; see the pgx documentation)")
 
 // Open builds the pool from cfg. It does not wait for the database: call
 // WaitReady for that. The pool switches to the pooler-safe exec mode when

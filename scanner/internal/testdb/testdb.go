@@ -86,8 +86,10 @@ func randomName(t testing.TB) string {
 	return "scanner_test_" + hex.EncodeToString(b[:])
 }
 
+// isURL tells the URL form of a connection string from the key=value form.
 func isURL(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	u, err := url.Parse(dsn)
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
 }
 
 // withParam adds a connection parameter to dsn, in URL or key=value form.
@@ -110,6 +112,9 @@ func exec(t testing.TB, dsn, sql string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// A short-lived administrative connection for CREATE/DROP, outside the
+	// pool under test.
+	//dbaudit:ignore poolconstruct -- test-support package (only tests import it); creates and drops per-test schemas
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatalf("connecting to the test server: %v", err)
