@@ -9,6 +9,7 @@ import (
 
 	"github.com/dbaudit/dbaudit/analyzers/conncleanup"
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
+	"github.com/dbaudit/dbaudit/analyzers/dsnleak"
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
@@ -28,6 +29,7 @@ import (
 var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolconstruct.New,
 	rawdsn.New,
+	dsnleak.New,
 	driveropts.New,
 	poolercompat.New,
 	poolconfig.New,

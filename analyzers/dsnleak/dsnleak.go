@@ -1,0 +1,569 @@
+package dsnleak
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/rules"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer runs with the embedded default configuration.
+var Analyzer = New(rules.Default(""), dbindex.Analyzer)
+
+// New returns the analyzer for cfg; index must be the dbindex analyzer built
+// for the same cfg.
+func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
+	tables, tablesErr := drivers.New(cfg)
+	return &analysis.Analyzer{
+		Name:             "dsnleak",
+		Doc:              analyzerutil.MustExtractDoc(doc, "dsnleak"),
+		URL:              analyzerutil.DocURL("dsnleak"),
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			if tablesErr != nil {
+				return nil, tablesErr
+			}
+			c := &checker{pass: pass, cfg: cfg, tables: tables, idx: analyzerutil.Index(pass, index)}
+			c.run()
+			return nil, nil
+		},
+	}
+}
+
+// secret describes a value that carries a connection string or password.
+type secret struct {
+	what string // "the connection string from os.Getenv(\"DATABASE_URL\")"
+}
+
+type checker struct {
+	pass   *analysis.Pass
+	cfg    *rules.Config
+	tables *drivers.Tables
+	idx    *dbindex.Index
+	// globals are package-level variables initialised from a source.
+	globals map[types.Object]*secret
+	// state is the secret each local variable holds at the point reached.
+	state map[types.Object]*secret
+}
+
+const (
+	pgxPath    = "github.com/jackc/pgx/v5"
+	pgconnPath = "github.com/jackc/pgx/v5/pgconn"
+	poolPath   = "github.com/jackc/pgx/v5/pgxpool"
+)
+
+// loggingPackages are packages whose calls write what they are given.
+var loggingPackages = map[string]bool{
+	"log": true, "log/slog": true, "go.uber.org/zap": true, "github.com/sirupsen/logrus": true,
+	"github.com/rs/zerolog": true, "github.com/rs/zerolog/log": true, "k8s.io/klog/v2": true, "github.com/go-kit/log": true,
+}
+
+func (c *checker) run() {
+	c.globals = map[types.Object]*secret{}
+	c.state = map[types.Object]*secret{}
+	for _, f := range c.pass.Files {
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				if len(vs.Values) != len(vs.Names) {
+					continue
+				}
+				for i, name := range vs.Names {
+					if s := c.eval(vs.Values[i]); s != nil {
+						c.globals[c.pass.TypesInfo.Defs[name]] = s
+					}
+				}
+			}
+		}
+	}
+	for _, f := range c.pass.Files {
+		if c.idx.IsTest(f.Pos()) && !c.cfg.CheckTests {
+			continue
+		}
+		for _, decl := range f.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			c.state = map[types.Object]*secret{}
+			c.walk(fd.Body)
+		}
+	}
+}
+
+// walk visits a function body in source order, updating what each
+// variable holds and checking each call. Function literals are walked in
+// place: they see the variables as they are where they are written.
+func (c *checker) walk(body ast.Node) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			c.assign(n)
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				obj := c.pass.TypesInfo.Defs[name]
+				if obj == nil {
+					continue
+				}
+				switch {
+				case len(n.Values) == len(n.Names):
+					c.state[obj] = c.eval(n.Values[i])
+				case len(n.Values) == 1 && i == 0:
+					c.state[obj] = c.eval(n.Values[0])
+				default:
+					delete(c.state, obj)
+				}
+			}
+		case *ast.CallExpr:
+			c.checkSink(n)
+		}
+		return true
+	})
+}
+
+func (c *checker) assign(as *ast.AssignStmt) {
+	values := make([]*secret, len(as.Lhs))
+	switch {
+	case len(as.Rhs) == len(as.Lhs):
+		for i, r := range as.Rhs {
+			values[i] = c.eval(r)
+		}
+	case len(as.Rhs) == 1:
+		values[0] = c.eval(as.Rhs[0]) // v, ok := os.LookupEnv(…); u, err := url.Parse(…)
+	}
+	for i, lhs := range as.Lhs {
+		id, ok := ast.Unparen(lhs).(*ast.Ident)
+		if !ok {
+			continue
+		}
+		obj := c.pass.TypesInfo.ObjectOf(id)
+		if obj == nil {
+			continue
+		}
+		v := values[i]
+		if as.Tok == token.ADD_ASSIGN && v == nil {
+			v = c.state[obj] // s += clean keeps what s had
+		}
+		if v == nil {
+			delete(c.state, obj)
+		} else {
+			c.state[obj] = v
+		}
+	}
+}
+
+// eval returns the secret e carries, or nil.
+func (c *checker) eval(e ast.Expr) *secret {
+	info := c.pass.TypesInfo
+	if tv, ok := info.Types[e]; ok && tv.Value != nil {
+		if tv.Value.Kind() == constant.String {
+			return c.constSecret(e, constant.StringVal(tv.Value))
+		}
+		return nil
+	}
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		obj := info.Uses[x]
+		if s, ok := c.state[obj]; ok {
+			return s
+		}
+		return c.globals[obj]
+	case *ast.BinaryExpr:
+		if x.Op == token.ADD {
+			return first(c.eval(x.X), c.eval(x.Y))
+		}
+	case *ast.StarExpr:
+		return c.eval(x.X)
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return c.eval(x.X)
+		}
+	case *ast.SliceExpr:
+		return c.eval(x.X)
+	case *ast.IndexExpr:
+		if t := info.TypeOf(x.X); t != nil {
+			if _, ok := t.Underlying().(*types.Basic); ok {
+				return c.eval(x.X) // a byte of a string
+			}
+		}
+	case *ast.SelectorExpr:
+		return c.selector(x)
+	case *ast.CallExpr:
+		return c.call(x)
+	}
+	return nil
+}
+
+// constSecret: a constant connection string with a password.
+func (c *checker) constSecret(e ast.Expr, v string) *secret {
+	lit, ok := dsn.AsLiteral(v, c.tables.KnownKey)
+	if !ok || lit.Password == nil {
+		return nil
+	}
+	name := "a connection string constant"
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		name = "the connection string constant " + x.Name
+	case *ast.SelectorExpr:
+		name = "the connection string constant " + x.Sel.Name
+	}
+	return &secret{what: name + " (with its password)"}
+}
+
+func first(ss ...*secret) *secret {
+	for _, s := range ss {
+		if s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+// dsnFieldNames are string fields that hold connection strings.
+var dsnFieldNames = map[string]bool{
+	"dsn": true, "databaseurl": true, "dburl": true, "database_url": true, "connstring": true, "connectionstring": true,
+	"connstr": true, "postgresurl": true, "postgresdsn": true, "pgurl": true, "pgdsn": true, "dburi": true, "databaseuri": true,
+	"databasedsn": true, "dbdsn": true,
+}
+
+func (c *checker) selector(sel *ast.SelectorExpr) *secret {
+	info := c.pass.TypesInfo
+	field, ok := info.Uses[sel.Sel].(*types.Var)
+	if !ok || !field.IsField() {
+		return nil
+	}
+	name := strings.ToLower(field.Name())
+	recv := typeName(info.TypeOf(sel.X))
+	switch {
+	case isPasswordField(field, recv):
+		return &secret{what: "the password in " + exprString(sel)}
+	case dsnFieldNames[name] && isString(field.Type()):
+		return &secret{what: "the connection string in " + exprString(sel)}
+	case recv == "net/url.URL" && field.Name() == "User":
+		return c.eval(sel.X) // the Userinfo holds the password
+	}
+	return nil
+}
+
+// isPasswordField: Password of pgconn.Config, or a field named like a
+// password on a configuration-like struct.
+func isPasswordField(field *types.Var, recv string) bool {
+	name := strings.ToLower(field.Name())
+	if field.Pkg() != nil && field.Pkg().Path() == pgconnPath {
+		return field.Name() == "Password"
+	}
+	if !isString(field.Type()) || name != "password" && name != "passwd" && name != "dbpassword" && name != "dbpass" && name != "pgpassword" {
+		return false
+	}
+	r := strings.ToLower(recv[strings.LastIndexByte(recv, '.')+1:])
+	for _, w := range []string{"config", "conf", "cfg", "settings", "options", "opts", "db", "database", "postgres", "pg", "conn", "dsn", "credentials", "creds", "secret"} {
+		if strings.Contains(r, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) call(call *ast.CallExpr) *secret {
+	info := c.pass.TypesInfo
+	// A conversion: string(b), []byte(s).
+	if tv, ok := info.Types[call.Fun]; ok && tv.IsType() && len(call.Args) == 1 {
+		return c.eval(call.Args[0])
+	}
+	fn := callee(info, call)
+	if fn == nil {
+		return nil
+	}
+	if c.isRedactor(fn) {
+		return nil
+	}
+	name := dbapi.FullName(fn)
+	pkg := fn.Pkg().Path()
+	switch {
+	case name == "os.Getenv" || name == "os.LookupEnv":
+		if len(call.Args) == 1 {
+			if v, ok := constString(info, call.Args[0]); ok && c.cfg.IsDSNEnv(v) {
+				kind := "connection string"
+				if strings.Contains(strings.ToUpper(v), "PASSWORD") {
+					kind = "password"
+				}
+				return &secret{what: fmt.Sprintf("the %s from %s(%q)", kind, strings.TrimPrefix(name, "os."), v)}
+			}
+		}
+		return nil
+	case fn.Name() == "ConnString" && (pkg == pgxPath || pkg == pgconnPath || pkg == poolPath):
+		return &secret{what: "the connection string from ConnString()"}
+	case name == "net/url.Parse" || name == "net/url.ParseRequestURI":
+		return c.args(call)
+	case name == "net/url.URL.String" || name == "net/url.Userinfo.String" || name == "net/url.Userinfo.Password":
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			return c.eval(sel.X)
+		}
+	case name == "net/url.UserPassword":
+		if len(call.Args) == 2 {
+			return c.eval(call.Args[1])
+		}
+	case name == "strings.Builder.String" || name == "bytes.Buffer.String":
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			return c.eval(sel.X)
+		}
+	case pkg == "net/url" || loggingPackages[pkg]:
+		return nil // URL parts other than the above are clean; log calls are sinks
+	case returnsText(fn):
+		// Any other function handed a secret may return it: only
+		// redactors (above) are known to clean it.
+		return c.args(call)
+	}
+	return nil
+}
+
+// returnsText reports whether fn's first result is a string or []byte.
+func returnsText(fn *types.Func) bool {
+	t := resultType(fn)
+	if t == nil {
+		return false
+	}
+	if isString(t) {
+		return true
+	}
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}
+
+// args is the first secret among a call's arguments.
+func (c *checker) args(call *ast.CallExpr) *secret {
+	for _, a := range call.Args {
+		if s := c.eval(a); s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+// isRedactor: (*url.URL).Redacted, rules.yaml redactors, and functions
+// named for redacting.
+func (c *checker) isRedactor(fn *types.Func) bool {
+	name := dbapi.FullName(fn)
+	if name == "net/url.URL.Redacted" {
+		return true
+	}
+	for _, r := range c.cfg.Redactors {
+		if r == name {
+			return true
+		}
+	}
+	lower := strings.ToLower(fn.Name())
+	for _, w := range []string{"redact", "mask", "sanitiz", "sanitis", "scrub", "obfuscat", "censor"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSink reports a call that writes a secret out.
+func (c *checker) checkSink(call *ast.CallExpr) {
+	where, args := c.sink(call)
+	if where == "" {
+		return
+	}
+	for _, a := range args {
+		s := c.eval(a)
+		if s == nil {
+			s = c.printsConfig(a)
+		}
+		if s == nil {
+			continue
+		}
+		analyzerutil.Report(c.pass, c.idx, analysis.Diagnostic{Pos: a.Pos(), End: a.End(), Message: fmt.Sprintf(
+			"%s reaches %s unredacted: it carries the password to everyone and everything that reads %s, for as long as they are kept; "+
+				"write u.Redacted() (net/url) or the host and database name instead, or pass it through a redaction helper (rules.yaml redactors)",
+			s.what, where, audience(where))})
+		return
+	}
+}
+
+// printsConfig: a pgx or pgconn connection config printed whole shows its
+// Password field.
+func (c *checker) printsConfig(e ast.Expr) *secret {
+	switch typeName(c.pass.TypesInfo.TypeOf(e)) {
+	case pgxPath + ".ConnConfig", pgconnPath + ".Config":
+		return &secret{what: "the connection config " + exprString(e) + " (printed whole, it shows its Password field)"}
+	}
+	return nil
+}
+
+func audience(where string) string {
+	switch {
+	case strings.Contains(where, "error"):
+		return "the error (and the logs it ends up in)"
+	case strings.Contains(where, "HTTP"):
+		return "the response"
+	}
+	return "the logs"
+}
+
+// sink reports whether call writes its arguments out, naming it and
+// returning the arguments it writes.
+func (c *checker) sink(call *ast.CallExpr) (string, []ast.Expr) {
+	info := c.pass.TypesInfo
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
+			return "panic", call.Args
+		}
+	}
+	fn := callee(info, call)
+	if fn == nil {
+		return "", nil
+	}
+	pkg, name := fn.Pkg().Path(), fn.Name()
+	full := dbapi.FullName(fn)
+	switch {
+	case pkg == "fmt" && (strings.HasPrefix(name, "Print")):
+		return "fmt." + name, call.Args
+	case pkg == "fmt" && strings.HasPrefix(name, "Fprint") && len(call.Args) > 0:
+		where := "fmt." + name
+		if isResponseWriter(info.TypeOf(call.Args[0])) {
+			where += " to an HTTP response"
+		}
+		return where, call.Args[1:]
+	case pkg == "fmt" && name == "Errorf":
+		return "the error message of fmt.Errorf", call.Args
+	case full == "errors.New" || pkg == "github.com/pkg/errors":
+		return "the error message of " + shortName(fn), call.Args
+	case full == "net/http.Error" && len(call.Args) >= 2:
+		return "http.Error (an HTTP response)", call.Args[1:2]
+	case full == "io.WriteString" && len(call.Args) == 2 && isResponseWriter(info.TypeOf(call.Args[0])):
+		return "an HTTP response", call.Args[1:]
+	case name == "Write" && len(call.Args) == 1 && isResponseWriterMethod(info, call):
+		return "an HTTP response", call.Args
+	case loggingPackages[pkg]:
+		return shortName(fn), call.Args
+	}
+	return "", nil
+}
+
+func isResponseWriter(t types.Type) bool { return typeName(t) == "net/http.ResponseWriter" }
+
+func isResponseWriterMethod(info *types.Info, call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	return ok && isResponseWriter(info.TypeOf(sel.X))
+}
+
+func callee(info *types.Info, call *ast.CallExpr) *types.Func {
+	var id *ast.Ident
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	case *ast.IndexExpr: // a generic function instantiated explicitly
+		if s, ok := f.X.(*ast.SelectorExpr); ok {
+			id = s.Sel
+		}
+	}
+	if id == nil {
+		return nil
+	}
+	fn, ok := info.Uses[id].(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return nil
+	}
+	return fn
+}
+
+// shortName is "log.Printf" or "(*zap.Logger).Info".
+func shortName(fn *types.Func) string {
+	sig := fn.Type().(*types.Signature)
+	if sig.Recv() == nil {
+		return fn.Pkg().Name() + "." + fn.Name()
+	}
+	t := sig.Recv().Type()
+	ptr := ""
+	if p, ok := t.(*types.Pointer); ok {
+		t, ptr = p.Elem(), "*"
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return fmt.Sprintf("(%s%s.%s).%s", ptr, fn.Pkg().Name(), n.Obj().Name(), fn.Name())
+	}
+	return fn.Name()
+}
+
+func typeName(t types.Type) string {
+	if t == nil {
+		return ""
+	}
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return ""
+	}
+	return n.Obj().Pkg().Path() + "." + n.Obj().Name()
+}
+
+func isString(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+func resultType(fn *types.Func) types.Type {
+	sig := fn.Type().(*types.Signature)
+	if sig.Results().Len() == 0 {
+		return nil
+	}
+	return sig.Results().At(0).Type()
+}
+
+func constString(info *types.Info, e ast.Expr) (string, bool) {
+	tv, ok := info.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return "", false
+	}
+	return constant.StringVal(tv.Value), true
+}
+
+// exprString renders a short selector chain (cfg.DB.Password).
+func exprString(e ast.Expr) string {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return exprString(x.X) + "." + x.Sel.Name
+	case *ast.StarExpr:
+		return "*" + exprString(x.X)
+	case *ast.CallExpr:
+		return exprString(x.Fun) + "()"
+	case *ast.UnaryExpr:
+		return x.Op.String() + exprString(x.X)
+	}
+	return "the value"
+}
