@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -24,47 +25,68 @@ const configKey = "config"
 // {config: PATH} loads PATH, relative to base (the directory of
 // .golangci.yml); any other keys are rules.yaml written inline, resolved
 // against base.
-func decodeSettings(settings any, base, wd string) (*rules.Config, error) {
+//
+// The fingerprint identifies the configuration's content (see cacheKey).
+func decodeSettings(settings any, base, wd string) (cfg *rules.Config, fingerprint []byte, err error) {
+	defer func() {
+		if err == nil {
+			fingerprint = fingerprintOf(cfg, fingerprint)
+		}
+	}()
 	data, err := yaml.Marshal(settings)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read the settings: %v", settingsName, err)
+		return nil, nil, fmt.Errorf("%s: cannot read the settings: %v", settingsName, err)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: cannot read the settings: %v", settingsName, err)
+		return nil, nil, fmt.Errorf("%s: cannot read the settings: %v", settingsName, err)
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
 	switch {
-	case root.Kind == 0 || root.Tag == "!!null":
-		return rules.Resolve(wd, "")
+	case root.Kind == 0 || root.Tag == "!!null", root.Kind == yaml.MappingNode && len(root.Content) == 0:
+		cfg, err := rules.Resolve(wd, "")
+		return cfg, nil, err
 	case root.Kind != yaml.MappingNode:
-		return nil, fmt.Errorf("%s: want a mapping (config: PATH, or rules.yaml keys), got %s", settingsName, strings.TrimPrefix(root.Tag, "!!"))
-	case len(root.Content) == 0:
-		return rules.Resolve(wd, "")
+		return nil, nil, fmt.Errorf("%s: want a mapping (config: PATH, or rules.yaml keys), got %s", settingsName, strings.TrimPrefix(root.Tag, "!!"))
 	}
 
 	if path, ok, err := configPath(root); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if ok {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(base, path)
 		}
-		return rules.Load(path)
+		cfg, err := rules.Load(path)
+		return cfg, nil, err
 	}
 
-	cfg, err := rules.Parse(settingsName, data)
+	cfg, err = rules.Parse(settingsName, data)
 	if err != nil {
-		return nil, inlineError(err, root)
+		return nil, nil, inlineError(err, root)
 	}
 	// Inline keys resolve ./ patterns and globs against the directory of the
 	// file they are written in, as a rules.yaml's do; Default computes the
 	// directory and its module path the same way Load does.
 	at := rules.Default(base)
 	cfg.Dir, cfg.ModulePath = at.Dir, at.ModulePath
-	return cfg, nil
+	return cfg, data, nil
+}
+
+// fingerprintOf hashes what a configuration was made of: the inline YAML,
+// or the file it was loaded from (nothing for the embedded default), and
+// the directory relative patterns resolve against.
+func fingerprintOf(cfg *rules.Config, inline []byte) []byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "dir %q\x00module %q\x00inline %q\x00file %q\x00", cfg.Dir, cfg.ModulePath, inline, cfg.Path)
+	if cfg.Path != "" {
+		if data, err := os.ReadFile(cfg.Path); err == nil {
+			h.Write(data)
+		}
+	}
+	return h.Sum(nil)
 }
 
 // configPath returns the value of the config key, which must stand alone.

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,7 +38,7 @@ func TestNoSettingsFindsRulesYAMLAboveTheWorkingDirectory(t *testing.T) {
 	t.Parallel()
 	root, sub := project(t, "approved_packages: [./internal/db]\n")
 	for _, settings := range []any{nil, map[string]any{}} {
-		cfg, err := decodeSettings(settings, root, sub)
+		cfg, _, err := decodeSettings(settings, root, sub)
 		require.NoError(t, err)
 		assert.Equal(t, filepath.Join(root, "rules.yaml"), cfg.Path)
 		assert.True(t, cfg.Approved("example.com/proj/internal/db", false))
@@ -48,7 +49,7 @@ func TestNoSettingsFindsRulesYAMLAboveTheWorkingDirectory(t *testing.T) {
 func TestNoSettingsAndNoRulesYAMLIsTheDefault(t *testing.T) {
 	t.Parallel()
 	root, sub := project(t, "")
-	cfg, err := decodeSettings(nil, root, sub)
+	cfg, _, err := decodeSettings(nil, root, sub)
 	require.NoError(t, err)
 	assert.Empty(t, cfg.Path)
 	assert.True(t, cfg.Approved("example.com/proj/internal/store", false), "default: packages named store are approved")
@@ -60,13 +61,13 @@ func TestConfigPathIsRelativeToTheGolangciConfig(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "ci"), 0o755))
 	write(t, filepath.Join(root, "ci", "dbaudit.yaml"), "ignore: [\"legacy/**\"]\n")
 
-	cfg, err := decodeSettings(map[string]any{"config": "ci/dbaudit.yaml"}, root, sub)
+	cfg, _, err := decodeSettings(map[string]any{"config": "ci/dbaudit.yaml"}, root, sub)
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(root, "ci", "dbaudit.yaml"), cfg.Path)
 	assert.True(t, cfg.Ignored(filepath.Join(root, "ci", "legacy", "x.go")), "globs are relative to the rules file")
 
 	abs := filepath.Join(root, "ci", "dbaudit.yaml")
-	cfg, err = decodeSettings(map[string]any{"config": abs}, "/nonexistent", sub)
+	cfg, _, err = decodeSettings(map[string]any{"config": abs}, "/nonexistent", sub)
 	require.NoError(t, err)
 	assert.Equal(t, abs, cfg.Path)
 }
@@ -88,7 +89,7 @@ func TestConfigPathErrors(t *testing.T) {
 		{"not a mapping", []any{"config", "rules.yaml"}, []string{"want a mapping", "got seq"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := decodeSettings(tc.settings, root, sub)
+			_, _, err := decodeSettings(tc.settings, root, sub)
 			require.Error(t, err)
 			for _, w := range tc.want {
 				assert.Contains(t, err.Error(), w)
@@ -111,7 +112,7 @@ func TestInlineSettings(t *testing.T) {
 			"sqlpattern":    map[string]any{"enabled": false},
 		},
 	}
-	cfg, err := decodeSettings(settings, root, sub)
+	cfg, _, err := decodeSettings(settings, root, sub)
 	require.NoError(t, err)
 	assert.Empty(t, cfg.Path, "inline settings come from no file")
 	assert.Equal(t, root, cfg.Dir, "relative to the golangci-lint config's directory")
@@ -151,7 +152,7 @@ func TestInlineSettingsErrorsNameTheKey(t *testing.T) {
 			prefix + `sql.forbidden[0].pattern: invalid pattern "(unclosed"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := decodeSettings(tc.settings, root, sub)
+			_, _, err := decodeSettings(tc.settings, root, sub)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotRegexp(t, `:\d+:`, err.Error(), "line numbers of YAML the user never wrote")
@@ -201,7 +202,7 @@ func TestRegisteredPlugin(t *testing.T) {
 func TestAnalyzersHonourEnabled(t *testing.T) {
 	t.Parallel()
 	root, sub := project(t, "")
-	cfg, err := decodeSettings(map[string]any{"rules": map[string]any{"poolconstruct": map[string]any{"enabled": false}}}, root, sub)
+	cfg, _, err := decodeSettings(map[string]any{"rules": map[string]any{"poolconstruct": map[string]any{"enabled": false}}}, root, sub)
 	require.NoError(t, err)
 
 	assert.NotContains(t, analyzerNames(Analyzers(cfg, Options{})), "poolconstruct")
@@ -219,4 +220,32 @@ func analyzerNames(as []*analysis.Analyzer) []string {
 		names = append(names, a.Name)
 	}
 	return names
+}
+
+func TestFingerprintFollowsTheRulesFile(t *testing.T) {
+	t.Parallel()
+	root, sub := project(t, "ignore: [\"legacy/**\"]\n")
+	fingerprint := func(settings any) []byte {
+		t.Helper()
+		_, fp, err := decodeSettings(settings, root, sub)
+		require.NoError(t, err)
+		return fp
+	}
+	byWalk, byPath := fingerprint(nil), fingerprint(map[string]any{"config": "rules.yaml"})
+	assert.Equal(t, byWalk, fingerprint(nil), "stable")
+	assert.Equal(t, byWalk, byPath, "the same file either way")
+
+	write(t, filepath.Join(root, "rules.yaml"), "ignore: []\n")
+	assert.NotEqual(t, byWalk, fingerprint(nil), "editing rules.yaml changes it")
+	assert.NotEqual(t, byPath, fingerprint(map[string]any{"config": "rules.yaml"}))
+
+	inline := fingerprint(map[string]any{"ignore": []any{"a/**"}})
+	assert.NotEqual(t, inline, fingerprint(map[string]any{"ignore": []any{"b/**"}}))
+
+	p := &Plugin{cfg: rules.Default(root), fingerprint: inline}
+	analyzers, err := p.BuildAnalyzers()
+	require.NoError(t, err)
+	require.NoError(t, analysis.Validate(analyzers))
+	assert.Contains(t, analyzerNames(analyzers), fmt.Sprintf("dbauditconfig_%x", inline[:8]),
+		"golangci-lint keys its issue cache by analyzer names")
 }
