@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -36,9 +41,26 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dbURL := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
+	if dbURL == "" && os.Getenv("CI") == "true" {
+		t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set, and CI=true requires the database scripts to run")
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Condition: func(cond string) (bool, error) {
+			if cond == "db" {
+				return dbURL != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
+			if dbURL != "" {
+				// Each script gets its own schema, dropped when it ends.
+				schema := "dbaudit_script_" + randomHex()
+				env.Setenv("DBURL", dbURL)
+				env.Setenv("SCHEMA", schema)
+				env.Defer(func() { dropSchema(dbURL, schema) })
+			}
 			env.Setenv("GOMODCACHE", modcache)
 			env.Setenv("GOCACHE", gocache)
 			env.Setenv("GOPROXY", "off")
@@ -50,4 +72,20 @@ func TestScripts(t *testing.T) {
 			return os.WriteFile(filepath.Join(env.WorkDir, "go.sum"), goSum, 0o644)
 		},
 	})
+}
+
+func randomHex() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func dropSchema(url, schema string) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	_, _ = conn.Exec(ctx, "drop schema if exists "+pgx.Identifier{schema}.Sanitize()+" cascade")
 }
