@@ -316,7 +316,9 @@ func TestScanRefusesPrivateAddress(t *testing.T) {
 
 	job := h.wait(h.submit(site.URL(""), 1000))
 	if job.Status != store.StatusFailed || job.Error == nil ||
-		!strings.Contains(*job.Error, "no sitemap found") || !strings.Contains(*job.Error, "refusing to connect to 127.0.0.1: loopback address") {
+		!strings.Contains(*job.Error, "no sitemap found (robots.txt: ") ||
+		!strings.Contains(*job.Error, "refusing to connect to 127.0.0.1: loopback address") ||
+		strings.Contains(*job.Error, "/sitemap.xml") {
 		t.Fatalf("job %s: %v", job.Status, deref(job.Error))
 	}
 	if site.Hits("/robots.txt")+site.Hits("/sitemap.xml") != 0 {

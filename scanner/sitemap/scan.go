@@ -145,9 +145,14 @@ func (s *Scanner) Scan(ctx context.Context, req Request, sink Sink) (Summary, er
 	root := &url.URL{Scheme: base.Scheme, Host: base.Host}
 	sc := &scan{Scanner: s, req: req, sink: sink, visited: map[string]bool{}}
 
-	robots, err := sc.robots(ctx, root)
+	robots, reachable, err := sc.robots(ctx, root)
 	if err != nil {
 		return sc.sum, err
+	}
+	if !reachable {
+		// No HTTP answer at all (DNS, refused address, timeout): probing
+		// the same host twice more would only repeat the error.
+		return sc.sum, nil
 	}
 	if len(robots.Sitemaps) > 0 {
 		for _, u := range robots.Sitemaps {
@@ -178,25 +183,26 @@ func (s *Scanner) Scan(ctx context.Context, req Request, sink Sink) (Summary, er
 }
 
 // robots fetches and parses robots.txt. Only the context ending is an
-// error; anything else means "no robots.txt" and is noted.
-func (sc *scan) robots(ctx context.Context, root *url.URL) (Robots, error) {
+// error; anything else means "no robots.txt" and is noted. reachable is
+// false when the host gave no HTTP answer at all.
+func (sc *scan) robots(ctx context.Context, root *url.URL) (_ Robots, reachable bool, _ error) {
 	robotsURL := root.JoinPath("/robots.txt")
 	resp, err := sc.fetch.Get(ctx, robotsURL.String(), robotsLimit, true)
 	if err != nil {
 		if ctx.Err() != nil {
-			return Robots{}, ctx.Err()
+			return Robots{}, false, ctx.Err()
 		}
 		sc.sum.NotFound = append(sc.sum.NotFound, "robots.txt: "+err.Error())
-		return Robots{}, nil
+		return Robots{}, false, nil
 	}
 	defer resp.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		if ctx.Err() != nil {
-			return Robots{}, ctx.Err()
+			return Robots{}, false, ctx.Err()
 		}
 		sc.sum.NotFound = append(sc.sum.NotFound, "robots.txt: "+err.Error())
-		return Robots{}, nil
+		return Robots{}, true, nil
 	}
 	robots := ParseRobots(resp.URL, resp.StatusCode, body)
 	if len(robots.Sitemaps) == 0 {
@@ -206,7 +212,7 @@ func (sc *scan) robots(ctx context.Context, root *url.URL) (Robots, error) {
 		}
 		sc.sum.NotFound = append(sc.sum.NotFound, note)
 	}
-	return robots, nil
+	return robots, true, nil
 }
 
 // enqueue queues a reference unless it was seen before (a loop or a
