@@ -49,7 +49,15 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 // secret describes a value that carries a connection string or password.
 type secret struct {
 	what string // "the connection string from os.Getenv(\"DATABASE_URL\")"
+	// advice says what to log instead; empty: the connection string advice.
+	advice string
 }
+
+const (
+	adviceDSN      = "write u.Redacted() (net/url) or the host and database name instead, or pass it through a redaction helper (rules.yaml redactors)"
+	advicePassword = "log whether a password is set, never its value"
+	adviceStruct   = "log the fields you need, or give the type a String (or slog LogValue) method that leaves the secret out"
+)
 
 type checker struct {
 	pass   *analysis.Pass
@@ -60,6 +68,9 @@ type checker struct {
 	globals map[types.Object]*secret
 	// state is the secret each local variable holds at the point reached.
 	state map[types.Object]*secret
+	// maskedFields are connection-string or password fields that this
+	// package only ever sets to a redactor's result.
+	maskedFields map[*types.Var]bool
 }
 
 const (
@@ -77,6 +88,7 @@ var loggingPackages = map[string]bool{
 func (c *checker) run() {
 	c.globals = map[types.Object]*secret{}
 	c.state = map[types.Object]*secret{}
+	c.maskedFields = c.findMaskedFields()
 	for _, f := range c.pass.Files {
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
@@ -239,25 +251,19 @@ func first(ss ...*secret) *secret {
 	return nil
 }
 
-// dsnFieldNames are string fields that hold connection strings.
-var dsnFieldNames = map[string]bool{
-	"dsn": true, "databaseurl": true, "dburl": true, "database_url": true, "connstring": true, "connectionstring": true,
-	"connstr": true, "postgresurl": true, "postgresdsn": true, "pgurl": true, "pgdsn": true, "dburi": true, "databaseuri": true,
-	"databasedsn": true, "dbdsn": true,
-}
-
 func (c *checker) selector(sel *ast.SelectorExpr) *secret {
 	info := c.pass.TypesInfo
 	field, ok := info.Uses[sel.Sel].(*types.Var)
 	if !ok || !field.IsField() {
 		return nil
 	}
-	name := strings.ToLower(field.Name())
 	recv := typeName(info.TypeOf(sel.X))
 	switch {
-	case isPasswordField(field, recv):
-		return &secret{what: "the password in " + exprString(sel)}
-	case dsnFieldNames[name] && isString(field.Type()):
+	case c.maskedFields[field]:
+		return nil
+	case dsn.IsPasswordField(field, recv):
+		return &secret{what: "the password in " + exprString(sel), advice: advicePassword}
+	case dsn.IsConnStringField(field):
 		return &secret{what: "the connection string in " + exprString(sel)}
 	case recv == "net/url.URL" && field.Name() == "User":
 		return c.eval(sel.X) // the Userinfo holds the password
@@ -265,23 +271,48 @@ func (c *checker) selector(sel *ast.SelectorExpr) *secret {
 	return nil
 }
 
-// isPasswordField: Password of pgconn.Config, or a field named like a
-// password on a configuration-like struct.
-func isPasswordField(field *types.Var, recv string) bool {
-	name := strings.ToLower(field.Name())
-	if field.Pkg() != nil && field.Pkg().Path() == pgconnPath {
-		return field.Name() == "Password"
-	}
-	if !isString(field.Type()) || name != "password" && name != "passwd" && name != "dbpassword" && name != "dbpass" && name != "pgpassword" {
-		return false
-	}
-	r := strings.ToLower(recv[strings.LastIndexByte(recv, '.')+1:])
-	for _, w := range []string{"config", "conf", "cfg", "settings", "options", "opts", "db", "database", "postgres", "pg", "conn", "dsn", "credentials", "creds", "secret"} {
-		if strings.Contains(r, w) {
-			return true
+// findMaskedFields finds the struct fields this package sets, and sets
+// only to the result of a redactor (Report{DSN: MaskDSN(dsn)}).
+func (c *checker) findMaskedFields() map[*types.Var]bool {
+	info := c.pass.TypesInfo
+	masked := map[*types.Var]bool{}
+	unmasked := map[*types.Var]bool{}
+	note := func(id *ast.Ident, value ast.Expr) {
+		field, ok := info.Uses[id].(*types.Var)
+		if !ok || !field.IsField() {
+			return
 		}
+		if call, ok := ast.Unparen(value).(*ast.CallExpr); ok {
+			if fn := callee(info, call); fn != nil && c.isRedactor(fn) {
+				masked[field] = true
+				return
+			}
+		}
+		unmasked[field] = true
 	}
-	return false
+	for _, f := range c.pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok {
+					note(id, n.Value)
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) == len(n.Rhs) {
+					for i, lhs := range n.Lhs {
+						if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok {
+							note(sel.Sel, n.Rhs[i])
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	for f := range unmasked {
+		delete(masked, f)
+	}
+	return masked
 }
 
 func (c *checker) call(call *ast.CallExpr) *secret {
@@ -307,7 +338,11 @@ func (c *checker) call(call *ast.CallExpr) *secret {
 				if strings.Contains(strings.ToUpper(v), "PASSWORD") {
 					kind = "password"
 				}
-				return &secret{what: fmt.Sprintf("the %s from %s(%q)", kind, strings.TrimPrefix(name, "os."), v)}
+				sec := &secret{what: fmt.Sprintf("the %s from %s(%q)", kind, strings.TrimPrefix(name, "os."), v)}
+				if kind == "password" {
+					sec.advice = advicePassword
+				}
+				return sec
 			}
 		}
 		return nil
@@ -394,27 +429,75 @@ func (c *checker) checkSink(call *ast.CallExpr) {
 	for _, a := range args {
 		s := c.eval(a)
 		if s == nil {
-			s = c.printsConfig(a)
+			s = c.printsConfig(a, !strings.HasPrefix(where, "fmt.") && !strings.HasPrefix(where, "log.") && where != "panic")
 		}
 		if s == nil {
 			continue
 		}
+		advice := s.advice
+		if advice == "" {
+			advice = adviceDSN
+		}
 		analyzerutil.Report(c.pass, c.idx, analysis.Diagnostic{Pos: a.Pos(), End: a.End(), Message: fmt.Sprintf(
-			"%s reaches %s unredacted: it carries the password to everyone and everything that reads %s, for as long as they are kept; "+
-				"write u.Redacted() (net/url) or the host and database name instead, or pass it through a redaction helper (rules.yaml redactors)",
-			s.what, where, audience(where))})
+			"%s reaches %s unredacted: it carries the password to everyone and everything that reads %s, for as long as they are kept; %s",
+			s.what, where, audience(where), advice)})
 		return
 	}
 }
 
-// printsConfig: a pgx or pgconn connection config printed whole shows its
-// Password field.
-func (c *checker) printsConfig(e ast.Expr) *secret {
-	switch typeName(c.pass.TypesInfo.TypeOf(e)) {
-	case pgxPath + ".ConnConfig", pgconnPath + ".Config":
-		return &secret{what: "the connection config " + exprString(e) + " (printed whole, it shows its Password field)"}
+// printsConfig: a struct printed whole shows its fields, so a connection
+// config (pgx.ConnConfig, pgconn.Config, or an application's own struct
+// with a password or connection-string field) leaks them — unless the type
+// formats itself (String, Format, GoString, slog's LogValue), or, for
+// structured loggers, the field is tagged json:"-".
+func (c *checker) printsConfig(e ast.Expr, structured bool) *secret {
+	t := c.pass.TypesInfo.TypeOf(e)
+	if t == nil || formatsItself(t) {
+		return nil
+	}
+	name := typeName(t)
+	if name == pgxPath+".ConnConfig" || name == pgconnPath+".Config" {
+		return &secret{what: "the connection config " + exprString(e) + " (printed whole, it shows its Password field)", advice: "log cfg.Host and cfg.Database instead"}
+	}
+	st, ok := derefStruct(t)
+	if !ok {
+		return nil
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		if c.maskedFields[f] || !dsn.IsPasswordField(f, name) && !dsn.IsConnStringField(f) {
+			continue
+		}
+		if structured && strings.Contains(st.Tag(i), `json:"-"`) {
+			continue
+		}
+		return &secret{what: fmt.Sprintf("%s (printed whole, it shows its %s field)", exprString(e), f.Name()), advice: adviceStruct}
 	}
 	return nil
+}
+
+// derefStruct returns the struct type of t or *t; fmt prints a pointer to
+// a struct at the top level as &{…} with its fields.
+func derefStruct(t types.Type) (*types.Struct, bool) {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	return st, ok
+}
+
+// formatsItself reports whether fmt or slog print t through a method of
+// its own.
+func formatsItself(t types.Type) bool {
+	for _, typ := range []types.Type{t, types.NewPointer(t)} {
+		ms := types.NewMethodSet(typ)
+		for _, m := range []string{"String", "Format", "GoString", "LogValue", "MarshalLogObject"} {
+			if ms.Lookup(nil, m) != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func audience(where string) string {

@@ -60,13 +60,15 @@ func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *db
 				checkUserPassword(pass, idx, n)
 			case *ast.AssignStmt:
 				for i, lhs := range n.Lhs {
-					if len(n.Rhs) == len(n.Lhs) && isConfigPassword(pass.TypesInfo, lhs) {
-						checkPasswordValue(pass, idx, n.Rhs[i], "assigned to the connection config's Password")
+					if len(n.Rhs) == len(n.Lhs) && isConfigPassword(pass.TypesInfo, lhs, nil) {
+						checkPasswordValue(pass, idx, n.Rhs[i], "assigned to "+exprName(lhs))
 					}
 				}
-			case *ast.KeyValueExpr:
-				if k, ok := n.Key.(*ast.Ident); ok && k.Name == "Password" && isConfigPassword(pass.TypesInfo, k) {
-					checkPasswordValue(pass, idx, n.Value, "in the connection config's Password")
+			case *ast.CompositeLit:
+				for _, elt := range n.Elts {
+					if kv, ok := elt.(*ast.KeyValueExpr); ok && isConfigPassword(pass.TypesInfo, kv.Key, pass.TypesInfo.TypeOf(n)) {
+						checkPasswordValue(pass, idx, kv.Value, fmt.Sprintf("in the %s field of %s", kv.Key.(*ast.Ident).Name, typeName(pass.TypesInfo.TypeOf(n))))
+					}
 				}
 			}
 			e, ok := n.(ast.Expr)
@@ -201,25 +203,46 @@ func checkUserPassword(pass *analysis.Pass, idx *dbindex.Index, call *ast.CallEx
 	checkPasswordValue(pass, idx, call.Args[1], "passed to url.UserPassword")
 }
 
-// isConfigPassword reports whether e names the Password field of pgconn's
-// Config (also through pgx.ConnConfig and pgxpool.Config.ConnConfig).
-func isConfigPassword(info *types.Info, e ast.Expr) bool {
+// isConfigPassword reports whether e (a selector, or a composite-literal
+// key of the struct type owner) names a password field of a connection
+// config: pgconn's Password, or a password field of a configuration struct.
+func isConfigPassword(info *types.Info, e ast.Expr, owner types.Type) bool {
 	var id *ast.Ident
 	switch x := ast.Unparen(e).(type) {
 	case *ast.SelectorExpr:
 		id = x.Sel
+		owner = info.TypeOf(x.X)
 	case *ast.Ident:
 		id = x
 	default:
 		return false
 	}
 	v, ok := info.Uses[id].(*types.Var)
-	if !ok {
-		if obj, ok := info.Defs[id].(*types.Var); ok {
-			v = obj
-		}
+	return ok && dsn.IsPasswordField(v, typeName(owner))
+}
+
+func typeName(t types.Type) string {
+	if t == nil {
+		return ""
 	}
-	return v != nil && v.IsField() && v.Name() == "Password" && v.Pkg() != nil && v.Pkg().Path() == "github.com/jackc/pgx/v5/pgconn"
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return n.Obj().Name()
+	}
+	return ""
+}
+
+// exprName renders cfg.ConnConfig.Password.
+func exprName(e ast.Expr) string {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return exprName(x.X) + "." + x.Sel.Name
+	}
+	return "a password field"
 }
 
 // checkPasswordValue reports a constant, real password.

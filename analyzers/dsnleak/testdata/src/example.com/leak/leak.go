@@ -107,3 +107,34 @@ func constants(cc *pgx.ConnConfig) {
 func sugared(dsn string) {
 	zap.NewNop().Sugar().Infof("dsn %s", dsn) // a parameter: where it came from is not known here
 }
+
+// Report.DSN is only ever set to a masked string.
+type Report struct {
+	DSN    string
+	Status string
+}
+
+func report(dsn string) {
+	r := Report{DSN: redactDSN(dsn), Status: "ok"}
+	log.Printf("%s: %s", r.DSN, r.Status)
+}
+
+type AppConfig struct {
+	Port       int
+	DBPassword string `json:"-"`
+}
+
+type SafeConfig struct {
+	Host     string
+	Password string
+}
+
+func (c SafeConfig) String() string { return c.Host }
+
+func printsConfigs(a AppConfig, s SafeConfig, cc *pgx.ConnConfig) {
+	log.Printf("config: %+v", a)  // want `a \(printed whole, it shows its DBPassword field\) reaches log.Printf`
+	slog.Info("config", "cfg", a) // the JSON tag hides it from structured loggers
+	log.Printf("config: %v", s)   // SafeConfig prints itself through String
+	log.Printf("conn: %v", cc)    // want `the connection config cc \(printed whole, it shows its Password field\)`
+	log.Printf("port: %d", a.Port)
+}

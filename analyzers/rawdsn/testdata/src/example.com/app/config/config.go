@@ -48,12 +48,32 @@ func credentials(cfg *pgxpool.Config, user, password string) {
 	_ = url.UserPassword("app", "s3cret") // want `a database password is written into the code \(passed to url.UserPassword\)`
 	_ = url.UserPassword(user, password)
 	_ = url.UserPassword("app", "<password>")
-	cfg.ConnConfig.Password = "s3cret" // want `assigned to the connection config's Password`
+	cfg.ConnConfig.Password = "s3cret" // want `\(assigned to cfg.ConnConfig.Password\)`
 	cfg.ConnConfig.Password = os.Getenv("PGPASSWORD")
-	_ = pgconn.Config{Host: "db", Password: "hunter2"} // want `in the connection config's Password`
+	_ = pgconn.Config{Host: "db", Password: "hunter2"} // want `\(in the Password field of Config\)`
 }
 
 func suppressed() string {
 	//dbaudit:ignore rawdsn -- the local docker-compose database, never deployed
 	return "postgres://postgres:postgres@localhost:5432/postgres"
+}
+
+type DBConfig struct {
+	Host     string
+	User     string
+	Password string
+}
+
+type LoginForm struct {
+	User     string
+	Password string
+}
+
+func appConfigs() []any {
+	return []any{
+		DBConfig{Host: "db", User: "app", Password: "app"}, // want `a database password is written into the code \(in the Password field of DBConfig\)`
+		DBConfig{Host: "db", User: "app", Password: os.Getenv("DB_PASSWORD")},
+		&DBConfig{Password: "CHANGE_ME"},
+		LoginForm{User: "demo", Password: "demo"}, // not a connection config
+	}
 }
