@@ -129,6 +129,13 @@ func (r *Runner) dispatch() {
 		case <-r.stopping:
 			return
 		}
+		// A slot freed by a job ending at shutdown must not start another.
+		select {
+		case <-r.stopping:
+			<-r.slots
+			return
+		default:
+		}
 		job, err := r.store.ClaimNext(r.ctx, r.cfg.InstanceID)
 		if err != nil && r.ctx.Err() == nil {
 			r.log.Error("claiming a job", "error", err)
