@@ -206,7 +206,10 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 				note(errAssigned)
 			}
 		}
-		for _, r := range s.Rhs {
+		for i, r := range s.Rhs {
+			if len(s.Lhs) == len(s.Rhs) && isBlank(s.Lhs[i]) {
+				continue // _ = rows keeps nothing
+			}
 			if c.carries(t, r) {
 				note(released) // stored or copied: owned by what holds it now
 			}
@@ -242,6 +245,11 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 		return true
 	})
 	return ev
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && id.Name == "_"
 }
 
 func isResult(t *tracked) bool {
@@ -308,9 +316,9 @@ func (c *checker) deferReleases(t *tracked, d *ast.DeferStmt) bool {
 	return c.callReleases(t, d.Call, true)
 }
 
-// callReleases says whether call gives v back or takes it over. In a
-// deferred call any function handed v is taken to be its cleanup, unless
-// it is known to only read it.
+// callReleases says whether call gives v back or takes it over. A deferred
+// call of a function the analyzer cannot read, handed v, is taken to be its
+// cleanup; one of this package is read like any other callee.
 func (c *checker) callReleases(t *tracked, call *ast.CallExpr, deferred bool) bool {
 	info := c.pass.TypesInfo
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isVar(sel.X, t.v) {
@@ -329,8 +337,8 @@ func (c *checker) callReleases(t *tracked, call *ast.CallExpr, deferred bool) bo
 				continue
 			}
 		}
-		if deferred {
-			return true
+		if deferred && (fn == nil || c.idx.Decls[fn] == nil) {
+			return true // a deferred call we cannot read: take it to be the cleanup
 		}
 		if c.argReleases(t, fn, call, i) {
 			return true

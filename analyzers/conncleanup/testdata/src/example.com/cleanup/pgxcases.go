@@ -500,7 +500,7 @@ func OkPgxTxEarlyDefer(ctx context.Context, pool *pgxpool.Pool) error {
 }
 
 // Handlers run in closures; the closure is the function judged.
-func Handler(pool *pgxpool.Pool) func(ctx context.Context) error {
+func BadPgxTxInClosure(pool *pgxpool.Pool) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back on the path that returns at line 510`
 		if err != nil {
@@ -515,4 +515,12 @@ func Suppressed(ctx context.Context, pool *pgxpool.Pool) {
 	//dbaudit:ignore conncleanup -- the process exits right after this call
 	conn, _ := pool.Acquire(ctx)
 	_ = conn
+}
+
+func BadPgxRowsBlankAssigned(ctx context.Context, pool *pgxpool.Pool) {
+	rows, err := pool.Query(ctx, "SELECT 1") // want `rows from pgxpool.Pool.Query are not closed on the path that reaches the end of the function \(line 526\)`
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = rows
 }

@@ -295,3 +295,35 @@ func OkGormTransaction(db *gorm.DB, u *User) error {
 		return tx.Create(u).Error
 	})
 }
+
+func closeStmt(stmt *sql.Stmt) {
+	if stmt != nil {
+		_ = stmt.Close()
+	}
+}
+
+func forgetStmt(stmt *sql.Stmt) {
+	if stmt != nil {
+		// stmt.Close() was lost in a refactoring
+	}
+}
+
+func OkSQLStmtDeferredHelper(db *sql.DB) error {
+	stmt, err := db.Prepare("INSERT INTO users (name) VALUES ($1)")
+	if err != nil {
+		return err
+	}
+	defer closeStmt(stmt)
+	_, err = stmt.Exec("x")
+	return err
+}
+
+func BadSQLStmtDeferredHelperForgets(db *sql.DB) error {
+	stmt, err := db.Prepare("INSERT INTO users (name) VALUES ($1)") // want `prepared statement from sql.DB.Prepare is not closed on the path that returns at line 328`
+	if err != nil {
+		return err
+	}
+	defer forgetStmt(stmt)
+	_, err = stmt.Exec("x")
+	return err
+}
