@@ -9,6 +9,8 @@
 // error its message quotes (a string lib/pq ignores a key of must connect
 // with the setting left unchanged), a suggested fix must make that error go
 // away, and a string driveropts leaves silent must connect and run a query.
+// A second test proves poolconfig's quoted panic for a zero health-check
+// period in a child process.
 //
 // What the rewrite changes, and why: host, port, user, password and the
 // database name come from the test server; TLS verification modes
