@@ -31,12 +31,26 @@ type Source struct {
 	// reassigned are package-level variables assigned in some function: their
 	// initialiser is not their only value.
 	reassigned map[types.Object]bool
+	// callers lists, for each function declared in the package, the calls
+	// of it there and the function each call is in.
+	callers map[*types.Func][]caller
+}
+
+// caller is one call of a package function.
+type caller struct {
+	call *ast.CallExpr
+	fn   ast.Node // the enclosing *ast.FuncDecl or *ast.FuncLit
 }
 
 // NewSource indexes the package-level declarations of files.
 func NewSource(info *types.Info, files []*ast.File) *Source {
-	s := &Source{info: info, inits: map[types.Object]ast.Expr{}, reassigned: map[types.Object]bool{}}
+	s := &Source{info: info, inits: map[types.Object]ast.Expr{}, reassigned: map[types.Object]bool{}, callers: map[*types.Func][]caller{}}
 	for _, f := range files {
+		for _, decl := range f.Decls {
+			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Body != nil {
+				s.indexCalls(fd, fd.Body)
+			}
+		}
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
 			if !ok || (gd.Tok != token.CONST && gd.Tok != token.VAR) {
@@ -77,6 +91,32 @@ func NewSource(info *types.Info, files []*ast.File) *Source {
 		})
 	}
 	return s
+}
+
+// indexCalls records the calls of package functions in body, whose
+// innermost enclosing function is fn.
+func (s *Source) indexCalls(fn ast.Node, body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			s.indexCalls(n, n.Body)
+			return false
+		case *ast.CallExpr:
+			var id *ast.Ident
+			switch f := ast.Unparen(n.Fun).(type) {
+			case *ast.Ident:
+				id = f
+			case *ast.SelectorExpr:
+				id = f.Sel
+			}
+			if id != nil {
+				if callee, ok := s.info.Uses[id].(*types.Func); ok {
+					s.callers[callee] = append(s.callers[callee], caller{n, fn})
+				}
+			}
+		}
+		return true
+	})
 }
 
 func isPackageLevel(obj types.Object) bool {
@@ -229,6 +269,11 @@ func (r *resolver) variable(id *ast.Ident, depth int) []Text {
 		return []Text{HoleText(id)}
 	}
 	defs, appends := r.assignments(obj, id.Pos())
+	if len(defs) == 0 && len(appends) == 0 {
+		if ts := r.fromCallers(obj, depth); ts != nil {
+			return ts
+		}
+	}
 	var out []Text
 	emit := func(base []Text, after token.Pos) {
 		for _, b := range base {
@@ -254,6 +299,51 @@ func (r *resolver) variable(id *ast.Ident, depth int) []Text {
 			continue
 		}
 		emit(r.texts(d.value, depth+1), d.pos)
+	}
+	return out
+}
+
+// maxCallers bounds how many call sites of a function are followed.
+const maxCallers = 8
+
+// fromCallers resolves a parameter of a function declared in the package
+// (never reassigned in it) to the arguments its callers in the package
+// pass. Callers elsewhere, or through a function value, may pass other
+// values: those are not judged, but each value found is a real one.
+func (r *resolver) fromCallers(param *types.Var, depth int) []Text {
+	fd, ok := r.fn.(*ast.FuncDecl)
+	if !ok || fd.Recv != nil && len(fd.Recv.List) > 0 {
+		return nil // methods and closures: callers are not known statically
+	}
+	fnObj, ok := r.info.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return nil
+	}
+	sig := fnObj.Type().(*types.Signature)
+	index := -1
+	for i := 0; i < sig.Params().Len(); i++ {
+		if sig.Params().At(i) == param {
+			index = i
+		}
+	}
+	if index < 0 || sig.Variadic() && index == sig.Params().Len()-1 {
+		return nil
+	}
+	calls := r.callers[fnObj]
+	if len(calls) == 0 || len(calls) > maxCallers {
+		return nil
+	}
+	var out []Text
+	for _, c := range calls {
+		if index >= len(c.call.Args) {
+			return nil
+		}
+		sub := &resolver{Source: r.Source, fn: c.fn, visiting: r.visiting}
+		for _, t := range sub.texts(c.call.Args[index], depth+1) {
+			if len(out) < maxTexts {
+				out = append(out, t)
+			}
+		}
 	}
 	return out
 }

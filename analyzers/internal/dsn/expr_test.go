@@ -154,3 +154,31 @@ func TestTextPositions(t *testing.T) {
 		t.Fatalf("escaping: %q", newText)
 	}
 }
+
+func TestTextsFromCallers(t *testing.T) {
+	t.Parallel()
+	src := `package p
+func use(string) {}
+func open(dsn string) { use(dsn) }
+func main() { open("host=db command_timeout=5"); open("host=db2") }
+func f(dsn string) { open(dsn + " sslmode=disable"); use(dsn) }
+`
+	// f's own parameter has no callers: dynamic.
+	texts, f, s := textsOf(t, src)
+	if len(texts) != 0 {
+		t.Fatalf("f(dsn): %q", show(texts))
+	}
+	// open's parameter: every caller's argument.
+	var openFn *ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "open" {
+			openFn = fd
+		}
+	}
+	arg := openFn.Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr).Args[0]
+	got := show(s.Texts(arg, openFn))
+	want := []string{"host=db command_timeout=5", "host=db2", "<?> sslmode=disable"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("open(dsn): %q, want %q", got, want)
+	}
+}

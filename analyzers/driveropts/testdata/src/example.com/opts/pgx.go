@@ -160,3 +160,13 @@ func suppressed(ctx context.Context) {
 	//dbaudit:ignore driveropts -- the staging proxy strips this key before the server sees it
 	pgx.Connect(ctx, "postgres://app@db:5432/orders?sslmode=disable&proxy_route=blue")
 }
+
+// A helper's parameter takes the values its callers in the package pass.
+func openOrders(ctx context.Context, dsn string) {
+	pgxpool.New(ctx, dsn)
+}
+
+func helpers(ctx context.Context) {
+	openOrders(ctx, "postgres://app@db:5432/orders?sslmode=disable&command_timeout=5") // want `command_timeout is an asyncpg option that pgxpool does not read`
+	openOrders(ctx, "postgres://app@db:5432/orders?sslmode=disable&pool_max_conns=8")
+}
