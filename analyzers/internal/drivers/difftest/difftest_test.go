@@ -285,7 +285,12 @@ func rewrite(d *dsn.DSN, tg *target, sinkName string, keep map[int]bool) (string
 	type kv struct{ k, v string }
 	var params []kv
 	for i, p := range d.Params {
-		if keep != nil && !keep[i] || p.KeyDynamic() || locationKeys[dsn.Canonical(p.Key)] || p.Part != dsn.PartQuery && p.Part != dsn.PartKV {
+		if keep != nil && !keep[i] || p.KeyDynamic() || p.Part != dsn.PartQuery && p.Part != dsn.PartKV {
+			continue
+		}
+		// Location keys are the test server's, unless the problem is about
+		// the key itself (port=99999, hostaddr through pgx).
+		if locationKeys[dsn.Canonical(p.Key)] && keep == nil {
 			continue
 		}
 		v := p.Value
