@@ -59,19 +59,29 @@ func (p Problem) Message() string {
 	var b strings.Builder
 	b.WriteString(p.Why)
 	if p.Answer != "" {
-		when := "at connect time"
-		switch {
-		case p.Kind == QueryFails:
-			when = "on every query"
-		case s.Lazy:
-			when = "at the first Ping or query"
-		}
-		fmt.Fprintf(&b, "; %s answers %s `%s`", s.short(), when, p.Answer)
+		fmt.Fprintf(&b, "; %s answers %s `%s`", s.short(), s.when(p.Kind), p.Answer)
 	}
 	if p.Instead != "" {
 		b.WriteString("; " + p.Instead)
 	}
 	return b.String()
+}
+
+// when says when the answer comes: database/sql parses nothing before the
+// first Ping or query, and pgxpool connects only when a connection is
+// first needed.
+func (s *Sink) when(k Kind) string {
+	switch {
+	case k == QueryFails:
+		return "on every query"
+	case s.Lazy:
+		return "at the first Ping or query"
+	case k == Rejected || k == Misread:
+		return "when it parses the string"
+	case s.LazyConnect:
+		return "at the first Ping or query"
+	}
+	return "at connect time"
 }
 
 // short is the driver's name in a message.

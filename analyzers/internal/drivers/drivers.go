@@ -65,7 +65,9 @@ type Sink struct {
 	Family Family `yaml:"family"`
 	// Lazy sinks (database/sql) report a bad DSN at the first Ping or query,
 	// never at Open.
-	Lazy            bool              `yaml:"lazy"`
+	Lazy bool `yaml:"lazy"`
+	// LazyConnect sinks parse at once but connect on first use (pgxpool).
+	LazyConnect     bool              `yaml:"lazy_connect"`
 	URLOnly         bool              `yaml:"url_only"`
 	StripPrefix     string            `yaml:"strip_prefix"`
 	Schemes         map[string]string `yaml:"schemes"`
