@@ -164,10 +164,18 @@ func describe(d *dsn.DSN) string {
 		parts = append(parts, "user "+u)
 	}
 	if h := get("host"); h != "" {
-		if p := get("port"); p != "" {
-			h += ":" + p
+		p := get("port")
+		switch {
+		case strings.Contains(h+p, ","):
+			parts = append(parts, "hosts "+h)
+			if p != "" {
+				parts = append(parts, "ports "+p)
+			}
+		case p != "":
+			parts = append(parts, "host "+h+":"+p)
+		default:
+			parts = append(parts, "host "+h)
 		}
-		parts = append(parts, "host "+h)
 	}
 	if db := get("dbname"); db != "" {
 		parts = append(parts, "database "+db)

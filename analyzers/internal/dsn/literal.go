@@ -48,7 +48,11 @@ func AsLiteral(s string, knownKey func(string) bool) (Literal, bool) {
 		return Literal{}, false
 	}
 	lit := Literal{DSN: d}
-	if pw, ok := d.Password(); ok && pw.Value != "" {
+	pw, hasPassword := d.Password()
+	if d.Err != nil && (!hasPassword || pw.Value == "") {
+		return Literal{}, false // text that only starts like a URL (a message, a mask)
+	}
+	if hasPassword && pw.Value != "" {
 		if IsPlaceholder(pw.Value) {
 			return Literal{}, false // a help text or template
 		}

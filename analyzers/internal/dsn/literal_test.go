@@ -45,3 +45,14 @@ func TestAsLiteral(t *testing.T) {
 		}
 	}
 }
+
+func TestAsLiteralMessages(t *testing.T) {
+	t.Parallel()
+	known := func(string) bool { return true }
+	if _, ok := AsLiteral("postgres://xxxxx (unparsable URL)", known); ok {
+		t.Error("a message that starts like a URL is not a connection string")
+	}
+	if lit, ok := AsLiteral("postgres://app:p@ss word@db/app", known); !ok || lit.Password == nil {
+		t.Error("a broken URL with a password is still a credential in code")
+	}
+}
