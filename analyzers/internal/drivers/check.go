@@ -253,6 +253,9 @@ func (s *Sink) checkParam(d *dsn.DSN, i int, orig *Sink) (Problem, bool) {
 		if p.ValueDynamic() {
 			return Problem{}, false
 		}
+		if key == "options" {
+			return s.checkOptions(d, i) // lib/pq passes it on to the server
+		}
 		return s.checkValue(d, i, k)
 	}
 	if s.URLAliasSSLTrue && d.Form == dsn.URL && key == "ssl" && p.Value == "true" {
