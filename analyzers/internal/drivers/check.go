@@ -476,6 +476,10 @@ func (s *Sink) checkValue(d *dsn.DSN, i int, k *Key) (Problem, bool) {
 		r := strings.NewReplacer("{key}", p.Key, "{value}", v, "{cause}", cause, "{list}", k.list())
 		prob := Problem{Kind: Rejected, Param: i, Key: p.Key, Answer: r.Replace(k.Error),
 			Why: fmt.Sprintf("%s=%s is not a value %s accepts", p.Key, v, s.short())}
+		if p.Part == dsn.PartPort && s.Family == FamilyLibpq {
+			prob.Answer = fmt.Sprintf("invalid port %q after host", ":"+v)
+			prob.Why = fmt.Sprintf("the port %s in the URL is not a number", v)
+		}
 		if k.Type == "enum" {
 			prob.Instead = "write one of " + k.list()
 			if fixed := k.fixValue(v); fixed != "" && (p.Part == dsn.PartQuery || p.Part == dsn.PartKV) {
@@ -502,6 +506,13 @@ func (s *Sink) checkValue(d *dsn.DSN, i int, k *Key) (Problem, bool) {
 		}
 		return bad("")
 	case "port":
+		if p.Part == dsn.PartPort && s.Family == FamilyLibpq {
+			// lib/pq hands the URL to net/url, which checks the port first.
+			if _, err := strconv.ParseUint(v, 10, 16); err != nil && v != "" {
+				return bad("")
+			}
+			return Problem{}, false
+		}
 		for _, port := range strings.Split(v, ",") {
 			if port == "" {
 				continue

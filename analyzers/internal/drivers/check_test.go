@@ -96,6 +96,8 @@ func TestCheck(t *testing.T) {
 		{"libpq", base + "&require_auth=md5", []string{pq("require_auth")}},
 		{"pgx", base + "&port=99999", []string{"invalid port"}}, // a query port overrides the netloc's
 		{"pgx", "postgres://h:99999/db", []string{"invalid port"}},
+		{"libpq", "postgres://h:abc/db", []string{`invalid port ":abc" after host`}},
+		{"libpq", "host=h port=abc", []string{`pq: wrong value for "port": strconv.ParseUint: parsing "abc": invalid syntax`}},
 		{"pgx", "host=a,b,c port=1,2", []string{"could not match 2 port numbers to 3 hosts"}},
 		{"pgx", "host=h sslcert=/c.pem", []string{`failed to configure TLS (both "sslcert" and "sslkey" are required)`}},
 		{"pgx", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres", []string{"failed to parse as keyword/value (invalid keyword/value)"}},

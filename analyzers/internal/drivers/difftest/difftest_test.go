@@ -328,6 +328,11 @@ func rewrite(d *dsn.DSN, tg *target, sinkName string, keep map[int]bool) (string
 		scheme = "postgres" // a fragment: the dynamic base is a postgres:// URL
 	}
 	s := scheme + strings.TrimPrefix(tg.base, "postgres")
+	for i, p := range d.Params {
+		if keep[i] && p.Part == dsn.PartPort && !p.ValueDynamic() {
+			s = strings.Replace(s, ":"+tg.port+"/", ":"+p.Value+"/", 1) // the port the problem is about
+		}
+	}
 	for i, p := range params {
 		sep := "&"
 		if i == 0 {

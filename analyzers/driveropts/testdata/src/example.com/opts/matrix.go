@@ -12,6 +12,8 @@ import (
 // the drivers reject, and settings that work: the differential test
 // connects with every one of them.
 func matrix(ctx context.Context) {
+	sql.Open("postgres", "postgres://app@db:5o32/orders?sslmode=disable")                         // want `the port 5o32 in the URL is not a number.*invalid port ":5o32" after host`
+	pgx.Connect(ctx, "postgres://app@db:5o32/orders?sslmode=disable")                             // want `port=5o32 is not a value pgx accepts.*invalid port`
 	sql.Open("postgres", "postgres://app@db:5432/orders?sslmode=disable&options=reference%3Dabc") // want `pq: invalid command-line argument for server process: reference=abc \(42601\)`
 	sql.Open("postgres", "postgres://app@db:5432/orders?sslmode=disable&options=-c%20statement_timeout%3D5s")
 	pgx.Connect(ctx, "postgres://app@db:5432/orders?sslmode=disable&command_timeout=30")                                 // want `command_timeout is .*SQLSTATE`
