@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"go/types"
 	"os"
+	"os/exec"
 	"runtime"
 	"sort"
 	"strings"
@@ -20,13 +22,20 @@ import (
 const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 	packages.NeedImports | packages.NeedModule | packages.NeedTypesSizes | packages.NeedForTest
 
-// loadPackages loads the named packages as go vet sees them, and as cheaply:
-// the packages themselves are parsed and type-checked from source, and their
-// dependencies come from export data. go/packages' own NeedTypes mode would
-// also compile every named package to produce export data nobody reads
-// (three times slower than go vet on a cold cache); here only the
-// dependencies are compiled, as go vet does.
-func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package, error) {
+// loadPackages loads the named packages as go vet sees them, and as cheaply
+// as the analyzers allow: the named packages are parsed and type-checked
+// from source, and their dependencies come from export data when the build
+// cache holds all of it, else they are type-checked from source too, but for
+// their declarations only (function bodies are skipped and their syntax
+// dropped at once), so nothing is compiled. go/packages' own NeedTypes mode
+// compiles every package to produce export data; compiling just the
+// dependencies (the standard library and the drivers) still took three
+// quarters of a cold run at 1,000 packages (bench/), while checking their
+// declarations takes a second or two of CPU, which only reading cached
+// export data beats.
+//
+// hooks, when not nil, let the caller analyse each package during the load.
+func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]*packages.Package, error) {
 	listCfg := *cfg
 	listCfg.Mode = listMode
 	roots, err := packages.Load(&listCfg, patterns...)
@@ -42,10 +51,11 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 		byID[p.ID] = p
 	}
 
-	// Dependencies outside the named packages come from export data, except
-	// those that themselves import a named package (possible when only part
-	// of a module is named): their export data would bring a second copy of
-	// the named package's types, so they are checked from source too.
+	// Dependencies outside the named packages come from export data or are
+	// checked for their declarations only, except those that themselves
+	// import a named package (possible when only part of a module is named):
+	// export data would bring a second copy of the named package's types, so
+	// they are checked in full like the named ones.
 	external := map[string]bool{}
 	for _, p := range roots {
 		for _, imp := range p.Imports {
@@ -54,31 +64,53 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 			}
 		}
 	}
-	deps, err := loadDeps(cfg, external)
+	deps, fromExport, err := loadDeps(cfg, external)
 	if err != nil {
 		return nil, err
 	}
-	exports := map[string]string{}
 	between := dependentsOf(deps, byID)
+	full := map[string]bool{}
+	for _, p := range between {
+		full[p.ID] = true
+	}
+	exports := map[string]string{}
+	var declsOnly []*packages.Package
 	for _, d := range deps {
-		if d.ExportFile != "" {
+		switch {
+		case full[d.ID] || byID[d.ID] != nil || d.PkgPath == "unsafe":
+		case fromExport:
 			exports[d.PkgPath] = d.ExportFile
+		default:
+			declsOnly = append(declsOnly, d)
 		}
 	}
 
 	fset := token.NewFileSet()
 	cfg.Fset = fset
 	ld := &sourceLoader{
-		fset:    fset,
-		byID:    byID,
-		exports: exports,
-		imports: map[string]*types.Package{},
-		done:    map[string]chan struct{}{},
-		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+		fset:      fset,
+		byID:      byID,
+		exports:   exports,
+		imports:   map[string]*types.Package{},
+		declsOnly: map[string]bool{},
+		done:      map[string]chan struct{}{},
+		cpu:       make(chan struct{}, runtime.GOMAXPROCS(0)),
+		hooks:     hooks,
+		analyse:   map[string]bool{},
 	}
-	checked := append(append([]*packages.Package(nil), roots...), between...)
+	for _, p := range dedupeTestVariants(roots) {
+		ld.analyse[p.ID] = true
+	}
+	if hooks != nil && hooks.listed != nil {
+		hooks.listed(len(ld.analyse))
+	}
+	checked := append(append(append([]*packages.Package(nil), roots...), between...), declsOnly...)
 	for _, p := range between {
 		byID[p.ID] = p
+	}
+	for _, p := range declsOnly {
+		byID[p.ID] = p
+		ld.declsOnly[p.ID] = true
 	}
 	for _, p := range checked {
 		p.Fset = fset
@@ -96,6 +128,20 @@ func loadPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 	return roots, nil
 }
 
+// loadHooks let a caller analyse packages while the load goes on.
+type loadHooks struct {
+	// listed is told how many packages are to be analysed (the named ones,
+	// test variants deduplicated as in Load), before any is checked.
+	listed func(n int)
+	// checked is called for every package checked in full, as soon as its
+	// check is done and while it still holds one of the GOMAXPROCS checking
+	// slots; analyse says whether it is one to analyse. Analysing there,
+	// rather than after the whole load, lets the caller drop a package's
+	// syntax as soon as it is analysed, so only about a slot's worth is held
+	// at any time, however large the module.
+	checked func(p *packages.Package, analyse bool)
+}
+
 // dropTestMains drops the generated main packages of test binaries: they
 // hold no code of the user's and would only cost a type-check.
 func dropTestMains(pkgs []*packages.Package) []*packages.Package {
@@ -110,10 +156,11 @@ func dropTestMains(pkgs []*packages.Package) []*packages.Package {
 }
 
 // loadDeps lists the given packages and everything they import, with
-// export data files, compiling what the build cache does not have.
-func loadDeps(cfg *packages.Config, paths map[string]bool) ([]*packages.Package, error) {
+// their export data when the build cache holds it for all of them
+// (fromExport), else with files and imports only: nothing is compiled.
+func loadDeps(cfg *packages.Config, paths map[string]bool) (deps []*packages.Package, fromExport bool, err error) {
 	if len(paths) == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	list := make([]string, 0, len(paths))
 	for p := range paths {
@@ -121,16 +168,35 @@ func loadDeps(cfg *packages.Config, paths map[string]bool) ([]*packages.Package,
 	}
 	sort.Strings(list)
 	depCfg := *cfg
-	depCfg.Mode = packages.NeedName | packages.NeedExportFile | packages.NeedImports | packages.NeedDeps |
+	depCfg.Mode = packages.NeedName | packages.NeedImports | packages.NeedDeps |
 		packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedModule | packages.NeedTypesSizes
+	fromExport = exportDataCached(cfg, list)
+	if fromExport {
+		depCfg.Mode |= packages.NeedExportFile
+	}
 	depCfg.Tests = false
 	top, err := packages.Load(&depCfg, list...)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var all []*packages.Package
-	packages.Visit(top, nil, func(p *packages.Package) { all = append(all, p) })
-	return all, nil
+	packages.Visit(top, nil, func(p *packages.Package) {
+		deps = append(deps, p)
+		if p.ExportFile == "" && p.PkgPath != "unsafe" {
+			fromExport = false // the go command disagreed: check them from source
+		}
+	})
+	return deps, fromExport, nil
+}
+
+// exportDataCached asks the go command whether the build cache is up to
+// date for the packages and all they import (no package is Stale), which it
+// answers from file hashes without building anything.
+func exportDataCached(cfg *packages.Config, pkgs []string) bool {
+	args := append([]string{"list", "-e", "-deps", "-f", "{{.Stale}}"}, cfg.BuildFlags...)
+	cmd := exec.Command("go", append(append(args, "--"), pkgs...)...)
+	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
+	out, err := cmd.Output()
+	return err == nil && !bytes.Contains(out, []byte("true"))
 }
 
 // dependentsOf returns the dependencies that import, directly or not, one
@@ -163,18 +229,23 @@ func dependentsOf(deps []*packages.Package, named map[string]*packages.Package) 
 type sourceLoader struct {
 	fset    *token.FileSet
 	byID    map[string]*packages.Package
-	exports map[string]string
-	done    map[string]chan struct{}
-	cpu     chan struct{}
+	exports map[string]string // export data files of the dependencies, when used
 
 	mu      sync.Mutex // guards imports; gcexportdata.Read mutates it
 	imports map[string]*types.Package
+
+	// declsOnly holds the dependencies checked for their declarations only.
+	declsOnly map[string]bool
+	done      map[string]chan struct{}
+	cpu       chan struct{}
+	hooks     *loadHooks
+	analyse   map[string]bool // the packages to analyse: see loadHooks
 }
 
-// check parses and type-checks p once the named packages it imports are
-// checked, then closes its done channel.
+// check parses and type-checks p once the packages it imports are checked,
+// then closes its done channel (and hands p to hooks.checked). A dependency is
+// checked for its declarations only, and keeps no syntax.
 func (ld *sourceLoader) check(p *packages.Package) {
-	defer close(ld.done[p.ID])
 	for _, imp := range p.Imports {
 		if ch, ok := ld.done[imp.ID]; ok && imp.ID != p.ID {
 			<-ch
@@ -183,6 +254,11 @@ func (ld *sourceLoader) check(p *packages.Package) {
 	ld.cpu <- struct{}{}
 	defer func() { <-ld.cpu }()
 
+	if ld.declsOnly[p.ID] {
+		ld.checkDecls(p)
+		close(ld.done[p.ID])
+		return
+	}
 	for _, name := range p.CompiledGoFiles {
 		f, err := parser.ParseFile(ld.fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if f != nil {
@@ -222,10 +298,46 @@ func (ld *sourceLoader) check(p *packages.Package) {
 	p.Types = types.NewPackage(p.PkgPath, p.Name)
 	_ = types.NewChecker(tc, ld.fset, p.Types, p.TypesInfo).Files(p.Syntax)
 	p.IllTyped = len(p.Errors) > 0
+	close(ld.done[p.ID]) // importers need only p.Types: let them start
+	if ld.hooks != nil && ld.hooks.checked != nil {
+		ld.hooks.checked(p, ld.analyse[p.ID])
+	}
 }
 
-// importFor resolves an import of p: a named package from its source check,
-// anything else from export data.
+// checkDecls type-checks a dependency's declarations: what its importers
+// need. Function bodies are not checked and no syntax is kept, so checking
+// the standard library's part of a program costs a few seconds and little
+// memory. Its errors stay on the dependency, as go vet reports none for it.
+func (ld *sourceLoader) checkDecls(p *packages.Package) {
+	var files []*ast.File
+	for _, name := range p.CompiledGoFiles {
+		f, err := parser.ParseFile(ld.fset, name, nil, parser.SkipObjectResolution)
+		if f != nil {
+			files = append(files, f)
+		}
+		if err != nil {
+			p.Errors = append(p.Errors, parseErrors(err)...)
+		}
+	}
+	tc := &types.Config{
+		Importer:         importerFunc(func(path string) (*types.Package, error) { return ld.importFor(p, path) }),
+		Sizes:            p.TypesSizes,
+		IgnoreFuncBodies: true,
+		Error: func(err error) {
+			p.Errors = append(p.Errors, packages.Error{Msg: err.Error(), Kind: packages.TypeError})
+		},
+	}
+	if p.Module != nil && p.Module.GoVersion != "" {
+		tc.GoVersion = "go" + p.Module.GoVersion
+	}
+	p.Types = types.NewPackage(p.PkgPath, p.Name)
+	p.Fset = ld.fset
+	_ = types.NewChecker(tc, ld.fset, p.Types, nil).Files(files)
+	p.IllTyped = len(p.Errors) > 0
+}
+
+// importFor resolves an import of p: a package checked from source, or
+// else one read from export data.
 func (ld *sourceLoader) importFor(p *packages.Package, path string) (*types.Package, error) {
 	if path == "unsafe" {
 		return types.Unsafe, nil
@@ -234,8 +346,8 @@ func (ld *sourceLoader) importFor(p *packages.Package, path string) (*types.Pack
 	if !ok {
 		return nil, fmt.Errorf("%s does not import %q", p.PkgPath, path)
 	}
-	if root, ok := ld.byID[imp.ID]; ok && root.Types != nil {
-		return root.Types, nil
+	if dep, ok := ld.byID[imp.ID]; ok && dep.Types != nil {
+		return dep.Types, nil
 	}
 	ld.mu.Lock()
 	defer ld.mu.Unlock()
@@ -244,7 +356,7 @@ func (ld *sourceLoader) importFor(p *packages.Package, path string) (*types.Pack
 	}
 	file, ok := ld.exports[imp.PkgPath]
 	if !ok {
-		return nil, fmt.Errorf("no export data for %q", imp.PkgPath)
+		return nil, fmt.Errorf("%q was not loaded", imp.PkgPath)
 	}
 	f, err := os.Open(file)
 	if err != nil {
