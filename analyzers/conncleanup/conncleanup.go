@@ -41,6 +41,9 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 }
 
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
+	if dbapi.IsDriverPackage(pass.Pkg.Path()) {
+		return // the drivers' own plumbing
+	}
 	c := newChecker(pass, idx)
 	for _, call := range idx.Calls {
 		if call.Test && !cfg.CheckTests || call.Enclosing == nil {

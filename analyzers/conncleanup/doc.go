@@ -32,14 +32,17 @@
 // the call, before err is reassigned) there is nothing to give back. Paths
 // that end in panic, log.Fatal or os.Exit are not paths out.
 //
-// Ownership may move instead: the value is returned (or stored, sent on a
-// channel, captured by a goroutine), or handed to a function that closes
-// it — pgx.CollectRows, CollectOneRow, CollectExactlyOneRow, ForEachRow and
-// AppendRows, scany's ScanAll and ScanOne, and functions of the same package
-// whose own body closes it on every path (the analyzer reads them). Rows
-// handed to a function it cannot see into are assumed to be taken over; a
-// transaction or connection handed to one is not (helpers use them, callers
-// finish them). Rows iterated with Next until it returns false are closed
+// Ownership may move instead: the value is returned, stored (in a field,
+// a variable, a slice or a struct value), sent on a channel, or handed to
+// a function that closes it — pgx.CollectRows, CollectOneRow,
+// CollectExactlyOneRow, ForEachRow and AppendRows, scany's ScanAll and
+// ScanOne, and functions of the same package whose own body closes it on
+// every path (the analyzer reads them). Rows handed to a function or a
+// closure it cannot see into are assumed to be taken over; a transaction or
+// connection is not (helpers run statements on it, the caller finishes
+// it), unless it goes wrapped in a value of its own (an adapter struct),
+// the closure finishes it, or the call is deferred (defer finish(tx, &err)
+// is a cleanup). Rows iterated with Next until it returns false are closed
 // by the driver (pgx baseRows.Next and database/sql Rows.Next close them at
 // the end), so the loop's normal exit needs no Close, but a return or break
 // out of the loop does.

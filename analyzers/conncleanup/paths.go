@@ -281,7 +281,10 @@ func (c *checker) carries(t *tracked, e ast.Expr) bool {
 		case *ast.CallExpr:
 			return isConversion(info, n) || isBuiltin(info, n, "append")
 		case *ast.SelectorExpr:
-			return !c.isVar(n.X, t.v)
+			if dbindex.RootVar(info, n) == t.v && c.isHandle(info.TypeOf(n)) {
+				found = true // tx.Statement.ConnPool: the session inside it
+			}
+			return false // v.Method(), v.Field: uses of v, not v
 		case *ast.Ident:
 			if info.Uses[n] == t.v {
 				found = true
@@ -290,6 +293,11 @@ func (c *checker) carries(t *tracked, e ast.Expr) bool {
 		return true
 	})
 	return found
+}
+
+func (c *checker) isHandle(t types.Type) bool {
+	h, ok := c.idx.Classifier.Handle(t)
+	return ok && h.Session()
 }
 
 func isConversion(info *types.Info, call *ast.CallExpr) bool {
@@ -328,6 +336,9 @@ func (c *checker) callReleases(t *tracked, call *ast.CallExpr, deferred bool) bo
 	for i, arg := range call.Args {
 		if !c.carries(t, arg) {
 			continue
+		}
+		if !c.isVar(arg, t.v) {
+			return true // wrapped (adapter{tx}, &job{rows}): handed on with what holds it
 		}
 		if fn != nil && (t.res.Kind == dbapi.Rows || t.res.Kind == dbapi.Results) {
 			switch dbapi.RowsArg(fn, i) {
@@ -473,7 +484,7 @@ func (c *checker) facts(t *tracked, cond ast.Expr, truth bool, f *facts) {
 			}
 			nonNil := (e.Op == token.NEQ) == truth
 			switch {
-			case t.errVar != nil && c.isVar(x, t.errVar):
+			case t.errVar != nil && (c.isVar(x, t.errVar) || c.wrapsErr(x, t.errVar)):
 				f.errNotNil = f.errNotNil || nonNil
 			case c.isVar(x, t.v):
 				f.vNil = f.vNil || !nonNil
@@ -492,6 +503,21 @@ func (c *checker) facts(t *tracked, cond ast.Expr, truth bool, f *facts) {
 			f.errNotNil = true
 		}
 	}
+}
+
+// wrapsErr: a call handed the error, compared with nil as the error itself
+// would be (if db.AddError(err) == nil, if check(err) != nil).
+func (c *checker) wrapsErr(x ast.Expr, errVar *types.Var) bool {
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	for _, a := range call.Args {
+		if c.isVar(a, errVar) {
+			return true
+		}
+	}
+	return false
 }
 
 func isNil(info *types.Info, e ast.Expr) bool {

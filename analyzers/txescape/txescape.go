@@ -39,6 +39,9 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 }
 
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
+	if dbapi.IsDriverPackage(pass.Pkg.Path()) {
+		return // the drivers' own plumbing
+	}
 	c := &checker{pass: pass, idx: idx, tracked: map[ast.Node]map[*types.Var]*tracked{}, reported: map[token.Pos]bool{}}
 	filter := []ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.AssignStmt)(nil)}
 	for cur := range idx.Inspector.Root().Preorder(filter...) {

@@ -179,3 +179,26 @@ func FragmentArg(fn *types.Func) int {
 	}
 	return -1
 }
+
+// driverPrefixes are the import paths of the drivers themselves: their own
+// code hands connections, rows and transactions between its types in ways
+// no caller may copy, so the cleanup and escape rules leave it alone.
+var driverPrefixes = []string{
+	"database/sql",
+	"github.com/jackc/pgx/",
+	"github.com/jackc/pgconn",
+	"github.com/jmoiron/sqlx",
+	"github.com/lib/pq",
+	"gorm.io/gorm",
+	"gorm.io/driver/",
+}
+
+// IsDriverPackage reports whether path belongs to one of the drivers.
+func IsDriverPackage(path string) bool {
+	for _, p := range driverPrefixes {
+		if path == strings.TrimSuffix(p, "/") || strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -25,6 +25,7 @@ type DB struct {
 	*Config
 	Error        error
 	RowsAffected int64
+	Statement    *Statement
 }
 
 func Open(dialector Dialector, opts ...Option) (db *DB, err error) { return nil, nil }

@@ -524,3 +524,15 @@ func BadPgxRowsBlankAssigned(ctx context.Context, pool *pgxpool.Pool) {
 	}
 	_ = rows
 }
+
+// An adapter around the transaction, handed to a helper of another package
+// that commits or rolls back (cockroach-go's crdb.ExecuteInTx shape).
+type txAdapter struct{ tx pgx.Tx }
+
+func OkPgxTxAdapterHandedOn(ctx context.Context, pool *pgxpool.Pool, run func(context.Context, any) error) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	return run(ctx, txAdapter{tx})
+}

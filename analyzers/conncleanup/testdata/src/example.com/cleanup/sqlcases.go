@@ -327,3 +327,27 @@ func BadSQLStmtDeferredHelperForgets(db *sql.DB) error {
 	_, err = stmt.Exec("x")
 	return err
 }
+
+func checkErr(err error) error { return err }
+
+func OkSQLErrWrapped(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, "SELECT 1")
+	if checkErr(err) != nil {
+		return err
+	}
+	defer rows.Close()
+	return nil
+}
+
+// gorm's own callbacks hand the transaction's connection pool on.
+func OkGormTxPoolHandedOn(db *gorm.DB, into *gorm.DB) {
+	if tx := db.Begin(); tx.Error == nil {
+		into.Statement.ConnPool = tx.Statement.ConnPool
+	}
+}
+
+func OkGormRowsAddError(ctx context.Context, db *gorm.DB) {
+	if rows, err := db.Statement.ConnPool.QueryContext(ctx, "SELECT 1"); db.AddError(err) == nil {
+		defer rows.Close()
+	}
+}
