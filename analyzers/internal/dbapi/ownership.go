@@ -193,8 +193,12 @@ var driverPrefixes = []string{
 	"gorm.io/driver/",
 }
 
-// IsDriverPackage reports whether path belongs to one of the drivers.
+// IsDriverPackage reports whether path belongs to one of the drivers (their
+// examples are user code).
 func IsDriverPackage(path string) bool {
+	if strings.Contains(path, "/examples/") || strings.Contains(path, "/example/") {
+		return false
+	}
 	for _, p := range driverPrefixes {
 		if path == strings.TrimSuffix(p, "/") || strings.HasPrefix(path, p) {
 			return true
