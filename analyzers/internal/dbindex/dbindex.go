@@ -11,6 +11,7 @@ import (
 	"go/types"
 	"reflect"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -73,6 +74,34 @@ type Index struct {
 	byLine    map[lineKey][]*Directive
 	isMainPkg bool
 	testPkg   bool
+
+	sharedMu sync.Mutex
+	shared   map[any]*sharedValue
+}
+
+type sharedValue struct {
+	once sync.Once
+	v    any
+}
+
+// Shared returns what build returns for key, calling build once per package
+// however many analyzers ask, so that data several rules derive from the
+// same syntax costs one walk. key is a comparable value of a type private to
+// the asking package; the value must be read-only once built. Safe for
+// concurrent use (drivers may run the analyzers of a package in parallel).
+func (x *Index) Shared(key any, build func() any) any {
+	x.sharedMu.Lock()
+	if x.shared == nil {
+		x.shared = map[any]*sharedValue{}
+	}
+	sv, ok := x.shared[key]
+	if !ok {
+		sv = &sharedValue{}
+		x.shared[key] = sv
+	}
+	x.sharedMu.Unlock()
+	sv.once.Do(func() { sv.v = build() })
+	return sv.v
 }
 
 // Call is one call of a known database API.
