@@ -47,13 +47,13 @@ func (s *sizeRun) profileCheck(cache string) *Profile {
 		pr.NA = "this dbaudit does not write profiles (the engine reads DBAUDIT_CPUPROFILE and DBAUDIT_MEMPROFILE)"
 		return pr
 	}
-	pr.CPUTop = pprofTop(s.o.dbauditBin, pr.CPUProfile)
+	pr.CPUTop = pprofTop(s.o.dbauditBin, pr.CPUProfile, "-cum")
 	pr.HeapTop = pprofTop(s.o.dbauditBin, pr.HeapProfile, "-sample_index=inuse_space")
 	return pr
 }
 
 func pprofTop(bin, profile string, extra ...string) string {
-	args := append([]string{"tool", "pprof", "-top", "-nodecount=25"}, extra...)
+	args := append([]string{"tool", "pprof", "-top", "-nodecount=30"}, extra...)
 	out, err := exec.Command("go", append(args, bin, profile)...).CombinedOutput()
 	if err != nil {
 		return fmt.Sprintf("go tool pprof: %v\n%s", err, out)

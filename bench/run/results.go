@@ -288,7 +288,7 @@ func profileSection(b *strings.Builder, pr *Profile) {
 		return
 	}
 	p("Taken in one extra run after the timed ones, with `DBAUDIT_CPUPROFILE` and `DBAUDIT_MEMPROFILE` (%.1f s wall, %s peak).\n\n", pr.WallSeconds, measure.Bytes(pr.MaxRSSBytes))
-	p("CPU (`go tool pprof -top`):\n\n```\n%s\n```\n\n", pr.CPUTop)
+	p("CPU, by cumulative time (`go tool pprof -top -cum`):\n\n```\n%s\n```\n\n", pr.CPUTop)
 	p("Heap in use after the analysis (`go tool pprof -sample_index=inuse_space -top`):\n\n```\n%s\n```\n\n", pr.HeapTop)
 }
 
@@ -303,11 +303,15 @@ func schemacheckSection(b *strings.Builder, sc *SchemacheckBench) {
 		p("n/a: %s\n", na)
 		return
 	}
-	p("`%s` against %s (one run each):\n\n| benchmark | time | other metrics |\n| --- | ---: | --- |\n", sc.Command, sc.Server)
-	for _, r := range sc.Benchmarks {
-		p("| %s | %s | %s |\n", r.Name, fmtNs(r.NsPerOp), strings.Join(r.Other, ", "))
-	}
-	p("\n")
+	p("`schemacheck/benchmark` against %s: a generated schema of %s tables (ten columns each), %s model structs and %s literal statements; schemacheck reported %d findings on them.\n\n",
+		sc.Server, comma(sc.Tables), comma(sc.Tables), comma(sc.Statements), sc.Findings)
+	p("| stage | seconds |\n| --- | ---: |\n")
+	p("| introspection (one catalog query, read-only session) | %.3f |\n", sc.IntrospectSeconds)
+	p("| comparison of the models with the catalog | %.3f |\n", sc.CompareSeconds)
+	p("| preparing the statements (pipelined) and resolving their types | %.3f |\n", sc.PrepareSeconds)
+	p("| schemacheck end to end on the loaded packages | %.3f |\n", sc.RunSeconds)
+	p("| loading the generated package (not schemacheck's work) | %.3f |\n", sc.LoadSeconds)
+	p("| creating the tables (setup, not timed above) | %.3f |\n\n", sc.SetupSeconds)
 }
 
 func ok(t *ToolResult) bool {
@@ -354,16 +358,6 @@ func peaks(m *Measurement) string {
 		return ""
 	}
 	return measure.Bytes(m.MaxRSSBytes) + " / " + measure.Bytes(m.TreeRSSBytes)
-}
-
-func fmtNs(ns float64) string {
-	switch {
-	case ns >= 1e9:
-		return fmt.Sprintf("%.2f s", ns/1e9)
-	case ns >= 1e6:
-		return fmt.Sprintf("%.1f ms", ns/1e6)
-	}
-	return fmt.Sprintf("%.0f µs", ns/1e3)
 }
 
 // timingKeys orders the stages load, analyse, the analyzers, report.

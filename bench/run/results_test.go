@@ -13,15 +13,6 @@ func TestParseTimings(t *testing.T) {
 	assert.Empty(t, parseTimings("no timings here\n  load 1s\n"))
 }
 
-func TestParseBenchmarks(t *testing.T) {
-	out := "goos: linux\nBenchmarkIntrospect1000Tables-2   \t       1\t 812345678 ns/op\t      1000 tables/op\nBenchmarkPrepare-2 1 1500000 ns/op\nPASS\n"
-	got := parseBenchmarks(out)
-	if assert.Len(t, got, 2) {
-		assert.Equal(t, BenchmarkLine{Name: "BenchmarkIntrospect1000Tables-2", NsPerOp: 812345678, Other: []string{"1000 tables/op"}}, got[0])
-		assert.Equal(t, 1.5e6, got[1].NsPerOp)
-	}
-}
-
 func TestRedactDSN(t *testing.T) {
 	assert.Equal(t, "postgres://app@db:5432/x", redactDSN("postgres://app:secret@db:5432/x?sslmode=disable"))
 	assert.Equal(t, "the configured server", redactDSN("host=db password=secret"))
