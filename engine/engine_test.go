@@ -88,7 +88,9 @@ func TestRunAppliesIgnoreGlobsAndDisabledRules(t *testing.T) {
 	res, err = engine.Run(engine.Options{Dir: dir, Config: off})
 	require.NoError(t, err)
 	assert.Empty(t, res.Findings)
-	assert.Empty(t, res.Rules)
+	for _, r := range res.Rules {
+		assert.NotEqual(t, "poolconstruct", r.ID, "a disabled rule is not described as run")
+	}
 }
 
 func TestRunAnalysesPackagesWithTypeErrors(t *testing.T) {
@@ -129,4 +131,20 @@ func TestRunPartialPatternsKeepTypeIdentity(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, res.LoadErrors)
 	assert.Len(t, res.Packages, 2, "b is checked for identity's sake but not analysed")
+}
+
+// a's external test imports b, which imports a: go list recompiles b as
+// "b [a.test]" without listing it. The test passes a's types through b, which
+// type-checks only if b's variant is checked against a's test variant.
+func TestRunChecksRecompiledTestVariants(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":        goMod,
+		"a/a.go":        "package a\n\ntype Conn struct{}\n",
+		"a/a_test.go":   "package a\n\nfunc helperOnlyInTests() {}\n",
+		"a/ext_test.go": "package a_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/a\"\n\t\"example.com/m/b\"\n)\n\nfunc TestX(t *testing.T) { b.Use(&a.Conn{}) }\n",
+		"b/b.go":        "package b\n\nimport \"example.com/m/a\"\n\nfunc Use(c *a.Conn) {}\n",
+	})
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
+	require.NoError(t, err)
+	assert.Empty(t, res.LoadErrors)
 }

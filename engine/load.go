@@ -50,6 +50,7 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 	for _, p := range roots {
 		byID[p.ID] = p
 	}
+	variants := testVariants(roots, byID)
 
 	// Dependencies outside the named packages come from export data or are
 	// checked for their declarations only, except those that themselves
@@ -59,7 +60,7 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 	external := map[string]bool{}
 	for _, p := range roots {
 		for _, imp := range p.Imports {
-			if byID[imp.ID] == nil && imp.PkgPath != "unsafe" && imp.PkgPath != "C" {
+			if resolveVariant(byID, imp) == nil && imp.PkgPath != "unsafe" && imp.PkgPath != "C" {
 				external[imp.PkgPath] = true
 			}
 		}
@@ -104,7 +105,7 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 	if hooks != nil && hooks.listed != nil {
 		hooks.listed(len(ld.analyse))
 	}
-	checked := append(append(append([]*packages.Package(nil), roots...), between...), declsOnly...)
+	checked := append(append(append(append([]*packages.Package(nil), roots...), variants...), between...), declsOnly...)
 	for _, p := range between {
 		byID[p.ID] = p
 	}
@@ -247,8 +248,10 @@ type sourceLoader struct {
 // checked for its declarations only, and keeps no syntax.
 func (ld *sourceLoader) check(p *packages.Package) {
 	for _, imp := range p.Imports {
-		if ch, ok := ld.done[imp.ID]; ok && imp.ID != p.ID {
-			<-ch
+		if dep := resolveVariant(ld.byID, imp); dep != nil && dep.ID != p.ID {
+			if ch, ok := ld.done[dep.ID]; ok {
+				<-ch
+			}
 		}
 	}
 	ld.cpu <- struct{}{}
@@ -346,7 +349,7 @@ func (ld *sourceLoader) importFor(p *packages.Package, path string) (*types.Pack
 	if !ok {
 		return nil, fmt.Errorf("%s does not import %q", p.PkgPath, path)
 	}
-	if dep, ok := ld.byID[imp.ID]; ok && dep.Types != nil {
+	if dep := resolveVariant(ld.byID, imp); dep != nil && dep.Types != nil {
 		return dep.Types, nil
 	}
 	ld.mu.Lock()
@@ -368,6 +371,99 @@ func (ld *sourceLoader) importFor(p *packages.Package, path string) (*types.Pack
 		return nil, fmt.Errorf("reading export data for %q: %v", imp.PkgPath, err)
 	}
 	return gcexportdata.Read(r, ld.fset, ld.imports, imp.PkgPath)
+}
+
+// testVariants makes the named packages that go list recompiles for another
+// package's test but does not list: when a's external test imports b and b
+// imports a, b is compiled again as "b [a.test]" against "a [a.test]". Each
+// such variant is b's files with its imports of a (or of packages that
+// import a) redirected to their variants; without them a test that passes
+// a's types through b would not type-check. The variants are added to byID
+// and returned, to be checked but not analysed.
+func testVariants(roots []*packages.Package, byID map[string]*packages.Package) []*packages.Package {
+	var made []*packages.Package
+	var variant func(id string) *packages.Package
+	// reaches reports whether the named package base imports, directly or
+	// not, the package under test.
+	memo := map[string]bool{}
+	var reaches func(base *packages.Package, under string) bool
+	reaches = func(base *packages.Package, under string) bool {
+		key := base.ID + "\x00" + under
+		if v, ok := memo[key]; ok {
+			return v
+		}
+		memo[key] = false
+		for _, imp := range base.Imports {
+			if imp.PkgPath == under {
+				memo[key] = true
+				return true
+			}
+			if dep := byID[imp.ID]; dep != nil && reaches(dep, under) {
+				memo[key] = true
+				return true
+			}
+		}
+		return false
+	}
+	variant = func(id string) *packages.Package {
+		if p, ok := byID[id]; ok {
+			return p
+		}
+		path, rest, ok := strings.Cut(id, " [")
+		under := strings.TrimSuffix(strings.TrimSuffix(rest, "]"), ".test")
+		base := byID[path]
+		if !ok || base == nil || !strings.HasSuffix(rest, ".test]") {
+			return nil
+		}
+		v := *base
+		v.ID = id
+		v.ForTest = under
+		v.Imports = map[string]*packages.Package{}
+		byID[id] = &v
+		made = append(made, &v)
+		for ipath, imp := range base.Imports {
+			v.Imports[ipath] = imp
+			dep := byID[imp.ID]
+			if dep == nil || (imp.PkgPath != under && !reaches(dep, under)) {
+				continue
+			}
+			if rv := variant(imp.PkgPath + " [" + rest); rv != nil {
+				v.Imports[ipath] = rv
+			}
+		}
+		return &v
+	}
+	for _, p := range roots {
+		for _, imp := range p.Imports {
+			if byID[imp.ID] == nil && strings.Contains(imp.ID, " [") {
+				variant(imp.ID)
+			}
+		}
+	}
+	return made
+}
+
+// resolveVariant returns the checked package for an import: the package of
+// that ID, or, for a named package recompiled for another package's test
+// ("b [a.test]", which go list does not list), the named package itself.
+// Its types then stand in for the variant's; that differs from the compiler
+// only where a test passes a's test-only declarations through b.
+func resolveVariant(byID map[string]*packages.Package, imp *packages.Package) *packages.Package {
+	if p, ok := byID[imp.ID]; ok {
+		return p
+	}
+	if !strings.Contains(imp.ID, " [") {
+		return nil
+	}
+	if p, ok := byID[imp.PkgPath]; ok {
+		return p
+	}
+	for _, p := range byID {
+		if p.PkgPath == imp.PkgPath && p.Name != "main" {
+			return p
+		}
+	}
+	return nil
 }
 
 type importerFunc func(path string) (*types.Package, error)
