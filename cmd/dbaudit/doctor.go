@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/dbaudit/dbaudit/analyzers/suite"
 	"os"
 	"slices"
 	"strings"
@@ -73,9 +74,18 @@ func runDoctor(cmd *cobra.Command, f *doctorFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// doctor.Options.Validate stays nil until the driver-option tables are
-	// exported from analyzers/ (see the seam in package doctor).
-	r := doctor.Run(ctx, doctor.Options{DSN: dsn, Config: cfg, Driver: f.driver, Timeout: f.timeout})
+	validate := func(sink, connString string) []doctor.Problem {
+		problems, err := suite.CheckDSN(cfg, sink, connString)
+		if err != nil {
+			return []doctor.Problem{{Message: err.Error(), Breaks: true}}
+		}
+		out := make([]doctor.Problem, 0, len(problems))
+		for _, p := range problems {
+			out = append(out, doctor.Problem{Key: p.Key, Message: p.Message, Breaks: p.Breaks})
+		}
+		return out
+	}
+	r := doctor.Run(ctx, doctor.Options{DSN: dsn, Config: cfg, Driver: f.driver, Timeout: f.timeout, Validate: validate})
 	w, finish, err := f.openOutput(cmd)
 	if err != nil {
 		return err

@@ -70,10 +70,9 @@ type Options struct {
 	// Validate judges the DSN against the driver-option tables (the
 	// driveropts rule's tables in analyzers/internal/drivers).
 	//
-	// SEAM: those tables are internal to analyzers/ and not exported yet;
-	// until they are (e.g. a suite.CheckDSN(cfg, sink, dsn)), the CLI leaves
-	// this nil and doctor relies on the driver's own parser plus the
-	// server's answer, which catch the same keys one at a time.
+	// The CLI passes suite.CheckDSN; when nil, doctor relies on the driver's
+	// own parser plus the server's answer, which catch the same keys one at
+	// a time.
 	Validate func(sink, dsn string) []Problem
 }
 
