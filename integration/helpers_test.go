@@ -41,6 +41,15 @@ func slow(t *testing.T) {
 	}
 }
 
+// notShort skips an integration test that runs real tools for tens of
+// seconds when -short is given.
+func notShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+}
+
 // need skips when a tool is missing, except under CI=true, where it fails:
 // CI installs every tool these tests run.
 func need(t *testing.T, tool, install string) string {
