@@ -12,12 +12,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// TestDocsShowTheTestedExamples keeps docs/integrations.md honest: each
+// TestDocsShowTheTestedExamples keeps the README honest: each
 // example file the tests use appears in it verbatim, so the configuration a
 // reader copies is the configuration that was tested.
 func TestDocsShowTheTestedExamples(t *testing.T) {
 	t.Parallel()
-	doc := string(mustRead(t, filepath.Join(repoRoot, "docs", "integrations.md")))
+	doc := string(mustRead(t, filepath.Join(repoRoot, "README.md")))
 	// Shown once for all: the other rules' packages repeat poolconstruct's.
 	notShown := []string{
 		"nogo/go.mod",
@@ -37,7 +37,7 @@ func TestDocsShowTheTestedExamples(t *testing.T) {
 		shown++
 		content := strings.TrimRight(string(mustRead(t, p)), "\n")
 		assert.True(t, strings.Contains(doc, "\n"+content+"\n```"),
-			"docs/integrations.md does not show docs/examples/%s as it is now: copy the file into its code block", rel)
+			"README.md does not show docs/examples/%s as it is now: copy the file into its code block", rel)
 		return nil
 	})
 	require.NoError(t, err)
