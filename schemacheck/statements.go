@@ -305,9 +305,24 @@ func resultDests(pkg *packages.Package, c *suite.Call) []*ScanDest {
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		return ok && info.Uses[id] == obj
 	}
+	// A variable reused for a later query holds that query's rows from its
+	// next assignment on: only uses before it belong to this call.
+	limit := body.End()
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Pos() < c.Expr.End() || as.Pos() >= limit {
+			return true
+		}
+		for _, l := range as.Lhs {
+			if id, ok := ast.Unparen(l).(*ast.Ident); ok && info.ObjectOf(id) == obj {
+				limit = as.Pos()
+			}
+		}
+		return true
+	})
 	ast.Inspect(body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || call.Pos() < c.Expr.End() {
+		if !ok || call.Pos() < c.Expr.End() || call.Pos() >= limit {
 			return true
 		}
 		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" && isVar(sel.X) {

@@ -97,6 +97,22 @@ func (s *Store) Scans(ctx context.Context, id int64) error {
 	if _, err := pgx.CollectRows(rows, pgx.RowToStructByName[SitemapFile]); err != nil {
 		return err
 	}
+	// silent: a rows variable reused for a second query; the strict
+	// collection below reads the second query's columns, not the first's.
+	reused, err := s.pool.Query(ctx, "SELECT id, url FROM sitemap_files")
+	if err != nil {
+		return err
+	}
+	if _, err := pgx.CollectRows(reused, pgx.RowToStructByNameLax[SitemapFile]); err != nil {
+		return err
+	}
+	reused, err = s.pool.Query(ctx, "SELECT * FROM sitemap_files")
+	if err != nil {
+		return err
+	}
+	if _, err := pgx.CollectRows(reused, pgx.RowToStructByName[SitemapFile]); err != nil {
+		return err
+	}
 	// missing-column: the model needs job_id, fetched_at, size, tenant_id.
 	partial, err := s.pool.Query(ctx, "SELECT id, url FROM sitemap_files")
 	if err != nil {
