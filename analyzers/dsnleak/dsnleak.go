@@ -29,21 +29,14 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 	tables, tablesErr := drivers.New(cfg)
-	return &analysis.Analyzer{
-		Name:             "dsnleak",
-		Doc:              analyzerutil.MustExtractDoc(doc, "dsnleak"),
-		URL:              analyzerutil.DocURL("dsnleak"),
-		Requires:         []*analysis.Analyzer{index},
-		RunDespiteErrors: true,
-		Run: func(pass *analysis.Pass) (any, error) {
-			if tablesErr != nil {
-				return nil, tablesErr
-			}
-			c := &checker{pass: pass, cfg: cfg, tables: tables, idx: analyzerutil.Index(pass, index)}
-			c.run()
-			return nil, nil
-		},
-	}
+	return analyzerutil.New("dsnleak", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+		if tablesErr != nil {
+			return tablesErr
+		}
+		c := &checker{pass: pass, cfg: cfg, tables: tables, idx: idx}
+		c.run()
+		return nil
+	})
 }
 
 // secret describes a value that carries a connection string or password.

@@ -30,20 +30,13 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 	tables, tablesErr := drivers.New(cfg)
-	return &analysis.Analyzer{
-		Name:             "poolercompat",
-		Doc:              analyzerutil.MustExtractDoc(doc, "poolercompat"),
-		URL:              analyzerutil.DocURL("poolercompat"),
-		Requires:         []*analysis.Analyzer{index},
-		RunDespiteErrors: true,
-		Run: func(pass *analysis.Pass) (any, error) {
-			if tablesErr != nil {
-				return nil, tablesErr
-			}
-			run(pass, cfg, tables, analyzerutil.Index(pass, index))
-			return nil, nil
-		},
-	}
+	return analyzerutil.New("poolercompat", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+		if tablesErr != nil {
+			return tablesErr
+		}
+		run(pass, cfg, tables, idx)
+		return nil
+	})
 }
 
 // pgxFamily are the sinks that prepare named statements unless told not to.

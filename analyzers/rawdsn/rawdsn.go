@@ -28,20 +28,13 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 	tables, tablesErr := drivers.New(cfg)
-	return &analysis.Analyzer{
-		Name:             "rawdsn",
-		Doc:              analyzerutil.MustExtractDoc(doc, "rawdsn"),
-		URL:              analyzerutil.DocURL("rawdsn"),
-		Requires:         []*analysis.Analyzer{index},
-		RunDespiteErrors: true,
-		Run: func(pass *analysis.Pass) (any, error) {
-			if tablesErr != nil {
-				return nil, tablesErr
-			}
-			run(pass, cfg, tables, analyzerutil.Index(pass, index))
-			return nil, nil
-		},
-	}
+	return analyzerutil.New("rawdsn", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+		if tablesErr != nil {
+			return tablesErr
+		}
+		run(pass, cfg, tables, idx)
+		return nil
+	})
 }
 
 const advice = `read it from the environment or a secret store instead, e.g. os.Getenv("DATABASE_URL")`

@@ -25,17 +25,10 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	return &analysis.Analyzer{
-		Name:             "txescape",
-		Doc:              analyzerutil.MustExtractDoc(doc, "txescape"),
-		URL:              analyzerutil.DocURL("txescape"),
-		Requires:         []*analysis.Analyzer{index},
-		RunDespiteErrors: true,
-		Run: func(pass *analysis.Pass) (any, error) {
-			run(pass, cfg, analyzerutil.Index(pass, index))
-			return nil, nil
-		},
-	}
+	return analyzerutil.New("txescape", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+		run(pass, cfg, idx)
+		return nil
+	})
 }
 
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {

@@ -52,3 +52,20 @@ func MustExtractDoc(content, name string) string {
 	}
 	return doc
 }
+
+// New returns a rule analyzer: named name, documented by the "# Analyzer
+// NAME" section of its embedded doc.go, requiring the shared index, run
+// despite type errors (rules judge what they can see), and running run with
+// the index.
+func New(name, docGo string, index *analysis.Analyzer, run func(pass *analysis.Pass, idx *dbindex.Index) error) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             name,
+		Doc:              MustExtractDoc(docGo, name),
+		URL:              DocURL(name),
+		Requires:         []*analysis.Analyzer{index},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			return nil, run(pass, Index(pass, index))
+		},
+	}
+}
