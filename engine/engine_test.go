@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,6 +26,7 @@ func writeModule(t *testing.T, files map[string]string) string {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 	}
+	require.NoError(t, testmodules.Prime())
 	t.Setenv("GOFLAGS", "-mod=mod")
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOSUMDB", "off")

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +45,9 @@ func TestScripts(t *testing.T) {
 	dbURL := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
 	if dbURL == "" && os.Getenv("CI") == "true" {
 		t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set, and CI=true requires the database scripts to run")
+	}
+	if err := testmodules.Prime(); err != nil {
+		t.Fatal(err)
 	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",

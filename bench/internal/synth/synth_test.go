@@ -1,6 +1,7 @@
 package synth_test
 
 import (
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,6 +47,7 @@ func TestGeneratedModuleChecksCleanlyAndBreaksEveryRule(t *testing.T) {
 	assert.Equal(t, 1, st.ViolatingDomains)
 	assert.Positive(t, st.TestFiles)
 
+	require.NoError(t, testmodules.Prime())
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOFLAGS", "-mod=readonly")
 	cfg, err := rules.Resolve(dir, "")
