@@ -75,6 +75,9 @@ type API struct {
 	DefaultBatchConcurrency int
 	// MaxBatchConcurrency is the largest max_concurrent_jobs allowed.
 	MaxBatchConcurrency int
+	// MaxConnections bounds the connections the API serves at once
+	// (SCANNER_MAX_CONNECTIONS, default 256); more wait to be accepted.
+	MaxConnections int
 	// AllowPrivate lets requests name private and loopback targets
 	// (SCANNER_ALLOW_PRIVATE), mirrored from Fetch.AllowPrivate.
 	AllowPrivate bool
@@ -121,6 +124,12 @@ type Fetch struct {
 	MaxDepth int
 	// MaxFiles bounds the sitemap files read per job (SCANNER_MAX_FILES).
 	MaxFiles int
+	// MaxJobBytes bounds the uncompressed sitemap bytes one job reads
+	// (SCANNER_MAX_JOB_BYTES, default 200 MB).
+	MaxJobBytes int
+	// MaxJobEntries bounds the sitemap entries one job parses, page URLs
+	// and child sitemaps alike (SCANNER_MAX_JOB_ENTRIES, default 2,000,000).
+	MaxJobEntries int
 	// AllowPrivate allows private, loopback and link-local targets
 	// (SCANNER_ALLOW_PRIVATE=true): for tests and intranets only.
 	AllowPrivate bool
@@ -150,6 +159,7 @@ func Default() Config {
 			MaxBatchDomains:         100,
 			DefaultBatchConcurrency: 5,
 			MaxBatchConcurrency:     20,
+			MaxConnections:          256,
 		},
 		Jobs: Jobs{
 			Workers:           8,
@@ -168,6 +178,10 @@ func Default() Config {
 			MaxRedirects: 5,
 			MaxDepth:     5,
 			MaxFiles:     1000,
+			// A job may read four files of the 50 MB maximum, or 40 of the
+			// 50,000-URL maximum; bounds a hostile site's cost per job.
+			MaxJobBytes:   200 << 20,
+			MaxJobEntries: 2_000_000,
 		},
 		LogFormat: "text",
 	}
@@ -206,6 +220,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	e.integer("SCANNER_MAX_REDIRECTS", &c.Fetch.MaxRedirects)
 	e.integer("SCANNER_MAX_DEPTH", &c.Fetch.MaxDepth)
 	e.integer("SCANNER_MAX_FILES", &c.Fetch.MaxFiles)
+	e.integer("SCANNER_MAX_JOB_BYTES", &c.Fetch.MaxJobBytes)
+	e.integer("SCANNER_MAX_JOB_ENTRIES", &c.Fetch.MaxJobEntries)
+	e.integer("SCANNER_MAX_CONNECTIONS", &c.API.MaxConnections)
 	e.str("SCANNER_LOG_FORMAT", &c.LogFormat)
 	c.API.AllowPrivate = c.Fetch.AllowPrivate
 	return c, errors.Join(e.errs...)
@@ -277,6 +294,9 @@ func (c *Config) Validate(serving bool) error {
 	positive("SCANNER_PER_HOST", c.Fetch.PerHost)
 	positive("SCANNER_MAX_DEPTH", c.Fetch.MaxDepth)
 	positive("SCANNER_MAX_FILES", c.Fetch.MaxFiles)
+	positive("SCANNER_MAX_JOB_BYTES", c.Fetch.MaxJobBytes)
+	positive("SCANNER_MAX_JOB_ENTRIES", c.Fetch.MaxJobEntries)
+	positive("SCANNER_MAX_CONNECTIONS", c.API.MaxConnections)
 	if c.Fetch.MaxRedirects < 0 {
 		bad("SCANNER_MAX_REDIRECTS must not be negative")
 	}

@@ -51,6 +51,9 @@ func TestFromEnvReadsEverySetting(t *testing.T) {
 		"SCANNER_MAX_REDIRECTS":      "0",
 		"SCANNER_MAX_DEPTH":          "2",
 		"SCANNER_MAX_FILES":          "9",
+		"SCANNER_MAX_JOB_BYTES":      "1000000",
+		"SCANNER_MAX_JOB_ENTRIES":    "5000",
+		"SCANNER_MAX_CONNECTIONS":    "64",
 		"SCANNER_LOG_FORMAT":         "json",
 	}))
 	if err != nil {
@@ -58,10 +61,11 @@ func TestFromEnvReadsEverySetting(t *testing.T) {
 	}
 	want := config.Config{
 		DB:  config.DB{URL: "dsn", MaxConns: 7, Pooler: config.PoolerOn, MigrateOnStart: false, ConnectTimeout: 5 * time.Second},
-		API: config.API{Addr: ":9000", Token: "tok", DefaultMaxPages: 50, MaxPagesLimit: 500, MaxBatchDomains: 100, DefaultBatchConcurrency: 5, MaxBatchConcurrency: 20, AllowPrivate: true},
+		API: config.API{Addr: ":9000", Token: "tok", DefaultMaxPages: 50, MaxPagesLimit: 500, MaxBatchDomains: 100, DefaultBatchConcurrency: 5, MaxBatchConcurrency: 20, MaxConnections: 64, AllowPrivate: true},
 		Jobs: config.Jobs{Workers: 3, InstanceID: "pod-1", PollInterval: time.Second, HeartbeatInterval: 2 * time.Second,
 			StaleAfter: time.Minute, JobTimeout: 3 * time.Minute, ShutdownTimeout: 4 * time.Second, MaxAttempts: 2},
-		Fetch:     config.Fetch{UserAgent: "ua/1", Timeout: 6 * time.Second, PerHost: 1, MaxRedirects: 0, MaxDepth: 2, MaxFiles: 9, AllowPrivate: true},
+		Fetch: config.Fetch{UserAgent: "ua/1", Timeout: 6 * time.Second, PerHost: 1, MaxRedirects: 0, MaxDepth: 2, MaxFiles: 9,
+			MaxJobBytes: 1000000, MaxJobEntries: 5000, AllowPrivate: true},
 		LogFormat: "json",
 	}
 	if c != want {
