@@ -299,46 +299,6 @@ func addressGuard(allowPrivate bool) func(network, address string, _ syscall.Raw
 	}
 }
 
-// blockedPrefixes are special-purpose ranges netip has no predicate for.
-var blockedPrefixes = []struct {
-	prefix netip.Prefix
-	reason string
-}{
-	{netip.MustParsePrefix("0.0.0.0/8"), "this-network"},
-	{netip.MustParsePrefix("100.64.0.0/10"), "shared (carrier-grade NAT)"},
-	{netip.MustParsePrefix("192.0.0.0/24"), "IETF protocol assignment"},
-	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking"},
-	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"},
-	{netip.MustParsePrefix("64:ff9b::/96"), "NAT64"},
-	{netip.MustParsePrefix("64:ff9b:1::/48"), "NAT64"},
-	{netip.MustParsePrefix("2002::/16"), "6to4"},
-}
-
-// BlockedReason says why ip may not be fetched from by default, or "" when
-// it may: loopback, private, link-local (which includes cloud metadata at
-// 169.254.169.254), multicast, unspecified and other non-public ranges.
-func BlockedReason(ip netip.Addr) string {
-	ip = ip.Unmap()
-	switch {
-	case ip.IsLoopback():
-		return "loopback"
-	case ip.IsPrivate():
-		return "private"
-	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast():
-		return "link-local"
-	case ip.IsUnspecified():
-		return "unspecified"
-	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast():
-		return "multicast"
-	}
-	for _, b := range blockedPrefixes {
-		if b.prefix.Contains(ip) {
-			return b.reason
-		}
-	}
-	return ""
-}
-
 // hostLimiter bounds concurrent requests per host across all jobs, so a
 // batch of scans cannot hammer one site. Entries are dropped when unused.
 type hostLimiter struct {
