@@ -38,8 +38,11 @@ type File struct {
 
 // FileEnd is how reading a file ended.
 type FileEnd struct {
-	Kind     Kind
-	Children int // sitemaps an index lists
+	Kind Kind
+	// Children is how many sitemaps an index lists; once the job's file
+	// limit is reached indexes are read no further, and it counts those
+	// read before.
+	Children int
 	Bytes    int64
 	Lastmod  *time.Time // from Last-Modified
 	Err      error      // why the file was not read completely
@@ -82,6 +85,35 @@ type Summary struct {
 	Failures []FileFailure
 	// NotFound explains, when no file was found, what discovery tried.
 	NotFound []string
+	// Stopped says which of the job's budgets (files, uncompressed bytes,
+	// entries) ended the scan before everything found was read; "" when
+	// none did. The file that hit the budget is among Failures.
+	Stopped string
+}
+
+// BudgetError is the failure of a file that a job's budget left unread or
+// cut short.
+type BudgetError struct {
+	// Budget is "files", "bytes" or "entries".
+	Budget string
+	Limit  int
+}
+
+func (e *BudgetError) Error() string {
+	switch e.Budget {
+	case "files":
+		return fmt.Sprintf("not read: the job's limit of %d sitemap files was reached", e.Limit)
+	case "bytes":
+		return fmt.Sprintf("not read completely: the job's budget of %s of uncompressed sitemap data was reached", sizeText(e.Limit))
+	}
+	return fmt.Sprintf("not read completely: the job's budget of %d entries was reached", e.Limit)
+}
+
+func sizeText(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // maxFailuresKept bounds Summary.Failures.
@@ -100,6 +132,13 @@ type Scanner struct {
 
 // NewScanner returns a Scanner fetching with cfg.
 func NewScanner(cfg config.Fetch, log *slog.Logger) *Scanner {
+	defaults := config.Default().Fetch
+	if cfg.MaxJobBytes <= 0 {
+		cfg.MaxJobBytes = defaults.MaxJobBytes
+	}
+	if cfg.MaxJobEntries <= 0 {
+		cfg.MaxJobEntries = defaults.MaxJobEntries
+	}
 	return &Scanner{fetch: NewFetcher(cfg), cfg: cfg, agent: agentToken(cfg.UserAgent), log: log}
 }
 
@@ -132,6 +171,11 @@ type scan struct {
 	queue   []queued
 	visited map[string]bool
 	full    bool // MaxFiles reached; further references are dropped
+	// bytes and entries are what the job read so far, against
+	// cfg.MaxJobBytes and cfg.MaxJobEntries; exhausted stops the scan.
+	bytes     int64
+	entries   int64
+	exhausted bool
 }
 
 // Scan reads the sitemaps of req.BaseURL's host into sink. It returns an
@@ -168,7 +212,7 @@ func (s *Scanner) Scan(ctx context.Context, req Request, sink Sink) (Summary, er
 		}
 	}
 
-	for len(sc.queue) > 0 && !sc.sum.MaxPagesReached {
+	for len(sc.queue) > 0 && !sc.sum.MaxPagesReached && !sc.exhausted {
 		if err := ctx.Err(); err != nil {
 			return sc.sum, err
 		}
@@ -178,6 +222,9 @@ func (s *Scanner) Scan(ctx context.Context, req Request, sink Sink) (Summary, er
 			return sc.sum, err
 		}
 		sc.progress()
+	}
+	if sc.exhausted && len(sc.queue) > 0 {
+		sc.sum.Stopped += fmt.Sprintf("; %d queued sitemap files not read", len(sc.queue))
 	}
 	return sc.sum, nil
 }
@@ -226,7 +273,9 @@ func (sc *scan) enqueue(q queued) {
 	if len(sc.visited) >= sc.cfg.MaxFiles {
 		if !sc.full {
 			sc.full = true
-			sc.fail(q.url, fmt.Errorf("not read: the job's limit of %d sitemap files was reached", sc.cfg.MaxFiles))
+			err := &BudgetError{Budget: "files", Limit: sc.cfg.MaxFiles}
+			sc.sum.Stopped = err.Error()
+			sc.fail(q.url, err)
 		}
 		return
 	}
@@ -264,7 +313,7 @@ func (sc *scan) read(ctx context.Context, q queued) error {
 		return sc.record(ctx, file, FileEnd{Err: err, Lastmod: resp.LastModified})
 	}
 
-	parser := NewParser(resp.Body)
+	parser := NewParser(&budgetReader{r: resp.Body, sc: sc})
 	kind, err := parser.Kind()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -275,6 +324,7 @@ func (sc *scan) read(ctx context.Context, q queued) error {
 			sc.sum.NotFound = append(sc.sum.NotFound, pathOf(q.url)+": "+err.Error())
 			return nil
 		}
+		sc.noteBudget(err)
 		return sc.record(ctx, file, FileEnd{Err: err, Bytes: resp.BytesRead(), Lastmod: resp.LastModified})
 	}
 	file.Kind = kind
@@ -285,10 +335,11 @@ func (sc *scan) read(ctx context.Context, q queued) error {
 
 	end := FileEnd{Kind: kind, Lastmod: resp.LastModified}
 	var readErr error
+	entriesBefore := sc.entries
 	if kind == Index {
-		end.Children, readErr = sc.readIndex(parser, q)
+		end.Children, readErr = sc.readIndex(parser, q, entriesBefore)
 	} else {
-		readErr = sc.readURLSet(ctx, parser, fileID)
+		readErr = sc.readURLSet(ctx, parser, fileID, entriesBefore)
 		var sinkErr *sinkError
 		if errors.As(readErr, &sinkErr) {
 			return sinkErr.err
@@ -297,6 +348,7 @@ func (sc *scan) read(ctx context.Context, q queued) error {
 	if readErr != nil && ctx.Err() != nil {
 		return ctx.Err()
 	}
+	sc.noteBudget(readErr)
 	end.Bytes = resp.BytesRead()
 	end.Err = readErr
 	return sc.end(ctx, fileID, q.url, end)
@@ -310,7 +362,7 @@ func (e *sinkError) Error() string { return e.err.Error() }
 
 // readURLSet streams a urlset's entries to the sink in batches, stopping at
 // the job's max_pages.
-func (sc *scan) readURLSet(ctx context.Context, parser *Parser, fileID int64) error {
+func (sc *scan) readURLSet(ctx context.Context, parser *Parser, fileID int64, entriesBefore int64) error {
 	batch := make([]Entry, 0, urlBatch)
 	flush := func() error {
 		pending := batch
@@ -340,6 +392,9 @@ func (sc *scan) readURLSet(ctx context.Context, parser *Parser, fileID int64) er
 		if err == io.EOF {
 			break
 		}
+		if err == nil {
+			err = sc.countEntries(parser, entriesBefore)
+		}
 		if err != nil {
 			// Keep what was read before the error.
 			if ferr := flush(); ferr != nil {
@@ -357,13 +412,19 @@ func (sc *scan) readURLSet(ctx context.Context, parser *Parser, fileID int64) er
 	return flush()
 }
 
-// readIndex queues an index's children and returns how many it lists.
-func (sc *scan) readIndex(parser *Parser, q queued) (int, error) {
+// readIndex queues an index's children and returns how many it lists. Once
+// the job's file limit is reached nothing more could be queued, so the rest
+// of the index is not read: a hostile index of 50,000 self-variants costs
+// one parse, not one per file.
+func (sc *scan) readIndex(parser *Parser, q queued, entriesBefore int64) (int, error) {
 	children := 0
-	for {
+	for !sc.full {
 		e, err := parser.Next()
 		if err == io.EOF {
 			return children, nil
+		}
+		if err == nil {
+			err = sc.countEntries(parser, entriesBefore)
 		}
 		if err != nil {
 			return children, err
@@ -371,6 +432,51 @@ func (sc *scan) readIndex(parser *Parser, q queued) (int, error) {
 		children++
 		sc.enqueue(queued{url: e.Loc, source: FromIndex, parent: q.url, depth: q.depth + 1, lastmod: e.Lastmod})
 	}
+	return children, nil
+}
+
+// countEntries adds the file's entries so far to the job's and fails once
+// they pass the job's budget.
+func (sc *scan) countEntries(parser *Parser, entriesBefore int64) error {
+	sc.entries = entriesBefore + int64(parser.Entries())
+	if sc.entries > int64(sc.cfg.MaxJobEntries) {
+		return &BudgetError{Budget: "entries", Limit: sc.cfg.MaxJobEntries}
+	}
+	return nil
+}
+
+// noteBudget stops the scan when err is a job budget running out.
+func (sc *scan) noteBudget(err error) {
+	var budget *BudgetError
+	if errors.As(err, &budget) && !sc.exhausted {
+		sc.exhausted = true
+		sc.sum.Stopped = budget.Error()
+	}
+}
+
+// budgetReader counts a job's uncompressed sitemap bytes and fails a read
+// past cfg.MaxJobBytes.
+type budgetReader struct {
+	r  io.Reader
+	sc *scan
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	rest := int64(b.sc.cfg.MaxJobBytes) - b.sc.bytes
+	if rest <= 0 {
+		// One byte more tells "ends exactly at the budget" from "goes on".
+		var one [1]byte
+		if n, err := b.r.Read(one[:]); n == 0 {
+			return 0, err
+		}
+		return 0, &BudgetError{Budget: "bytes", Limit: b.sc.cfg.MaxJobBytes}
+	}
+	if int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := b.r.Read(p)
+	b.sc.bytes += int64(n)
+	return n, err
 }
 
 // record stores a file that failed before it could be read.
