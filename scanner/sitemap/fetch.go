@@ -115,10 +115,12 @@ func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("GET %s: no complete response within %s", e.URL, e.Timeout)
 }
 
-// Get fetches rawURL. limit caps the decompressed body; when truncate is
+// Get fetches rawURL, without its userinfo if it has any. limit caps the decompressed body; when truncate is
 // true, reading stops quietly at the limit instead of failing (robots.txt
 // is read that way: the first 500 KiB count).
 func (f *Fetcher) Get(ctx context.Context, rawURL string, limit int64, truncate bool) (*Response, error) {
+	// Userinfo is neither sent (as basic auth) nor repeated in errors.
+	rawURL = RedactURL(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("GET %s: not an absolute http(s) URL", rawURL)

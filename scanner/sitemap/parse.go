@@ -303,7 +303,8 @@ func (p *Parser) readEntry() (e Entry, ok bool, err error) {
 				e.Priority = parsePriority(text)
 			}
 		case xml.EndElement:
-			if !validLoc(loc) {
+			loc, ok := cleanLoc(loc)
+			if !ok {
 				return Entry{}, false, nil
 			}
 			e.Loc = loc
@@ -395,13 +396,52 @@ func (e *MalformedError) Error() string {
 	return fmt.Sprintf("malformed XML on line %d: %s", e.Line, e.Msg)
 }
 
-// validLoc reports whether loc is an absolute http(s) URL of acceptable length.
-func validLoc(loc string) bool {
+// cleanLoc accepts loc when it is an absolute http(s) URL of acceptable
+// length, and returns it without userinfo: credentials a third-party site
+// embeds (https://user:pw@host/) are neither stored nor sent.
+func cleanLoc(loc string) (string, bool) {
 	if loc == "" || len(loc) > MaxLocLength {
-		return false
+		return "", false
 	}
 	u, err := url.Parse(loc) // lower-cases the scheme
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", false
+	}
+	if u.User == nil {
+		return loc, true
+	}
+	return stripUserinfo(u), true
+}
+
+// stripUserinfo returns u as a string without its userinfo; u is changed.
+func stripUserinfo(u *url.URL) string {
+	u.User = nil
+	return u.String()
+}
+
+// RedactURL returns raw without userinfo when it parses as a URL with
+// some, for error texts and logs; otherwise raw unchanged.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err == nil {
+		if u.User == nil {
+			return raw
+		}
+		return stripUserinfo(u)
+	}
+	// Unparsable: drop whatever sits between "://" and an "@" in the
+	// authority.
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		end := strings.IndexAny(rest, "/?#")
+		if end < 0 {
+			end = len(rest)
+		}
+		if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+			return raw[:i+3] + rest[at+1:]
+		}
+	}
+	return raw
 }
 
 // lastmodLayouts are the W3C Datetime forms sitemaps.org allows, longest first.

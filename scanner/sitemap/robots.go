@@ -64,9 +64,10 @@ func sitemapLines(base *url.URL, body []byte) []string {
 			continue
 		}
 		abs := base.ResolveReference(ref)
-		if abs.Scheme != "http" && abs.Scheme != "https" {
+		if abs.Scheme != "http" && abs.Scheme != "https" || abs.Host == "" {
 			continue
 		}
+		abs.User = nil // credentials a site embeds are neither stored nor sent
 		s := abs.String()
 		if !seen[s] {
 			seen[s] = true
