@@ -9,6 +9,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
+	"log"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -46,11 +48,60 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/v3/sitemap/jobs/{job_id}/urls", s.jobURLs)
 	api.HandleFunc("POST /api/v3/batch", s.createBatch)
 	api.HandleFunc("GET /api/v3/batch/{batch_id}", s.batchStatus)
-	api.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	api.Handle("/api/", unmatched(api, "/api/"))
+	mux.Handle("/api/", s.authenticate(api))
+	mux.Handle("/", unmatched(mux, "/"))
+	return s.recoverPanics(s.logRequests(mux))
+}
+
+// probeMethods are the methods unmatched tries when it builds an Allow header.
+var probeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// unmatched answers requests no route of mux takes (catchAll is the pattern
+// it is registered as): 405 with an Allow header when the path has routes
+// for other methods, else 404; JSON either way, like every other error.
+func unmatched(mux *http.ServeMux, catchAll string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range probeMethods {
+			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != catchAll {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, http.StatusMethodNotAllowed, "", fmt.Sprintf("method %s not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, " or ")))
+			return
+		}
 		writeError(w, http.StatusNotFound, "", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
-	mux.Handle("/api/", s.authenticate(api))
-	return s.recoverPanics(s.logRequests(mux))
+}
+
+// Timeouts of the HTTP server. Request bodies are at most maxBody (1 MiB),
+// which a client sends well within bodyReadTimeout.
+const (
+	readHeaderTimeout = 5 * time.Second
+	bodyReadTimeout   = 10 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
+// HTTPServer returns the http.Server for the API, with timeouts that keep
+// slow clients from holding connections: 5 s for the headers, 10 s for an
+// authenticated body, none for an unauthenticated one (it is not read).
+// Serve it on a LimitListener to bound the connections held at once.
+func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          errorLog,
+	}
 }
 
 // authenticate requires "Authorization: Bearer <API_TOKEN>". The comparison
@@ -60,18 +111,29 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="scanner"`)
-			writeError(w, http.StatusUnauthorized, "", "missing bearer token: send Authorization: Bearer <API_TOKEN>")
+			refuse(w, r, `Bearer realm="scanner"`, "missing bearer token: send Authorization: Bearer <API_TOKEN>")
 			return
 		}
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if subtle.ConstantTimeCompare(got[:], s.token[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="scanner", error="invalid_token"`)
-			writeError(w, http.StatusUnauthorized, "", "invalid bearer token")
+			refuse(w, r, `Bearer realm="scanner", error="invalid_token"`, "invalid bearer token")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refuse answers 401. The body of an unauthenticated request is never read:
+// the connection is closed after the answer instead of drained, so a
+// client trickling a body cannot hold it until ReadTimeout.
+func refuse(w http.ResponseWriter, r *http.Request, challenge, msg string) {
+	w.Header().Set("WWW-Authenticate", challenge)
+	if r.ContentLength != 0 {
+		w.Header().Set("Connection", "close")
+		// Ends the server's attempt to drain the body after the handler.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+	}
+	writeError(w, http.StatusUnauthorized, "", msg)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -114,6 +176,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection's deadlines.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
