@@ -17,11 +17,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/dbaudit/dbaudit/scanner/api"
 	"github.com/dbaudit/dbaudit/scanner/config"
@@ -74,7 +72,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 			return 2
 		}
 		cfg.Sync()
-		if err := cfg.Validate(true); err != nil {
+		if err := errors.Join(cfg.Validate(true), store.CheckURL(cfg.DB.URL)); err != nil {
 			fmt.Fprintf(stderr, "scanner: %v\n", err)
 			return 2
 		}
@@ -90,7 +88,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "scanner migrate: unexpected argument %q (want nothing or \"status\")\n", args[len(args)-1])
 			return 2
 		}
-		if err := cfg.Validate(false); err != nil {
+		if err := errors.Join(cfg.Validate(false), store.CheckURL(cfg.DB.URL)); err != nil {
 			fmt.Fprintf(stderr, "scanner: %v\n", err)
 			return 2
 		}
@@ -177,20 +175,13 @@ func serve(cfg config.Config, log *slog.Logger) error {
 	if err := runner.Start(ctx); err != nil {
 		return err
 	}
-	server := &http.Server{
-		Handler:           api.New(cfg.API, st, runner, log).Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	server := api.New(cfg.API, st, runner, log).HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	listener, err := net.Listen("tcp", cfg.API.Addr)
 	if err != nil {
 		_ = runner.Shutdown(context.Background())
 		return fmt.Errorf("listening on %s: %w", cfg.API.Addr, err)
 	}
+	listener = api.LimitListener(listener, cfg.API.MaxConnections)
 	log.Info("listening", "addr", listener.Addr().String(), "workers", cfg.Jobs.Workers,
 		"instance", cfg.Jobs.InstanceID, "allow_private", cfg.Fetch.AllowPrivate)
 
