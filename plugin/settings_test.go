@@ -141,7 +141,7 @@ func TestInlineSettingsErrorsNameTheKey(t *testing.T) {
 		{"unknown nested key", map[string]any{"pool": map[string]any{"min_max_conns": 5, "max_conns": 4}},
 			prefix + `pool.max_conns: unknown key "max_conns"`},
 		{"wrong type", map[string]any{"pool": map[string]any{"min_max_conns": "many"}},
-			prefix + "pool.min_max_conns: cannot unmarshal !!str `many` into int"},
+			prefix + `pool.min_max_conns: want a whole number, got "many"`},
 		{"bad duration", map[string]any{"pool": map[string]any{"max_health_check_period": "soon"}},
 			prefix + `pool.max_health_check_period: time: invalid duration "soon"`},
 		{"bad severity", map[string]any{"rules": map[string]any{"poolconstruct": map[string]any{"severity": "fatal"}}},

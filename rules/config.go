@@ -40,6 +40,10 @@ type Config struct {
 	// ModulePath is the module holding Dir, if any, for resolving ./ patterns.
 	ModulePath string `yaml:"-"`
 
+	// Version is the format version: 1, or 0 when the file does not say,
+	// which means 1.
+	Version int `yaml:"version"`
+
 	// ApprovedPackages may construct pools (go list patterns). Empty means the
 	// default: main packages and packages named db, database, store, storage,
 	// postgres, pg or repository.

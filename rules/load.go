@@ -7,17 +7,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 	"gopkg.in/yaml.v3"
 )
 
-// FileName is the name Find looks for.
-const FileName = "rules.yaml"
+// DotFileName is the configuration's distinctive name, preferred by Find;
+// FileName is still read inside the module.
+const (
+	DotFileName = ".dbaudit.yaml"
+	FileName    = "rules.yaml"
+)
 
 //go:embed default.yaml
 var defaultYAML []byte
@@ -38,28 +46,80 @@ func Default(dir string) *Config {
 	return c
 }
 
-// Find walks up from dir to the first rules.yaml and returns its path, or ""
-// when there is none.
+// Find returns the configuration file for a run in dir, or "" when there
+// is none. It looks in dir and its parents up to the root of dir's module
+// (or of the go.work workspace holding it), never above: a rules.yaml above
+// go.mod belongs to something else, such as Prometheus at a monorepo root.
+// In each directory DotFileName is preferred over FileName; the nearest
+// directory with either wins. Outside a module only dir itself is searched.
 func Find(dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
+	top := searchRoot(dir)
 	for {
-		p := filepath.Join(dir, FileName)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
+		for _, name := range []string{DotFileName, FileName} {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p, nil
+			}
 		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
+		if dir == top || parent == dir {
 			return "", nil
 		}
 		dir = parent
 	}
 }
 
+// searchRoot is the highest directory Find searches from dir: the go.work
+// workspace's directory when the workspace holds dir's module, else the
+// module's directory, else dir.
+func searchRoot(dir string) string {
+	mod := ancestorWith(dir, "go.mod")
+	if mod == "" {
+		return dir
+	}
+	var work string
+	switch gowork := os.Getenv("GOWORK"); gowork {
+	case "off":
+	case "":
+		work = ancestorWith(mod, "go.work")
+	default:
+		if filepath.IsAbs(gowork) {
+			work = filepath.Dir(gowork)
+		}
+	}
+	if work != "" && within(mod, work) {
+		return work
+	}
+	return mod
+}
+
+// ancestorWith returns the nearest of dir and its parents holding a file
+// named name, or "".
+func ancestorWith(dir, name string) string {
+	for {
+		if st, err := os.Stat(filepath.Join(dir, name)); err == nil && !st.IsDir() {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// within reports whether dir is root or below it.
+func within(dir, root string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
 // Resolve returns the config for a run in dir: the file at explicit when
-// given, else the first rules.yaml above dir, else the embedded default.
+// given, else the one Find finds, else the embedded default.
 func Resolve(dir, explicit string) (*Config, error) {
 	path := explicit
 	if path == "" {
@@ -70,8 +130,29 @@ func Resolve(dir, explicit string) (*Config, error) {
 		if path == "" {
 			return Default(dir), nil
 		}
+		c, err := Load(path)
+		return c, foreignHint(path, err)
 	}
 	return Load(path)
+}
+
+// foreignHint adds a way out to the errors of a found rules.yaml whose
+// top-level keys are all unknown: it is likely some other tool's file.
+func foreignHint(path string, err error) error {
+	var errs Errors
+	if filepath.Base(path) != FileName || !errors.As(err, &errs) {
+		return err
+	}
+	for _, e := range errs {
+		if !strings.HasPrefix(e.Msg, "unknown key ") || strings.Contains(e.Msg, " in ") {
+			return err
+		}
+	}
+	hinted := append(Errors(nil), errs...)
+	last := *hinted[len(hinted)-1]
+	last.Msg += fmt.Sprintf(" (if this %s belongs to another tool, put dbaudit's settings in %s, which is read first)", FileName, DotFileName)
+	hinted[len(hinted)-1] = &last
+	return hinted
 }
 
 // Load reads and validates the rules.yaml at path.
@@ -118,50 +199,217 @@ func (es Errors) Error() string {
 	return b.String()
 }
 
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
-var yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
+// CurrentVersion is the configuration format this dbaudit reads. A file
+// without a version key is read as this version.
+const CurrentVersion = 1
 
-// Parse decodes data strictly: unknown keys, wrong types and invalid values
-// are errors naming the file and line.
+var (
+	yamlLine      = regexp.MustCompile(`^line (\d+): (.*)$`)
+	yamlUnknown   = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	yamlWrongType = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
+	yamlDuplicate = regexp.MustCompile(`^mapping key (".*") already defined at line (\d+)$`)
+	yamlAnchor    = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+)
+
+// Parse decodes data strictly: unknown keys, wrong types, invalid values,
+// patterns that can never match and a second YAML document are errors, each
+// naming the file and line.
 func Parse(file string, data []byte) (*Config, error) {
-	c := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, convertYAMLError(file, err)
-	}
 	var root yaml.Node
-	_ = yaml.Unmarshal(data, &root)
+	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
+		return nil, convertYAMLError(file, data, &root, err)
+	}
+	var second yaml.Node
+	switch err := dec.Decode(&second); {
+	case err == nil:
+		return nil, Errors{{File: file, Line: max(second.Line, 1),
+			Msg: "a second YAML document starts here: dbaudit reads one; remove the --- line and what follows, or merge it into the first"}}
+	case !errors.Is(err, io.EOF):
+		return nil, convertYAMLError(file, data, &root, err)
+	}
+	c := &Config{}
+	strict := yaml.NewDecoder(bytes.NewReader(data))
+	strict.KnownFields(true)
+	if err := strict.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, convertYAMLError(file, data, &root, err)
+	}
 	if errs := c.validate(file, &root); len(errs) > 0 {
 		return nil, errs
 	}
 	return c, nil
 }
 
-func convertYAMLError(file string, err error) error {
+// convertYAMLError turns the YAML decoder's errors into Errors with a line
+// each, in plain words: the key they are about, what it wants and what it
+// got, instead of YAML tags and Go type names.
+func convertYAMLError(file string, data []byte, root *yaml.Node, err error) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		// Syntax errors read "yaml: line N: ...".
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			return Errors{{File: file, Line: n, Msg: m[2]}}
+			return Errors{{File: file, Line: max(n, 1), Msg: m[2]}}
 		}
-		return Errors{{File: file, Msg: msg}}
+		line, msg := locate(data, msg)
+		return Errors{{File: file, Line: line, Msg: msg}}
 	}
 	var errs Errors
 	for _, s := range te.Errors {
-		e := &Error{File: file, Msg: s}
+		e := &Error{File: file, Line: 1, Msg: s}
 		if m := yamlLine.FindStringSubmatch(s); m != nil {
 			e.Line, _ = strconv.Atoi(m[1])
+			e.Line = max(e.Line, 1)
 			e.Msg = m[2]
-			if u := yamlUnknown.FindStringSubmatch(e.Msg); u != nil {
-				e.Msg = fmt.Sprintf("unknown key %q", u[1])
+		}
+		switch {
+		case yamlUnknown.MatchString(e.Msg):
+			where := pathAt(root, e.Line, 0)
+			e.Msg = fmt.Sprintf("unknown key %q", yamlUnknown.FindStringSubmatch(e.Msg)[1])
+			if where != "" && strings.Contains(where, ".") {
+				e.Msg += " in " + where[:strings.LastIndex(where, ".")]
 			}
+		case yamlWrongType.MatchString(e.Msg):
+			m := yamlWrongType.FindStringSubmatch(e.Msg)
+			where := pathAt(root, e.Line, kindOfTag(m[1]))
+			e.Msg = fmt.Sprintf("want %s, got %s", describeGoType(m[3]), describeYAMLValue(m[1], m[2]))
+			if where != "" {
+				e.Msg = where + ": " + e.Msg
+			}
+		case yamlDuplicate.MatchString(e.Msg):
+			m := yamlDuplicate.FindStringSubmatch(e.Msg)
+			e.Msg = fmt.Sprintf("key %s is given twice (first at line %s)", m[1], m[2])
 		}
 		errs = append(errs, e)
 	}
 	return errs
+}
+
+// locate finds the line of an error the YAML decoder reports without one
+// (a byte it cannot read, an unknown alias), or line 1 when none is better.
+func locate(data []byte, msg string) (int, string) {
+	if m := yamlAnchor.FindStringSubmatch(msg); m != nil {
+		if i := bytes.Index(data, []byte("*"+m[1])); i >= 0 {
+			return lineAt(data, i), fmt.Sprintf("alias *%s names no anchor (&%s)", m[1], m[1])
+		}
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return lineAt(data, i), fmt.Sprintf("byte 0x%02x is not UTF-8: save the file as UTF-8", data[i])
+		case !yamlPrintable(r):
+			return lineAt(data, i), fmt.Sprintf("control character %U is not allowed in YAML (write it escaped in a double-quoted string, if at all)", r)
+		}
+		i += size
+	}
+	return 1, msg
+}
+
+// yamlPrintable is the YAML 1.2 set of characters a stream may hold.
+func yamlPrintable(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || r == 0x85 ||
+		(r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd) || (r >= 0x10000 && r <= 0x10ffff)
+}
+
+func lineAt(data []byte, offset int) int {
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+// describeGoType names what a Go field type wants in YAML terms.
+func describeGoType(t string) string {
+	t = strings.TrimPrefix(t, "*")
+	switch {
+	case t == "[]string":
+		return "a list of strings"
+	case t == "[]int":
+		return "a list of whole numbers"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map["), strings.HasPrefix(t, "rules."), strings.HasPrefix(t, "struct"):
+		return "a mapping"
+	case t == "string":
+		return "a string"
+	case t == "bool":
+		return "true or false"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(t, "float"):
+		return "a number"
+	}
+	return "another kind of value"
+}
+
+// describeYAMLValue says what was written, from the decoder's tag and text.
+func describeYAMLValue(tag, value string) string {
+	switch tag {
+	case "seq":
+		return "a list"
+	case "map":
+		return "a mapping"
+	case "null":
+		return "nothing"
+	case "binary":
+		return "binary data"
+	}
+	if len(value) > 40 {
+		value = value[:40] + "..."
+	}
+	return strconv.Quote(value)
+}
+
+// pathAt returns the dotted path (sequence elements as [i]) of the
+// outermost value of the given kind (0: any) that starts on line, or "".
+// The decoder's type errors give only a line; the kind of value it found
+// tells which value on that line it means.
+func pathAt(root *yaml.Node, line int, kind yaml.Kind) string {
+	var walk func(n *yaml.Node, path string) (string, bool)
+	walk = func(n *yaml.Node, path string) (string, bool) {
+		if path != "" && n.Line == line && (kind == 0 || n.Kind == kind) {
+			return path, true
+		}
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				if p, ok := walk(c, path); ok {
+					return p, true
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := n.Content[i].Value
+				if path != "" {
+					p = path + "." + p
+				}
+				if n.Content[i].Line == line && kind == 0 {
+					return p, true
+				}
+				if p, ok := walk(n.Content[i+1], p); ok {
+					return p, true
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				if p, ok := walk(c, fmt.Sprintf("%s[%d]", path, i)); ok {
+					return p, true
+				}
+			}
+		}
+		return "", false
+	}
+	p, _ := walk(root, "")
+	return p
+}
+
+// kindOfTag is the node kind the decoder's !!tag stands for.
+func kindOfTag(tag string) yaml.Kind {
+	switch tag {
+	case "seq":
+		return yaml.SequenceNode
+	case "map":
+		return yaml.MappingNode
+	}
+	return yaml.ScalarNode
 }
 
 // validate checks what the YAML decoder cannot: rule names, enumerations,
@@ -170,6 +418,50 @@ func (c *Config) validate(file string, root *yaml.Node) Errors {
 	var errs Errors
 	add := func(line int, format string, args ...any) {
 		errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	if line := keyLine(root, "version"); line > 0 && c.Version != CurrentVersion {
+		add(line, "version %d is not supported: this dbaudit reads version %d", c.Version, CurrentVersion)
+	}
+	eachScalar(root, func(path string, n *yaml.Node) {
+		if strings.ContainsRune(n.Value, 0) {
+			add(n.Line, "%s: contains a NUL byte, which no file, package or name can match", path)
+		}
+	})
+	validGlob := func(pattern string) bool { return doublestar.ValidatePattern(pattern) }
+	validNameGlob := func(pattern string) bool { _, err := path.Match(pattern, ""); return err == nil }
+	for _, g := range []struct {
+		path  []string
+		valid func(string) bool
+	}{
+		{[]string{"ignore"}, validGlob},
+		{[]string{"pooler", "hosts"}, validNameGlob},
+		{[]string{"dsn_env"}, validNameGlob},
+	} {
+		for i, n := range sequenceAt(root, g.path...) {
+			if !strings.ContainsRune(n.Value, 0) && !g.valid(n.Value) {
+				add(n.Line, "%s[%d]: %q is not a valid glob (an unclosed [ or {, or a \\ at the end)", strings.Join(g.path, "."), i, n.Value)
+			}
+		}
+	}
+	if comps := nodeAt(root, "components"); comps != nil && comps.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(comps.Content); i += 2 {
+			name := comps.Content[i].Value
+			for j, n := range sequenceAt(comps.Content[i+1]) {
+				if !strings.ContainsRune(n.Value, 0) && !doublestar.ValidatePattern(n.Value) {
+					add(n.Line, "components.%s[%d]: %q is not a valid glob (an unclosed [ or {, or a \\ at the end)", name, j, n.Value)
+				}
+			}
+		}
+	}
+	for _, key := range [][]string{{"approved_packages"}, {"test_packages"}, {"migration_packages"}, {"schema", "packages"}} {
+		for i, n := range sequenceAt(root, key...) {
+			if strings.ContainsRune(n.Value, 0) {
+				continue
+			}
+			if err := checkPackagePattern(n.Value); err != nil {
+				add(n.Line, "%s[%d]: %q is not a go list package pattern: %v", strings.Join(key, "."), i, n.Value, err)
+			}
+		}
 	}
 	for id := range c.Rules {
 		if !IsRule(id) {
@@ -207,6 +499,99 @@ func (c *Config) validate(file string, root *yaml.Node) Errors {
 		}
 	}
 	return errs
+}
+
+// checkPackagePattern accepts what go list accepts as a package pattern:
+// an import path, or a relative one (./x, ../x, .), where "..." stands for
+// any string. Globs other than "..." never match: an import path cannot
+// hold *, [ or spaces.
+func checkPackagePattern(p string) error {
+	rest := p
+	for strings.HasPrefix(rest, "./") || strings.HasPrefix(rest, "../") {
+		rest = rest[strings.Index(rest, "/")+1:]
+	}
+	if rest == "" || rest == "." || rest == ".." {
+		return nil
+	}
+	if err := module.CheckImportPath(strings.ReplaceAll(rest, "...", "x")); err != nil {
+		var perr *module.InvalidPathError
+		if errors.As(err, &perr) {
+			return perr.Err
+		}
+		return err
+	}
+	return nil
+}
+
+// nodeAt returns the value at the mapping path, or nil.
+func nodeAt(root *yaml.Node, path ...string) *yaml.Node {
+	n := root
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil
+		}
+		n = n.Content[0]
+	}
+	for _, key := range path {
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return n
+}
+
+// sequenceAt returns the scalar elements of the sequence at path, or nil.
+func sequenceAt(root *yaml.Node, path ...string) []*yaml.Node {
+	n := nodeAt(root, path...)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []*yaml.Node
+	for _, c := range n.Content {
+		if c.Kind == yaml.ScalarNode {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// eachScalar calls f for every key and scalar value, with its path.
+func eachScalar(root *yaml.Node, f func(path string, n *yaml.Node)) {
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := n.Content[i].Value
+				if path != "" {
+					p = path + "." + p
+				}
+				walk(n.Content[i], p)
+				walk(n.Content[i+1], p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", path, i))
+			}
+		case yaml.ScalarNode:
+			f(path, n)
+		}
+	}
+	walk(root, "")
 }
 
 // keyLine finds the line of the mapping key at path, or of the deepest prefix
