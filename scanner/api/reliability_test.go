@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -287,5 +288,45 @@ func TestConnectionLimit(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("healthz %d", resp.StatusCode)
+	}
+}
+
+// TestHostileIndexJobRecordsWhyItStopped is D3 through the job runner and
+// the database: a site whose index lists 50,000 variants of itself ends at
+// the job's file limit quickly, and the job's error says so.
+func TestHostileIndexJobRecordsWhyItStopped(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.Fetch.MaxFiles = 50 })
+	var idx []byte
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprintf(w, "Sitemap: http://%s/amp.xml\n", r.Host)
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = w.Write(idx)
+	}))
+	t.Cleanup(site.Close)
+	var b strings.Builder
+	b.WriteString(`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for i := range 50000 {
+		fmt.Fprintf(&b, "<sitemap><loc>%s/amp.xml?v=%d</loc></sitemap>", site.URL, i)
+	}
+	b.WriteString(`</sitemapindex>`)
+	idx = sitetest.Gzip([]byte(b.String()))
+
+	start := time.Now()
+	code, accepted := e.api("POST", "/api/v3/sitemap/scan", fmt.Sprintf(`{"base_url": %q}`, site.URL))
+	if code != 202 {
+		t.Fatalf("scan: %d %v", code, accepted)
+	}
+	status := e.waitJob(accepted["status_url"].(string))
+	t.Logf("job %s after %s: %v", status["status"], time.Since(start).Round(time.Millisecond), status["error"])
+	msg, _ := status["error"].(string)
+	if !strings.Contains(msg, "limit of 50 sitemap files was reached") {
+		t.Errorf("job error %q does not say why it stopped", msg)
+	}
+	if counts := status["counts"].(map[string]any); counts["files"] != float64(50) {
+		t.Errorf("counts %v", counts)
 	}
 }
