@@ -73,12 +73,16 @@ func writeHTML(w *bufio.Writer, inv *Inventory, opts *WriteOptions) error {
 	return dashboardTemplate.Execute(w, page)
 }
 
+// htmlDataStart opens the dashboard's data; --check reads the touchpoints
+// that follow it, one a line.
+const htmlDataStart = `{"touchpoints": [`
+
 // dashboardData is the JSON the script reads, one touchpoint per line so
 // that --check's diff of a stale dashboard stays readable. encoding/json
 // escapes <, > and &, so the data cannot end its <script> element.
 func dashboardData(inv *Inventory, opts *WriteOptions, s Summary) (string, error) {
 	var sb strings.Builder
-	sb.WriteString("{\"touchpoints\": [")
+	sb.WriteString(htmlDataStart)
 	for i, t := range inv.Touchpoints {
 		line, err := json.Marshal(htmlTouchpoint{
 			Kind: t.Kind, Package: t.Package, File: t.File, Line: t.Line, Href: opts.link(t.File, t.Line),

@@ -169,7 +169,7 @@ func TestCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"--- a/" + path, "+++ b/" + path, "\n-| ", "`(*Store).Fetch`", "\n+| ", "`(*Store).Get`", "@@ "} {
+	for _, want := range []string{path + ": 1 touchpoint removed, 1 touchpoint added", "\n- store/store.go:", "in (*Store).Fetch (service)", "\n+ store/store.go:", "in (*Store).Get (service)"} {
 		if !strings.Contains(diff, want) {
 			t.Errorf("diff lacks %q:\n%s", want, diff)
 		}
