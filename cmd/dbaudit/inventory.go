@@ -44,8 +44,12 @@ Without --format, the format follows the extension of --output or --check.
   dbaudit inventory ./... --check INVENTORY.md      # in CI: exit 1 when stale
   dbaudit inventory ./... --format html --history inventory-history.jsonl -o inventory.html
 
+--check compares the touchpoints (file, function, kind, API, component and
+findings), not their line numbers: adding a comment above a query keeps a
+committed inventory current.
+
 Exit status: 0 written (or, with --check, current), 1 the --check file is
-stale (the diff is printed), 2 bad usage, a bad rules.yaml or packages that
+stale (the touchpoints added and removed are printed), 2 bad usage, a bad rules.yaml or packages that
 could not be loaded.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runInventory(cmd, args, &f) },
 	}
@@ -53,7 +57,7 @@ could not be loaded.`,
 	fs.StringVar(&f.config, "config", "", "rules.yaml to use (default: the first rules.yaml above the working directory, else the built-in default)")
 	fs.StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(inventory.Formats, ", ")+" (default: from the file extension, else markdown)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the inventory to this file instead of standard output")
-	fs.StringVar(&f.check, "check", "", "regenerate the inventory and compare it with this file: exit 1 with a diff when it is stale")
+	fs.StringVar(&f.check, "check", "", "regenerate the inventory and compare its touchpoints (not line numbers) with this file: exit 1, listing what changed, when it is stale")
 	fs.StringVar(&f.history, "history", "", "append this run's summary figures to this JSON-lines file; the html format draws them as a trend")
 	fs.StringVar(&f.linkBase, "link-base", "", "prefix file links with this URL (e.g. https://github.com/org/repo/blob/main/) instead of linking relative to the output file")
 	fs.BoolVar(&f.noTests, "no-tests", false, "leave _test.go files out")
