@@ -35,7 +35,12 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		{"bad pooler", []string{"migrate"}, map[string]string{"DATABASE_URL": "postgres://x@db/x", "SCANNER_DB_POOLER": "maybe"}, 2, "SCANNER_DB_POOLER"},
 		{"bad flag", []string{"serve", "-workers=x"}, map[string]string{"DATABASE_URL": "postgres://x@db/x", "API_TOKEN": token}, 2, "invalid value"},
 		{"bad migrate arg", []string{"migrate", "down"}, map[string]string{"DATABASE_URL": "postgres://x@db/x"}, 2, `unexpected argument "down"`},
-		{"unparsable url", []string{"migrate"}, map[string]string{"DATABASE_URL": "postgres://app:hunter2@db:port/x"}, 1, "DATABASE_URL cannot be parsed"},
+		// A DATABASE_URL pgx cannot parse is a configuration error (exit 2),
+		// not a runtime failure (reliability report D12); serve and migrate alike.
+		{"unparsable url", []string{"migrate"}, map[string]string{"DATABASE_URL": "postgres://app:hunter2@db:port/x"}, 2, "DATABASE_URL cannot be parsed"},
+		{"upper-case scheme", []string{"migrate"}, map[string]string{"DATABASE_URL": "POSTGRES://app:hunter2@db/x"}, 2, "DATABASE_URL cannot be parsed"},
+		{"port out of range", []string{"migrate", "status"}, map[string]string{"DATABASE_URL": "postgres://app:hunter2@db:99999/x"}, 2, "DATABASE_URL cannot be parsed"},
+		{"unparsable url serving", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://app:hunter2@db:99999/x", "API_TOKEN": token}, 2, "DATABASE_URL cannot be parsed"},
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer

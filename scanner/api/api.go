@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
 	"log/slog"
@@ -140,13 +141,18 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz pings the database: a scanner without its database cannot take work.
+// readyz checks the database and its schema: a scanner without either
+// cannot take work.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := contextWithTimeout(r, 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.store.Ready(ctx); err != nil {
 		s.log.Warn("readiness check failed", "error", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+		database := "unreachable"
+		if errors.Is(err, store.ErrSchemaNotReady) {
+			database = "schema not migrated"
+		}
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": database})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "database": "ok", "running_jobs": s.runner.Running()})

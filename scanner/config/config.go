@@ -107,6 +107,11 @@ type Jobs struct {
 	// MaxAttempts is how many times a job is started before a crash during
 	// it marks it failed instead of resuming it (SCANNER_MAX_ATTEMPTS).
 	MaxAttempts int
+	// WriteRetry is how long a job retries a database write that failed on
+	// the connection (a restart, a failover, a terminated backend) before
+	// giving up on it (SCANNER_WRITE_RETRY). Its lease is kept alive
+	// meanwhile, so an outage shorter than this costs a pause, not a rerun.
+	WriteRetry time.Duration
 }
 
 // Fetch configures how sitemaps are fetched.
@@ -170,6 +175,7 @@ func Default() Config {
 			JobTimeout:        15 * time.Minute,
 			ShutdownTimeout:   20 * time.Second,
 			MaxAttempts:       3,
+			WriteRetry:        time.Minute,
 		},
 		Fetch: Fetch{
 			UserAgent:    "dbaudit-sitemap-scanner/1.0 (+https://github.com/dbaudit/dbaudit)",
@@ -214,6 +220,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	e.duration("SCANNER_JOB_TIMEOUT", &c.Jobs.JobTimeout)
 	e.duration("SCANNER_SHUTDOWN_TIMEOUT", &c.Jobs.ShutdownTimeout)
 	e.integer("SCANNER_MAX_ATTEMPTS", &c.Jobs.MaxAttempts)
+	e.duration("SCANNER_WRITE_RETRY", &c.Jobs.WriteRetry)
 	e.str("SCANNER_USER_AGENT", &c.Fetch.UserAgent)
 	e.duration("SCANNER_FETCH_TIMEOUT", &c.Fetch.Timeout)
 	e.integer("SCANNER_PER_HOST", &c.Fetch.PerHost)
@@ -306,6 +313,7 @@ func (c *Config) Validate(serving bool) error {
 		"SCANNER_STALE_AFTER":        c.Jobs.StaleAfter,
 		"SCANNER_JOB_TIMEOUT":        c.Jobs.JobTimeout,
 		"SCANNER_SHUTDOWN_TIMEOUT":   c.Jobs.ShutdownTimeout,
+		"SCANNER_WRITE_RETRY":        c.Jobs.WriteRetry,
 		"SCANNER_FETCH_TIMEOUT":      c.Fetch.Timeout,
 	} {
 		if d <= 0 {

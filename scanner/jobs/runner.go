@@ -37,6 +37,10 @@ type Runner struct {
 	cancel   context.CancelFunc
 	stopping chan struct{}
 	stopOnce sync.Once
+	// halted ends when the shutdown timeout has passed: writes of job
+	// outcomes stop retrying then.
+	halted context.Context
+	halt   context.CancelFunc
 
 	wake  chan struct{}
 	slots chan struct{}
@@ -45,22 +49,29 @@ type Runner struct {
 
 	mu   sync.Mutex
 	live map[uuid.UUID]*liveJob
+	// unrecorded holds the jobs whose outcome is not written yet; at
+	// shutdown, those left are reported.
+	unrecorded map[uuid.UUID]bool
 }
 
 // New returns a Runner; call Start to begin work.
 func New(cfg config.Jobs, st *store.Store, sc *sitemap.Scanner, log *slog.Logger) *Runner {
 	ctx, cancel := context.WithCancel(context.Background())
+	halted, halt := context.WithCancel(context.Background())
 	return &Runner{
-		cfg:      cfg,
-		store:    st,
-		scanner:  sc,
-		log:      log,
-		ctx:      ctx,
-		cancel:   cancel,
-		stopping: make(chan struct{}),
-		wake:     make(chan struct{}, 1),
-		slots:    make(chan struct{}, cfg.Workers),
-		live:     make(map[uuid.UUID]*liveJob),
+		cfg:        cfg,
+		store:      st,
+		scanner:    sc,
+		log:        log,
+		ctx:        ctx,
+		cancel:     cancel,
+		stopping:   make(chan struct{}),
+		halted:     halted,
+		halt:       halt,
+		wake:       make(chan struct{}, 1),
+		slots:      make(chan struct{}, cfg.Workers),
+		live:       make(map[uuid.UUID]*liveJob),
+		unrecorded: make(map[uuid.UUID]bool),
 	}
 }
 
@@ -90,10 +101,31 @@ func (r *Runner) Notify() {
 	}
 }
 
+// UnrecordedError is returned by Shutdown when the outcome of some jobs
+// could not be written (the database was unreachable): they stay running in
+// the database until this instance starts again or another instance's
+// reaper takes them over.
+type UnrecordedError struct {
+	Jobs int
+	Err  error
+}
+
+func (e *UnrecordedError) Error() string {
+	msg := fmt.Sprintf("could not record the outcome of %d jobs; they stay running until this instance restarts "+
+		"or another instance takes them over after SCANNER_STALE_AFTER", e.Jobs)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *UnrecordedError) Unwrap() error { return e.Err }
+
 // Shutdown stops claiming jobs and cancels the running ones, which then
 // record themselves as interrupted, keeping the files and URLs stored so
 // far. It waits until they are done or ctx ends; jobs still running then
-// are marked interrupted directly.
+// are marked interrupted directly. It returns an *UnrecordedError when the
+// outcome of any job could not be written.
 func (r *Runner) Shutdown(ctx context.Context) error {
 	r.stopOnce.Do(func() { close(r.stopping) })
 	r.cancel()
@@ -105,19 +137,41 @@ func (r *Runner) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
-		return nil
+		return r.unrecordedError(nil)
 	case <-ctx.Done():
 	}
 	ids := r.liveIDs()
+	r.halt() // outcome writes still retrying give up now
 	markCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	n, err := r.store.MarkInterrupted(markCtx, r.cfg.InstanceID, ids,
+	marked, err := r.store.MarkInterrupted(markCtx, r.cfg.InstanceID, ids,
 		"interrupted: the scanner shut down before this job stopped")
-	if err != nil {
-		return fmt.Errorf("marking %d jobs interrupted: %w", len(ids), err)
+	r.mu.Lock()
+	for _, id := range marked {
+		delete(r.unrecorded, id)
 	}
-	r.log.Warn("jobs did not stop within the shutdown timeout; marked interrupted", "jobs", n)
-	return nil
+	r.mu.Unlock()
+	if err != nil {
+		r.log.Error("marking jobs interrupted at the shutdown timeout", "jobs", len(ids), "error", err)
+	} else {
+		r.log.Warn("jobs did not stop within the shutdown timeout; marked interrupted", "jobs", len(marked))
+	}
+	// The jobs' goroutines return promptly once halted.
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+	return r.unrecordedError(err)
+}
+
+func (r *Runner) unrecordedError(err error) error {
+	r.mu.Lock()
+	n := len(r.unrecorded)
+	r.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	return &UnrecordedError{Jobs: n, Err: err}
 }
 
 // dispatch claims pending jobs while a worker slot is free.
@@ -200,6 +254,8 @@ func (r *Runner) run(job store.Job) {
 	}()
 	lease := store.LeaseOf(job)
 	lj := r.register(job)
+	// Unregistered only once the outcome is written or given up: heartbeats
+	// keep the lease alive while the write is retried.
 	defer r.unregister(job.JobID)
 	log := r.log.With("job_id", job.JobID, "base_url", job.BaseURL, "attempt", job.Attempts)
 
@@ -214,44 +270,100 @@ func (r *Runner) run(job store.Job) {
 				outcome = failed(fmt.Sprintf("internal error: %v", p))
 			}
 		}()
-		sink := &storeSink{store: r.store, lease: lease}
+		sink := &storeSink{store: r.store, lease: lease, retry: r.retryWrite}
 		sum, err := r.scanner.Scan(ctx, sitemap.Request{
 			BaseURL:    job.BaseURL,
 			MaxPages:   int64(job.MaxPages),
 			OnProgress: lj.update,
 		}, sink)
-		outcome = r.outcome(ctx, sum, err)
+		outcome = r.outcome(ctx, sum, sink.open != 0, err)
 	}()
 	if outcome.Status == "" {
+		r.recorded(job.JobID)
 		return // the lease was lost: the job belongs to someone else now
 	}
 
 	// The job's context may have ended (timeout, shutdown); its outcome must
-	// still be written, on a context of its own with a short deadline.
-	finishCtx, cancelFinish := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancelFinish()
-	if err := r.store.FinishJob(finishCtx, lease, outcome); err != nil {
-		log.Error("recording the job's outcome", "status", outcome.Status, "error", err)
+	// still be written, so it is retried on a context of its own until it is
+	// written, SCANNER_WRITE_RETRY passes or the shutdown timeout does.
+	err := r.retryWrite(r.halted, "recording the job's outcome", func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return r.store.FinishJob(ctx, lease, outcome)
+	})
+	switch {
+	case errors.Is(err, store.ErrLeaseLost):
+		r.recorded(job.JobID)
+		log.Warn("job taken over by another worker before its outcome was recorded", "status", outcome.Status)
+		return
+	case err != nil:
+		log.Error("could not record the job's outcome; it stays running until it is taken over",
+			"status", outcome.Status, "error", err)
+		select {
+		case <-r.stopping: // reported by Shutdown
+		default:
+			r.recorded(job.JobID) // the reaper resumes it
+		}
 		return
 	}
+	r.recorded(job.JobID)
 	log.Info("job finished", "status", outcome.Status, "files", lj.snapshot().FilesDone,
 		"urls", lj.snapshot().URLs, "error", deref(outcome.Error))
 }
 
-// outcome turns a scan's result into the job's terminal status. A zero
-// Outcome means the lease was lost and nothing may be written.
-func (r *Runner) outcome(ctx context.Context, sum sitemap.Summary, err error) store.Outcome {
+// retryWrite runs write until it succeeds or fails in a way a retry cannot
+// help: an error that is not store.Retryable, ctx ending, or
+// SCANNER_WRITE_RETRY passing since the first failure. The waits back off
+// exponentially with jitter.
+func (r *Runner) retryWrite(ctx context.Context, what string, write func(context.Context) error) error {
+	var giveUp time.Time
+	for attempt := 0; ; attempt++ {
+		err := write(ctx)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		// A deadline of the attempt's own (the outer context is alive) is a
+		// connection that did not answer.
+		if !store.Retryable(err) && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		if attempt == 0 {
+			giveUp = time.Now().Add(r.cfg.WriteRetry)
+		}
+		wait := store.Backoff(attempt, 100*time.Millisecond, 5*time.Second)
+		if time.Now().Add(wait).After(giveUp) {
+			return fmt.Errorf("%s: still failing after %s: %w", what, r.cfg.WriteRetry, err)
+		}
+		r.log.Warn("database write failed; retrying", "write", what, "attempt", attempt+1,
+			"retry_in", wait.Round(time.Millisecond), "error", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+	}
+}
+
+// outcome turns a scan's result into the job's terminal status. cutShort
+// says the scan stopped with a file open, which FinishJob closes and counts
+// as failed. A zero Outcome means the lease was lost and nothing may be
+// written.
+func (r *Runner) outcome(ctx context.Context, sum sitemap.Summary, cutShort bool, err error) store.Outcome {
+	kept := fmt.Sprintf("%d files and %d URLs read so far are kept", sum.Files, sum.URLs)
+	if cutShort {
+		kept = fmt.Sprintf("%d files (the last one cut short) and %d URLs read so far are kept", sum.Files+1, sum.URLs)
+	}
 	switch {
 	case errors.Is(err, store.ErrLeaseLost):
 		r.log.Warn("job taken over by another worker; stopping it here")
 		return store.Outcome{}
 	case err != nil && r.ctx.Err() != nil:
 		return store.Outcome{Status: store.StatusInterrupted, MaxPagesReached: sum.MaxPagesReached,
-			Error: ptr(fmt.Sprintf("interrupted: the scanner shut down; %d files and %d URLs read so far are kept",
-				sum.Files, sum.URLs))}
+			Error: ptr("interrupted: the scanner shut down; " + kept)}
 	case err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
-		return failed(fmt.Sprintf("timed out after %s; %d files and %d URLs read so far are kept",
-			r.cfg.JobTimeout, sum.Files, sum.URLs))
+		return failed(fmt.Sprintf("timed out after %s; %s", r.cfg.JobTimeout, kept))
 	case err != nil:
 		return failed(err.Error())
 	case sum.Files == 0:
@@ -321,8 +433,17 @@ func (r *Runner) register(job store.Job) *liveJob {
 	lj := &liveJob{job: job}
 	r.mu.Lock()
 	r.live[job.JobID] = lj
+	r.unrecorded[job.JobID] = true
 	r.mu.Unlock()
 	return lj
+}
+
+// recorded notes that a job's outcome no longer needs this process: it is
+// written, the job was taken over, or the reaper will resume it.
+func (r *Runner) recorded(id uuid.UUID) {
+	r.mu.Lock()
+	delete(r.unrecorded, id)
+	r.mu.Unlock()
 }
 
 func (r *Runner) unregister(id uuid.UUID) {

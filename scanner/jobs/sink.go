@@ -11,11 +11,16 @@ import (
 
 // storeSink records what a scan finds through the injected store, under the
 // job's lease. Each call is its own short transaction, so no connection is
-// held while the scan waits on the network.
+// held while the scan waits on the network. A call that fails on the
+// connection is retried (every store write is safe to repeat), so a short
+// outage pauses the scan instead of failing it.
 type storeSink struct {
 	store *store.Store
 	lease store.Lease
+	retry func(ctx context.Context, what string, write func(context.Context) error) error
 	urls  []store.NewURL
+	// open is the file begun and not yet ended, 0 when none.
+	open int64
 }
 
 func (s *storeSink) BeginFile(ctx context.Context, f sitemap.File) (int64, error) {
@@ -31,7 +36,16 @@ func (s *storeSink) BeginFile(ctx context.Context, f sitemap.File) (int64, error
 	if f.Parent != "" {
 		nf.ParentURL = ptr(clean(f.Parent))
 	}
-	return s.store.BeginFile(ctx, s.lease, nf)
+	var fileID int64
+	err := s.retry(ctx, "recording a sitemap file", func(ctx context.Context) error {
+		var err error
+		fileID, err = s.store.BeginFile(ctx, s.lease, nf)
+		return err
+	})
+	if err == nil {
+		s.open = fileID
+	}
+	return fileID, err
 }
 
 func (s *storeSink) AddURLs(ctx context.Context, fileID int64, entries []sitemap.Entry) (int64, error) {
@@ -39,7 +53,13 @@ func (s *storeSink) AddURLs(ctx context.Context, fileID int64, entries []sitemap
 	for _, e := range entries {
 		s.urls = append(s.urls, store.NewURL{Loc: e.Loc, Lastmod: e.Lastmod, Changefreq: e.Changefreq, Priority: e.Priority})
 	}
-	return s.store.AddURLs(ctx, s.lease, fileID, s.urls)
+	var added int64
+	err := s.retry(ctx, "storing URLs", func(ctx context.Context) error {
+		var err error
+		added, err = s.store.AddURLs(ctx, s.lease, fileID, s.urls)
+		return err
+	})
+	return added, err
 }
 
 func (s *storeSink) EndFile(ctx context.Context, fileID int64, end sitemap.FileEnd) error {
@@ -50,7 +70,13 @@ func (s *storeSink) EndFile(ctx context.Context, fileID int64, end sitemap.FileE
 	if end.Err != nil {
 		fe.Error = ptr(clean(end.Err.Error()))
 	}
-	return s.store.EndFile(ctx, s.lease, fileID, fe)
+	err := s.retry(ctx, "finishing a sitemap file", func(ctx context.Context) error {
+		return s.store.EndFile(ctx, s.lease, fileID, fe)
+	})
+	if err == nil {
+		s.open = 0
+	}
+	return err
 }
 
 // maxText bounds error texts and URLs taken from remote documents.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -45,8 +47,48 @@ func (s *Store) CreateJob(ctx context.Context, nj NewJob) (Job, error) {
 }
 
 // CreateBatch queues a batch and its jobs in one transaction: either all of
-// them exist afterwards or none does.
+// them exist afterwards or none does. The jobs are returned in the order of
+// jobs.
+//
+// The domains are upserted in one statement in sorted host order. Two
+// batches that share hosts then lock the shared domain rows in the same
+// order and cannot deadlock, which they did when each upserted its domains
+// in request order (40P01, answered as 500). A deadlock or serialization
+// failure that still happens (another writer of domains) is retried a few
+// times with jittered backoff.
 func (s *Store) CreateBatch(ctx context.Context, maxPages, maxConcurrent int32, jobs []NewJob) (Batch, []Job, error) {
+	const attempts = 5
+	for attempt := 0; ; attempt++ {
+		batch, created, err := s.createBatch(ctx, maxPages, maxConcurrent, jobs)
+		if err == nil || !conflict(err) || attempt == attempts-1 {
+			return batch, created, err
+		}
+		if err := sleep(ctx, Backoff(attempt, 20*time.Millisecond, 500*time.Millisecond)); err != nil {
+			return Batch{}, nil, fmt.Errorf("creating batch: %w", err)
+		}
+	}
+}
+
+const upsertDomainsSQL = `
+INSERT INTO domains (host)
+SELECT host FROM unnest($1::text[]) AS h (host) ORDER BY host
+ON CONFLICT (host) DO UPDATE SET host = EXCLUDED.host
+RETURNING host, domain_id`
+
+const insertBatchJobsSQL = `
+INSERT INTO jobs (job_id, domain_id, batch_id, base_url, max_pages, status)
+SELECT j.job_id, j.domain_id, $1, j.base_url, $2, 'pending'
+FROM unnest($3::uuid[], $4::bigint[], $5::text[]) AS j (job_id, domain_id, base_url)
+RETURNING ` + jobColumns
+
+func (s *Store) createBatch(ctx context.Context, maxPages, maxConcurrent int32, jobs []NewJob) (Batch, []Job, error) {
+	hosts := make([]string, 0, len(jobs))
+	for _, nj := range jobs {
+		hosts = append(hosts, nj.Host)
+	}
+	slices.Sort(hosts)
+	hosts = slices.Compact(hosts) // ON CONFLICT DO UPDATE may touch a row once per statement
+
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return Batch{}, nil, fmt.Errorf("creating batch: %w", err)
@@ -63,20 +105,45 @@ func (s *Store) CreateBatch(ctx context.Context, maxPages, maxConcurrent int32, 
 	if err != nil {
 		return Batch{}, nil, fmt.Errorf("creating batch: %w", err)
 	}
-	created := make([]Job, 0, len(jobs))
-	for _, nj := range jobs {
-		rows, err := tx.Query(ctx, createJobSQL, uuid.New(), nj.Host, &batch.BatchID, nj.BaseURL, maxPages)
-		if err != nil {
-			return Batch{}, nil, fmt.Errorf("creating batch job for %s: %w", nj.Host, err)
-		}
-		job, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Job])
-		if err != nil {
-			return Batch{}, nil, fmt.Errorf("creating batch job for %s: %w", nj.Host, err)
-		}
-		created = append(created, job)
+
+	domainIDs := make(map[string]int64, len(hosts))
+	rows, err = tx.Query(ctx, upsertDomainsSQL, hosts)
+	if err != nil {
+		return Batch{}, nil, fmt.Errorf("creating batch domains: %w", err)
+	}
+	var host string
+	var domainID int64
+	if _, err := pgx.ForEachRow(rows, []any{&host, &domainID}, func() error {
+		domainIDs[host] = domainID
+		return nil
+	}); err != nil {
+		return Batch{}, nil, fmt.Errorf("creating batch domains: %w", err)
+	}
+
+	ids := make([]uuid.UUID, len(jobs))
+	jobDomains := make([]int64, len(jobs))
+	baseURLs := make([]string, len(jobs))
+	for i, nj := range jobs {
+		ids[i], jobDomains[i], baseURLs[i] = uuid.New(), domainIDs[nj.Host], nj.BaseURL
+	}
+	rows, err = tx.Query(ctx, insertBatchJobsSQL, &batch.BatchID, maxPages, ids, jobDomains, baseURLs)
+	if err != nil {
+		return Batch{}, nil, fmt.Errorf("creating batch jobs: %w", err)
+	}
+	inserted, err := pgx.CollectRows(rows, pgx.RowToStructByName[Job])
+	if err != nil {
+		return Batch{}, nil, fmt.Errorf("creating batch jobs: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return Batch{}, nil, fmt.Errorf("creating batch: %w", err)
+	}
+	byID := make(map[uuid.UUID]Job, len(inserted))
+	for _, j := range inserted {
+		byID[j.JobID] = j
+	}
+	created := make([]Job, len(jobs))
+	for i, id := range ids {
+		created[i] = byID[id]
 	}
 	return batch, created, nil
 }

@@ -94,10 +94,12 @@ type SitemapFile struct {
 	Lastmod   *time.Time `db:"lastmod"`
 	Error     *string    `db:"error"`
 	FetchedAt time.Time  `db:"fetched_at"`
+	// EndedAt is nil while the file is being read.
+	EndedAt *time.Time `db:"ended_at"`
 }
 
 const fileColumns = `file_id, job_id, url, kind, source, parent_url, depth, url_count, bytes,
-	lastmod, error, fetched_at`
+	lastmod, error, fetched_at, ended_at`
 
 // SitemapURL is a row of sitemap_urls.
 //

@@ -128,20 +128,63 @@ type NewFile struct {
 }
 
 // BeginFile records a sitemap file the job is about to read and returns its
-// id. The file counts towards the job once EndFile is called.
+// id. The file counts towards the job once EndFile is called, or when the
+// job stops with the file still open.
+//
+// It may be retried after a lost connection: when the first attempt was
+// committed after all, the file is still open and empty, and its id is
+// returned. A file the job already ended cannot be begun again.
 func (s *Store) BeginFile(ctx context.Context, l Lease, f NewFile) (int64, error) {
 	var fileID int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO sitemap_files (job_id, url, kind, source, parent_url, depth, lastmod)
-		SELECT $1, $4, $5, $6, $7, $8, $9 WHERE EXISTS (SELECT 1 FROM jobs WHERE `+fence+`)
-		RETURNING file_id`,
+	err := s.pool.QueryRow(ctx, `WITH job AS (SELECT 1 FROM jobs WHERE `+fence+`),
+		ins AS (
+			INSERT INTO sitemap_files (job_id, url, kind, source, parent_url, depth, lastmod)
+			SELECT $1, $4, $5, $6, $7, $8, $9 WHERE EXISTS (SELECT 1 FROM job)
+			ON CONFLICT (job_id, url) DO NOTHING
+			RETURNING file_id
+		)
+		SELECT file_id FROM ins
+		UNION ALL
+		SELECT f.file_id FROM sitemap_files f
+		WHERE f.job_id = $1 AND f.url = $4 AND f.ended_at IS NULL AND f.url_count = 0
+			AND EXISTS (SELECT 1 FROM job) AND NOT EXISTS (SELECT 1 FROM ins)`,
 		l.JobID, l.Owner, l.Attempt, f.URL, f.Kind, f.Source, f.ParentURL, f.Depth, f.Lastmod).Scan(&fileID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, ErrLeaseLost
+		if err := s.checkLease(ctx, l); err != nil {
+			return 0, err
+		}
+		return 0, fmt.Errorf("recording sitemap file %s: the job already read it", f.URL)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("recording sitemap file %s: %w", f.URL, err)
 	}
 	return fileID, nil
+}
+
+// checkLease returns ErrLeaseLost unless l's job is running under l.
+func (s *Store) checkLease(ctx context.Context, l Lease) error {
+	var ok bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE `+fence+`)`,
+		l.JobID, l.Owner, l.Attempt).Scan(&ok); err != nil {
+		return fmt.Errorf("checking the job's lease: %w", err)
+	}
+	if !ok {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
+// lockJob locks the running job's row for the rest of tx, or returns
+// ErrLeaseLost. Every transaction that writes a job's files locks the job
+// row first, so the job's own writes and a concurrent stop (MarkInterrupted,
+// recovery) queue on the job row instead of deadlocking on a file row.
+func lockJob(ctx context.Context, tx pgx.Tx, l Lease) error {
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM jobs WHERE `+fence+` FOR NO KEY UPDATE`, l.JobID, l.Owner, l.Attempt).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrLeaseLost
+	}
+	return err
 }
 
 // NewURL is one URL entry of a urlset.
@@ -155,7 +198,8 @@ type NewURL struct {
 // AddURLs stores urls found in a file and returns how many were new to the
 // job (a location already recorded by the job is skipped). The URLs, the
 // file's url_count and the job's urls_found change in one transaction, so
-// the counts always equal the rows.
+// the counts always equal the rows, and a retry after a lost connection adds
+// nothing twice.
 func (s *Store) AddURLs(ctx context.Context, l Lease, fileID int64, urls []NewURL) (int64, error) {
 	if len(urls) == 0 {
 		return 0, nil
@@ -173,6 +217,12 @@ func (s *Store) AddURLs(ctx context.Context, l Lease, fileID int64, urls []NewUR
 		return 0, fmt.Errorf("storing urls: %w", err)
 	}
 	defer tx.Rollback(ctx)
+	if err := lockJob(ctx, tx, l); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			return 0, err
+		}
+		return 0, fmt.Errorf("storing urls: %w", err)
+	}
 	tag, err := tx.Exec(ctx, `INSERT INTO sitemap_urls (job_id, file_id, loc, lastmod, changefreq, priority)
 		SELECT $1, $2, u.loc, u.lastmod, u.changefreq, u.priority
 		FROM unnest($3::text[], $4::timestamptz[], $5::text[], $6::real[]) AS u (loc, lastmod, changefreq, priority)
@@ -217,7 +267,9 @@ type FileEnd struct {
 	Error *string
 }
 
-// EndFile completes a file's row and adds it to the job's counts.
+// EndFile completes a file's row and adds it to the job's counts. A file
+// already ended (a retry after a lost connection whose first attempt was
+// committed) is left as it is.
 func (s *Store) EndFile(ctx context.Context, l Lease, fileID int64, end FileEnd) error {
 	failed := int32(0)
 	if end.Error != nil {
@@ -228,21 +280,55 @@ func (s *Store) EndFile(ctx context.Context, l Lease, fileID int64, end FileEnd)
 		return fmt.Errorf("finishing sitemap file: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `UPDATE sitemap_files SET kind = coalesce($2, kind), url_count = url_count + $3,
-		bytes = $4, lastmod = coalesce(lastmod, $5), error = $6 WHERE file_id = $1`,
-		fileID, end.Kind, end.Children, end.Bytes, end.Lastmod, end.Error); err != nil {
+	if err := lockJob(ctx, tx, l); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			return err
+		}
 		return fmt.Errorf("finishing sitemap file: %w", err)
 	}
-	tag, err := tx.Exec(ctx, `UPDATE jobs SET files_found = files_found + 1, files_failed = files_failed + $4,
-		heartbeat_at = now() WHERE `+fence, l.JobID, l.Owner, l.Attempt, failed)
+	tag, err := tx.Exec(ctx, `UPDATE sitemap_files SET kind = coalesce($3, kind), url_count = url_count + $4,
+		bytes = $5, lastmod = coalesce(lastmod, $6), error = $7, ended_at = now()
+		WHERE file_id = $1 AND job_id = $2 AND ended_at IS NULL`,
+		fileID, l.JobID, end.Kind, end.Children, end.Bytes, end.Lastmod, end.Error)
 	if err != nil {
 		return fmt.Errorf("finishing sitemap file: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return ErrLeaseLost
+		return nil // already ended
+	}
+	if _, err := tx.Exec(ctx, `UPDATE jobs SET files_found = files_found + 1, files_failed = files_failed + $4,
+		heartbeat_at = now() WHERE `+fence, l.JobID, l.Owner, l.Attempt, failed); err != nil {
+		return fmt.Errorf("finishing sitemap file: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("finishing sitemap file: %w", err)
+	}
+	return nil
+}
+
+// FileCutShort is the error recorded for a file that was still being read
+// when its job stopped.
+const FileCutShort = "interrupted: the job stopped before this file was read completely"
+
+// closeOpenFiles ends the files of the given jobs that are still open, as
+// failed with FileCutShort, and counts them in their jobs' files_found and
+// files_failed. The caller holds the jobs' row locks in tx.
+func closeOpenFiles(ctx context.Context, tx pgx.Tx, jobIDs []uuid.UUID) error {
+	if len(jobIDs) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `
+		WITH closed AS (
+			UPDATE sitemap_files SET error = $2, ended_at = now()
+			WHERE job_id = ANY($1) AND ended_at IS NULL
+			RETURNING job_id
+		), n AS (
+			SELECT job_id, count(*) AS files FROM closed GROUP BY job_id
+		)
+		UPDATE jobs j SET files_found = j.files_found + n.files, files_failed = j.files_failed + n.files
+		FROM n WHERE j.job_id = n.job_id`, jobIDs, FileCutShort)
+	if err != nil {
+		return fmt.Errorf("closing the files left open: %w", err)
 	}
 	return nil
 }
@@ -254,13 +340,35 @@ type Outcome struct {
 	MaxPagesReached bool
 }
 
-// FinishJob moves a running job to a terminal status and stamps its domain
-// as scanned.
+// FinishJob moves a running job to a terminal status, closes the file it
+// was reading if it stopped mid-file (see closeOpenFiles), and stamps its
+// domain as scanned, in one transaction. It may be retried after a lost
+// connection: when the first attempt was committed after all, the job is
+// already in o.Status under this lease and FinishJob returns nil.
 func (s *Store) FinishJob(ctx context.Context, l Lease, o Outcome) error {
 	if !Terminal(o.Status) {
 		return fmt.Errorf("finishing job: %q is not a terminal status", o.Status)
 	}
-	tag, err := s.pool.Exec(ctx, `
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("finishing job: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if err := lockJob(ctx, tx, l); errors.Is(err, ErrLeaseLost) {
+		var status string
+		err := tx.QueryRow(ctx, `SELECT status FROM jobs WHERE job_id = $1 AND owner = $2 AND attempts = $3`,
+			l.JobID, l.Owner, l.Attempt).Scan(&status)
+		if err == nil && status == o.Status {
+			return nil // recorded by an earlier attempt
+		}
+		return ErrLeaseLost
+	} else if err != nil {
+		return fmt.Errorf("finishing job: %w", err)
+	}
+	if err := closeOpenFiles(ctx, tx, []uuid.UUID{l.JobID}); err != nil {
+		return fmt.Errorf("finishing job: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `
 		WITH j AS (
 			UPDATE jobs SET status = $4, error = $5, max_pages_reached = $6,
 				finished_at = now(), heartbeat_at = now()
@@ -268,12 +376,11 @@ func (s *Store) FinishJob(ctx context.Context, l Lease, o Outcome) error {
 			RETURNING domain_id
 		)
 		UPDATE domains d SET last_scanned_at = now() FROM j WHERE d.domain_id = j.domain_id`,
-		l.JobID, l.Owner, l.Attempt, o.Status, o.Error, o.MaxPagesReached)
-	if err != nil {
+		l.JobID, l.Owner, l.Attempt, o.Status, o.Error, o.MaxPagesReached); err != nil {
 		return fmt.Errorf("finishing job: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return ErrLeaseLost
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("finishing job: %w", err)
 	}
 	return nil
 }
@@ -292,17 +399,33 @@ func (s *Store) Heartbeat(ctx context.Context, owner string, ids []uuid.UUID) er
 }
 
 // MarkInterrupted ends the given running jobs of owner as interrupted, for
-// jobs that did not stop by themselves within the shutdown timeout.
-func (s *Store) MarkInterrupted(ctx context.Context, owner string, ids []uuid.UUID, reason string) (int64, error) {
+// jobs that did not stop by themselves within the shutdown timeout, closing
+// the files they were reading. It returns the jobs it marked.
+func (s *Store) MarkInterrupted(ctx context.Context, owner string, ids []uuid.UUID, reason string) ([]uuid.UUID, error) {
 	if len(ids) == 0 {
-		return 0, nil
+		return nil, nil
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET status = 'interrupted', error = $3, finished_at = now()
-		WHERE job_id = ANY($1) AND owner = $2 AND status = 'running'`, ids, owner, reason)
+	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("marking jobs interrupted: %w", err)
+		return nil, fmt.Errorf("marking jobs interrupted: %w", err)
 	}
-	return tag.RowsAffected(), nil
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `UPDATE jobs SET status = 'interrupted', error = $3, finished_at = now()
+		WHERE job_id = ANY($1) AND owner = $2 AND status = 'running' RETURNING job_id`, ids, owner, reason)
+	if err != nil {
+		return nil, fmt.Errorf("marking jobs interrupted: %w", err)
+	}
+	marked, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("marking jobs interrupted: %w", err)
+	}
+	if err := closeOpenFiles(ctx, tx, marked); err != nil {
+		return nil, fmt.Errorf("marking jobs interrupted: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("marking jobs interrupted: %w", err)
+	}
+	return marked, nil
 }
 
 // Recovered lists the jobs a recovery found abandoned.
@@ -329,7 +452,9 @@ func (s *Store) ReapStale(ctx context.Context, staleAfter time.Duration, maxAtte
 }
 
 // recoverJobs resets the running jobs matching cond ($1 = arg) to pending,
-// or fails those that used up maxAttempts, in one transaction.
+// or fails those that used up maxAttempts, in one transaction. The job rows
+// are updated before their files are touched, the lock order of every
+// transaction that writes a job's files.
 func (s *Store) recoverJobs(ctx context.Context, cond string, arg any, maxAttempts int, why string) (Recovered, error) {
 	var rec Recovered
 	tx, err := s.pool.Begin(ctx)
@@ -347,6 +472,11 @@ func (s *Store) recoverJobs(ctx context.Context, cond string, arg any, maxAttemp
 	}
 	rec.Failed, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 	if err != nil {
+		return rec, fmt.Errorf("recovering jobs: %w", err)
+	}
+	// What the failed jobs stored is kept, so the file each was reading is
+	// closed and counted like the others.
+	if err := closeOpenFiles(ctx, tx, rec.Failed); err != nil {
 		return rec, fmt.Errorf("recovering jobs: %w", err)
 	}
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -54,6 +55,18 @@ func (t Target) String() string {
 // ErrBadURL is returned for a database URL pgx cannot parse. Its text never
 // repeats the URL, which may hold a password.
 var ErrBadURL = errors.New("DATABASE_URL cannot be parsed as a PostgreSQL connection string (URL or key=value form; see the pgx documentation)")
+
+// CheckURL returns ErrBadURL when url is set but pgx cannot parse it, so a
+// command can refuse it as a configuration error before it starts.
+func CheckURL(url string) error {
+	if url == "" {
+		return nil // reported as not set by config.Validate
+	}
+	if _, err := pgxpool.ParseConfig(url); err != nil {
+		return ErrBadURL
+	}
+	return nil
+}
 
 // Open builds the pool from cfg. It does not wait for the database: call
 // WaitReady for that. The pool switches to the pooler-safe exec mode when
@@ -142,6 +155,69 @@ func (s *Store) Close() { s.pool.Close() }
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.pool.Ping(ctx)
+}
+
+// ErrSchemaNotReady is returned by Ready when the database answers but its
+// schema is missing or older than this binary's migrations.
+var ErrSchemaNotReady = errors.New("the database schema is not migrated")
+
+// Ready reports whether the store can serve: the database answers, its
+// schema is at least at the latest embedded migration, and the tables the
+// queries use exist. A ping alone passed while every query failed on a
+// database recreated empty. A schema newer than the binary is accepted, as
+// during a rolling deploy.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return err
+	}
+	want, err := latestMigration()
+	if err != nil {
+		return err
+	}
+	var have *int64
+	err = s.pool.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version WHERE is_applied`).Scan(&have)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42P01" { // undefined_table
+		return fmt.Errorf("%w: no migration has been applied", ErrSchemaNotReady)
+	}
+	if err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	}
+	if have == nil || *have < want {
+		v := int64(0)
+		if have != nil {
+			v = *have
+		}
+		return fmt.Errorf("%w: at version %d, this binary needs %d (run scanner migrate)", ErrSchemaNotReady, v, want)
+	}
+	// Planned, never executed: fails only when a table is missing.
+	_, err = s.pool.Exec(ctx, `SELECT 1 FROM batches, domains, jobs, sitemap_files, sitemap_urls LIMIT 0`)
+	if errors.As(err, &pgErr) && pgErr.Code == "42P01" {
+		return fmt.Errorf("%w: %s", ErrSchemaNotReady, pgErr.Message)
+	}
+	if err != nil {
+		return fmt.Errorf("checking the tables: %w", err)
+	}
+	return nil
+}
+
+// latestMigration is the version of the newest embedded migration.
+func latestMigration() (int64, error) {
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return 0, err
+	}
+	latest := int64(0)
+	for _, e := range entries {
+		prefix, _, ok := strings.Cut(e.Name(), "_")
+		if v, err := strconv.ParseInt(prefix, 10, 64); ok && err == nil {
+			latest = max(latest, v)
+		}
+	}
+	if latest == 0 {
+		return 0, errors.New("no embedded migrations")
+	}
+	return latest, nil
 }
 
 // WaitReady pings the database until it answers or timeout passes, so a

@@ -321,7 +321,7 @@ func TestAddURLsDeduplicatesAndKeepsCountsExact(t *testing.T) {
 
 func TestRecoveryResumesOrFailsAndFencesOldWorkers(t *testing.T) {
 	t.Parallel()
-	st, _ := testdb.Store(t, 0)
+	st, dsn := testdb.Store(t, 0)
 	lease := claimOne(t, st, "crashed")
 	fileID, err := st.BeginFile(ctx, lease, store.NewFile{URL: "https://x.example/a.xml", Source: store.SourceRobots})
 	if err != nil {
@@ -368,25 +368,45 @@ func TestRecoveryResumesOrFailsAndFencesOldWorkers(t *testing.T) {
 		t.Fatalf("failed job: %+v %v", job, deref(job.Error))
 	}
 
-	// A live owner that stops sending heartbeats is reaped.
-	time.Sleep(50 * time.Millisecond)
-	rec, err = st.ReapStale(ctx, 20*time.Millisecond, 3)
+	// A live owner that stops sending heartbeats is reaped. Heartbeats are
+	// aged in the database rather than by sleeping, with a margin of ten
+	// minutes either way, so a loaded machine cannot change the outcome.
+	const staleAfter = 10 * time.Minute
+	ageHeartbeat(t, dsn, other.JobID, time.Hour)
+	rec, err = st.ReapStale(ctx, staleAfter, 3)
 	if err != nil || len(rec.Resumed) != 1 || rec.Resumed[0] != other.JobID {
 		t.Fatalf("ReapStale: %+v, %v", rec, err)
 	}
-	// Heartbeats keep a job from being reaped.
+	// Heartbeats keep a job from being reaped; a job claimed just now is
+	// not stale either.
 	fresh := claimOne(t, st, "beating")
-	time.Sleep(50 * time.Millisecond)
+	ageHeartbeat(t, dsn, fresh.JobID, time.Hour)
 	if err := st.Heartbeat(ctx, "beating", []uuid.UUID{fresh.JobID}); err != nil {
 		t.Fatal(err)
 	}
-	rec, err = st.ReapStale(ctx, 40*time.Millisecond, 3)
+	claimOne(t, st, "just-claimed")
+	rec, err = st.ReapStale(ctx, staleAfter, 3)
 	if err != nil || len(rec.Resumed)+len(rec.Failed) != 0 {
 		t.Fatalf("ReapStale took a job with a fresh heartbeat: %+v, %v", rec, err)
 	}
-	n, err := st.MarkInterrupted(ctx, "beating", []uuid.UUID{fresh.JobID}, "shutdown")
-	if err != nil || n != 1 {
-		t.Fatalf("MarkInterrupted: %d, %v", n, err)
+	marked, err := st.MarkInterrupted(ctx, "beating", []uuid.UUID{fresh.JobID}, "shutdown")
+	if err != nil || len(marked) != 1 {
+		t.Fatalf("MarkInterrupted: %v, %v", marked, err)
+	}
+}
+
+// ageHeartbeat moves a job's last heartbeat back by age.
+func ageHeartbeat(t *testing.T, dsn string, id uuid.UUID, age time.Duration) {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tag, err := conn.Exec(ctx, `UPDATE jobs SET heartbeat_at = heartbeat_at - make_interval(secs => $2) WHERE job_id = $1`,
+		id, age.Seconds())
+	if err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("ageing the heartbeat of %s: %v", id, err)
 	}
 }
 
