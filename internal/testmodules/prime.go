@@ -23,12 +23,23 @@ import (
 // versions the repository's go.mod requires.
 var FixtureRequirements = []string{"github.com/jackc/pgx/v5 v5.12.0"}
 
+// primeSource imports the driver packages the fixtures import.
+const primeSource = `package prime
+
+import (
+	_ "github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/pgxpool"
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+`
+
 var (
 	once     sync.Once
 	primeErr error
 )
 
-// Prime loads the module graph of a module requiring FixtureRequirements
+// Prime loads the packages of a module requiring FixtureRequirements
 // through the environment's GOPROXY, once per process. Where GOPROXY is off
 // it does nothing: the cache must then hold the modules already.
 func Prime() error {
@@ -53,7 +64,12 @@ func prime() error {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644); err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "list", "-m", "all")
+	if err := os.WriteFile(filepath.Join(dir, "prime.go"), []byte(primeSource), 0o644); err != nil {
+		return err
+	}
+	// -deps downloads the zips of every module the fixtures' imports build
+	// from, at the versions a module requiring pgx alone selects.
+	cmd := exec.Command("go", "list", "-deps", "-test", "./...")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
 	if out, err := cmd.CombinedOutput(); err != nil {
