@@ -105,8 +105,8 @@ func TestShutdownMidFileKeepsCountsEqualToRows(t *testing.T) {
 	}
 	h.checkCounts(job)
 	files := h.files(id)
-	if f := files["/big.xml"]; f.Error == nil || !strings.Contains(*f.Error, "interrupted") {
-		t.Errorf("the half-read file: error %q", deref(f.Error))
+	if f := files["/big.xml"]; f.Error == nil || !strings.Contains(*f.Error, "interrupted") || f.Bytes == 0 {
+		t.Errorf("the half-read file: error %q, bytes %d; want interrupted with the bytes read so far", deref(f.Error), f.Bytes)
 	}
 }
 

@@ -277,6 +277,9 @@ func (r *Runner) run(job store.Job) {
 			OnProgress: lj.update,
 		}, sink)
 		outcome = r.outcome(ctx, sum, sink.open != 0, err)
+		if sink.open != 0 {
+			outcome.CutShortBytes = sum.CutShortBytes
+		}
 	}()
 	if outcome.Status == "" {
 		r.recorded(job.JobID)

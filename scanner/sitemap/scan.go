@@ -89,6 +89,10 @@ type Summary struct {
 	// entries) ended the scan before everything found was read; "" when
 	// none did. The file that hit the budget is among Failures.
 	Stopped string
+	// CutShortBytes is how much of the file being read was read when the
+	// context or the sink stopped the scan (the sink's BeginFile without
+	// EndFile), so the job layer can record it.
+	CutShortBytes int64
 }
 
 // BudgetError is the failure of a file that a job's budget left unread or
@@ -342,10 +346,12 @@ func (sc *scan) read(ctx context.Context, q queued) error {
 		readErr = sc.readURLSet(ctx, parser, fileID, entriesBefore)
 		var sinkErr *sinkError
 		if errors.As(readErr, &sinkErr) {
+			sc.sum.CutShortBytes = resp.BytesRead()
 			return sinkErr.err
 		}
 	}
 	if readErr != nil && ctx.Err() != nil {
+		sc.sum.CutShortBytes = resp.BytesRead()
 		return ctx.Err()
 	}
 	sc.noteBudget(readErr)

@@ -312,21 +312,22 @@ const FileCutShort = "interrupted: the job stopped before this file was read com
 
 // closeOpenFiles ends the files of the given jobs that are still open, as
 // failed with FileCutShort, and counts them in their jobs' files_found and
-// files_failed. The caller holds the jobs' row locks in tx.
-func closeOpenFiles(ctx context.Context, tx pgx.Tx, jobIDs []uuid.UUID) error {
+// files_failed. bytes, when known (else 0), is how much of the open file was
+// read. The caller holds the jobs' row locks in tx.
+func closeOpenFiles(ctx context.Context, tx pgx.Tx, jobIDs []uuid.UUID, bytes int64) error {
 	if len(jobIDs) == 0 {
 		return nil
 	}
 	_, err := tx.Exec(ctx, `
 		WITH closed AS (
-			UPDATE sitemap_files SET error = $2, ended_at = now()
+			UPDATE sitemap_files SET error = $2, ended_at = now(), bytes = greatest(bytes, $3)
 			WHERE job_id = ANY($1) AND ended_at IS NULL
 			RETURNING job_id
 		), n AS (
 			SELECT job_id, count(*) AS files FROM closed GROUP BY job_id
 		)
 		UPDATE jobs j SET files_found = j.files_found + n.files, files_failed = j.files_failed + n.files
-		FROM n WHERE j.job_id = n.job_id`, jobIDs, FileCutShort)
+		FROM n WHERE j.job_id = n.job_id`, jobIDs, FileCutShort, bytes)
 	if err != nil {
 		return fmt.Errorf("closing the files left open: %w", err)
 	}
@@ -338,6 +339,9 @@ type Outcome struct {
 	Status          string
 	Error           *string
 	MaxPagesReached bool
+	// CutShortBytes is how much was read of the file still open when the
+	// job stopped (FinishJob closes it), if the scan knows.
+	CutShortBytes int64
 }
 
 // FinishJob moves a running job to a terminal status, closes the file it
@@ -365,7 +369,7 @@ func (s *Store) FinishJob(ctx context.Context, l Lease, o Outcome) error {
 	} else if err != nil {
 		return fmt.Errorf("finishing job: %w", err)
 	}
-	if err := closeOpenFiles(ctx, tx, []uuid.UUID{l.JobID}); err != nil {
+	if err := closeOpenFiles(ctx, tx, []uuid.UUID{l.JobID}, o.CutShortBytes); err != nil {
 		return fmt.Errorf("finishing job: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `
@@ -419,7 +423,7 @@ func (s *Store) MarkInterrupted(ctx context.Context, owner string, ids []uuid.UU
 	if err != nil {
 		return nil, fmt.Errorf("marking jobs interrupted: %w", err)
 	}
-	if err := closeOpenFiles(ctx, tx, marked); err != nil {
+	if err := closeOpenFiles(ctx, tx, marked, 0); err != nil {
 		return nil, fmt.Errorf("marking jobs interrupted: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -476,7 +480,7 @@ func (s *Store) recoverJobs(ctx context.Context, cond string, arg any, maxAttemp
 	}
 	// What the failed jobs stored is kept, so the file each was reading is
 	// closed and counted like the others.
-	if err := closeOpenFiles(ctx, tx, rec.Failed); err != nil {
+	if err := closeOpenFiles(ctx, tx, rec.Failed, 0); err != nil {
 		return rec, fmt.Errorf("recovering jobs: %w", err)
 	}
 

@@ -127,7 +127,8 @@ func TestStoppedJobsCloseTheirOpenFile(t *testing.T) {
 	t.Parallel()
 	stop := map[string]func(st *store.Store, l store.Lease) error{
 		"finished interrupted": func(st *store.Store, l store.Lease) error {
-			return st.FinishJob(ctx, l, store.Outcome{Status: store.StatusInterrupted, Error: ptr("interrupted: shutting down")})
+			return st.FinishJob(ctx, l, store.Outcome{Status: store.StatusInterrupted, Error: ptr("interrupted: shutting down"),
+				CutShortBytes: 4096})
 		},
 		"marked interrupted at the shutdown timeout": func(st *store.Store, l store.Lease) error {
 			marked, err := st.MarkInterrupted(ctx, l.Owner, []uuid.UUID{l.JobID}, "interrupted: timeout")
@@ -184,8 +185,11 @@ func TestStoppedJobsCloseTheirOpenFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range files {
-				if f.FileID == open && (f.Error == nil || f.URLCount != 2000) {
-					t.Errorf("the open file after the stop: error %s, url_count %d", deref(f.Error), f.URLCount)
+				if f.FileID == open && (f.Error == nil || f.URLCount != 2000 || f.EndedAt == nil) {
+					t.Errorf("the open file after the stop: error %s, url_count %d, ended_at %v", deref(f.Error), f.URLCount, f.EndedAt)
+				}
+				if f.FileID == open && name == "finished interrupted" && f.Bytes != 4096 {
+					t.Errorf("the open file's bytes: %d, want the 4096 the scan read", f.Bytes)
 				}
 			}
 		})
