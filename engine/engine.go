@@ -4,12 +4,16 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -315,7 +319,7 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 		for _, f := range pkg.CompiledGoFiles {
 			files[f] = true
 		}
-		for _, e := range pkg.Errors {
+		for _, e := range ReportedErrors(pkg) {
 			le := c.loadError(e)
 			key := fmt.Sprint(le)
 			if !loadErrs[key] {
@@ -352,6 +356,19 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 // IgnoreRule is the id under which malformed //dbaudit:ignore directives are
 // reported.
 const IgnoreRule = "ignore"
+
+// IgnoreDoc documents IgnoreRule as an analyzer's Doc would: what `dbaudit
+// rules ignore` prints, so every id a finding carries has a doc.
+const IgnoreDoc = IgnoreRule + `: a //dbaudit:ignore directive without a reason, or naming an unknown rule
+
+A directive suppresses one finding: write it on the finding's line or the
+line above, naming the rules it silences and why:
+
+	//dbaudit:ignore rawdsn,dsnleak -- local fixture, the password is "postgres"
+
+A directive without " -- <reason>" or naming a rule dbaudit does not have
+suppresses nothing and is reported under this id, so a typo cannot hide a
+finding. Run 'dbaudit rules' for the rule ids.`
 
 func (c *collector) badDirectives(fset *token.FileSet, directives []*suite.Directive) {
 	for _, d := range directives {
@@ -400,20 +417,103 @@ func (c *collector) add(fset *token.FileSet, rule string, d analysis.Diagnostic)
 	c.res.Findings = append(c.res.Findings, f)
 }
 
+// ReportedErrors is what go vet shows of a package's errors: the first,
+// with its position, saying how many more there are. Errors of the go
+// command (a package it could not list, an import cycle, a cgo failure)
+// and syntax errors come before type errors, which after them are mostly
+// follow-ons; "could not import" errors of a package the go command already
+// faulted (an import cycle makes the checker say "a does not import b")
+// are dropped.
+func ReportedErrors(p *packages.Package) []packages.Error {
+	rank := func(e packages.Error) int {
+		switch e.Kind {
+		case packages.ListError:
+			return 0
+		case packages.ParseError:
+			return 1
+		}
+		return 2
+	}
+	best := 3
+	for _, e := range p.Errors {
+		best = min(best, rank(e))
+	}
+	var kept []packages.Error
+	for _, e := range p.Errors {
+		if best < 2 && rank(e) == 2 {
+			continue // follow-ons of a syntax or go command error
+		}
+		kept = append(kept, withPosition(e))
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	// The first: of the highest rank, positioned, earliest in the source.
+	first := slices.MinFunc(kept, func(a, b packages.Error) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+			return c
+		}
+		if hasPosition(a) != hasPosition(b) {
+			if hasPosition(a) {
+				return -1
+			}
+			return 1
+		}
+		fa, la, ca := splitPos(a.Pos)
+		fb, lb, cb := splitPos(b.Pos)
+		return cmp.Or(cmp.Compare(fa, fb), cmp.Compare(la, lb), cmp.Compare(ca, cb))
+	})
+	switch n := len(kept) - 1; {
+	case n == 1:
+		first.Msg += " (and 1 more error)"
+	case n > 1:
+		first.Msg += fmt.Sprintf(" (and %d more errors)", n)
+	}
+	return []packages.Error{first}
+}
+
+func hasPosition(e packages.Error) bool { return e.Pos != "" && e.Pos != "-" }
+
+// splitPos splits "file:line:col", "file:line" or "file".
+func splitPos(pos string) (file string, line, col int) {
+	parts := strings.Split(pos, ":")
+	file = parts[0]
+	if len(parts) > 1 {
+		line, _ = strconv.Atoi(parts[1])
+	}
+	if len(parts) > 2 {
+		col, _ = strconv.Atoi(parts[2])
+	}
+	return file, line, col
+}
+
+// compilerPosition finds "file.go:line[:col]: message" in the go command's
+// output for a cgo or compiler failure ("# pkg\nc.go:3:11: fatal error: ...").
+var compilerPosition = regexp.MustCompile(`(?m)^([^\s:]+\.go):(\d+)(?::(\d+))?: (.+)$`)
+
+// withPosition gives an error without a position the first one its message
+// holds, and keeps that line only.
+func withPosition(e packages.Error) packages.Error {
+	if hasPosition(e) {
+		return e
+	}
+	if m := compilerPosition.FindStringSubmatch(e.Msg); m != nil {
+		e.Pos = m[1] + ":" + m[2]
+		if m[3] != "" {
+			e.Pos += ":" + m[3]
+		}
+		e.Msg = m[4]
+	}
+	return e
+}
+
 func (c *collector) loadError(e packages.Error) report.LoadError {
 	le := report.LoadError{Message: e.Msg}
 	if e.Pos == "" || e.Pos == "-" {
 		return le
 	}
-	// e.Pos is "file:line:col" or "file:line" or "file".
-	parts := strings.Split(e.Pos, ":")
-	le.File = c.rel(parts[0])
-	if len(parts) > 1 {
-		fmt.Sscan(parts[1], &le.Line)
-	}
-	if len(parts) > 2 {
-		fmt.Sscan(parts[2], &le.Column)
-	}
+	file, line, col := splitPos(e.Pos)
+	le.File, le.Line, le.Column = c.rel(file), line, col
 	return le
 }
 

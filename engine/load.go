@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"os"
@@ -69,6 +70,12 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 	if err != nil {
 		return nil, err
 	}
+	goErrors := map[string]string{}
+	for _, d := range deps {
+		if msg := goCommandError(d); msg != "" {
+			goErrors[d.PkgPath] = msg
+		}
+	}
 	between := dependentsOf(deps, byID)
 	full := map[string]bool{}
 	for _, p := range between {
@@ -98,6 +105,7 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 		cpu:       make(chan struct{}, runtime.GOMAXPROCS(0)),
 		hooks:     hooks,
 		analyse:   map[string]bool{},
+		goErrors:  goErrors,
 	}
 	for _, p := range dedupeTestVariants(roots) {
 		ld.analyse[p.ID] = true
@@ -241,6 +249,40 @@ type sourceLoader struct {
 	cpu       chan struct{}
 	hooks     *loadHooks
 	analyse   map[string]bool // the packages to analyse: see loadHooks
+	// goErrors are the go command's reasons, by import path, why a
+	// dependency could not be loaded (no module provides it, the proxy
+	// refuses its version): what an importer's "could not import" means.
+	goErrors map[string]string
+}
+
+// goCommandError is the go command's error about a package it could not
+// load, or "".
+func goCommandError(p *packages.Package) string {
+	for _, e := range p.Errors {
+		if e.Kind == packages.ListError {
+			return e.Msg
+		}
+	}
+	return ""
+}
+
+// couldNotImport is go/types' prefix for an import the importer failed.
+const couldNotImport = "could not import "
+
+// explainImport replaces a type checker's "could not import X (...)" by the
+// go command's reason when it gave one: "could not import X (invalid
+// package name: \"\")" says nothing, "no required module provides package X"
+// says what to do.
+func (ld *sourceLoader) explainImport(msg string) (string, bool) {
+	rest, ok := strings.CutPrefix(msg, couldNotImport)
+	if !ok {
+		return msg, false
+	}
+	path, _, _ := strings.Cut(rest, " ")
+	if why, ok := ld.goErrors[path]; ok {
+		return why, true
+	}
+	return msg, false
 }
 
 // check parses and type-checks p once the packages it imports are checked,
@@ -292,7 +334,11 @@ func (ld *sourceLoader) check(p *packages.Package) {
 			}
 			p.TypeErrors = append(p.TypeErrors, te)
 			pos := te.Fset.Position(te.Pos)
-			p.Errors = append(p.Errors, packages.Error{Pos: pos.String(), Msg: te.Msg, Kind: packages.TypeError})
+			e := packages.Error{Pos: pos.String(), Msg: te.Msg, Kind: packages.TypeError}
+			if why, ok := ld.explainImport(te.Msg); ok {
+				e.Msg, e.Kind = why, packages.ListError
+			}
+			p.Errors = append(p.Errors, e)
 		},
 	}
 	if p.Module != nil && p.Module.GoVersion != "" {
@@ -472,6 +518,12 @@ func (f importerFunc) Import(path string) (*types.Package, error) { return f(pat
 
 func parseErrors(err error) []packages.Error {
 	var out []packages.Error
+	if list, ok := err.(scanner.ErrorList); ok {
+		for _, e := range list {
+			out = append(out, packages.Error{Pos: e.Pos.String(), Msg: e.Msg, Kind: packages.ParseError})
+		}
+		return out
+	}
 	if list, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range list.Unwrap() {
 			out = append(out, parseErrors(e)...)
