@@ -27,24 +27,27 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	return analyzerutil.New("conncleanup", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+	a := analyzerutil.New("conncleanup", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
 		run(pass, cfg, idx)
 		return nil
 	})
+	a.FactTypes = factTypes
+	return a
 }
 
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 	if dbapi.IsDriverPackage(pass.Pkg.Path()) {
 		return // the drivers' own plumbing
 	}
-	c := newChecker(pass, idx)
+	c := newChecker(pass, idx.Classifier, learn(pass))
+	c.exportFacts()
 	for _, call := range idx.Calls {
 		if call.Test && !cfg.CheckTests || call.Enclosing == nil {
 			continue
 		}
 		res, ok := idx.Classifier.ResourceOf(call.API, firstResult(pass.TypesInfo.TypeOf(call.Expr)))
-		if !ok {
-			continue
+		if !ok || res.Kind == dbapi.Stmt && c.onTx(call.Expr) {
+			continue // tx.Stmt, tx.Prepare: database/sql closes the statement with the transaction
 		}
 		acq, ok := c.acquisition(call, res)
 		if !ok {
@@ -54,7 +57,11 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 			analyzerutil.Reportf(pass, idx, call.Expr, "", discardedMessage(acq))
 			continue
 		}
-		if leaks := c.leaks(acq.track()); len(leaks) > 0 {
+		if acq.outer != nil {
+			if !c.outerReleases(acq) {
+				analyzerutil.Reportf(pass, idx, call.Expr, "", outerMessage(acq))
+			}
+		} else if leaks := c.leaks(acq.track()); len(leaks) > 0 {
 			first := slices.MinFunc(leaks, func(a, b leak) int { return cmp.Compare(a.at.Pos(), b.at.Pos()) })
 			analyzerutil.Reportf(pass, idx, call.Expr, "", leakMessage(pass, acq, first))
 		}
@@ -89,11 +96,17 @@ type acquisition struct {
 	stmt ast.Node
 	fn   ast.Node // *ast.FuncDecl or *ast.FuncLit
 	body *ast.BlockStmt
+	// guard is the counter the acquisition is guarded by, if any.
+	guard *types.Var
+	// outer is the enclosing function whose variable v is, when fn is a
+	// closure assigning it (a connect-retry callback): that function owns
+	// the resource.
+	outer ast.Node
 }
 
 // track is the path question for the acquisition: from just after stmt.
 func (a *acquisition) track() *tracked {
-	return &tracked{v: a.v, errVar: a.errVar, res: a.res, fn: a.fn, body: a.body, from: a.stmt}
+	return &tracked{v: a.v, errVar: a.errVar, res: a.res, fn: a.fn, body: a.body, from: a.stmt, guard: a.guard}
 }
 
 // acquisition finds where the call's result goes. ok is false when the
@@ -141,6 +154,15 @@ func (c *checker) acquisition(call *dbindex.Call, res dbapi.Resource) (*acquisit
 		return nil, false
 	}
 	a.v = v
+	if v.Pos() < a.fn.Pos() || v.Pos() >= a.fn.End() {
+		for anc := range call.Cursor.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+			if n := anc.Node(); n.Pos() <= v.Pos() && v.Pos() < n.End() {
+				a.outer = n
+				break
+			}
+		}
+	}
+	a.guard = c.guardOf(a.fn, a.stmt, v)
 	if len(names) > 1 {
 		if eid, ok := ast.Unparen(names[len(names)-1]).(*ast.Ident); ok && eid.Name != "_" {
 			if ev, ok := info.ObjectOf(eid).(*types.Var); ok && isError(ev.Type()) {
@@ -151,14 +173,56 @@ func (c *checker) acquisition(call *dbindex.Call, res dbapi.Resource) (*acquisit
 	return a, true
 }
 
+// onTx: the call is a method of a transaction (tx.Stmt, tx.PrepareContext).
+func (c *checker) onTx(call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	h, ok := c.classifier.Handle(c.pass.TypesInfo.TypeOf(sel.X))
+	return ok && h == dbapi.Tx
+}
+
+// outerReleases: the enclosing function that owns v gives it back somewhere
+// outside the closure that acquired it — a deferred func, a Close call,
+// returning or storing it.
+func (c *checker) outerReleases(a *acquisition) bool {
+	_, body := dbindex.FuncBody(a.outer)
+	if body == nil {
+		return false
+	}
+	t := &tracked{v: a.v, res: a.res, fn: a.outer, body: body, skip: a.fn}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found || n == nil || n == a.fn {
+			return false
+		}
+		switch n.(type) {
+		case *ast.DeferStmt, *ast.ExprStmt, *ast.AssignStmt, *ast.ReturnStmt, *ast.SendStmt, *ast.GoStmt, *ast.DeclStmt:
+			if c.event(t, n) == released {
+				found = true
+			}
+			if d, ok := n.(*ast.DeferStmt); ok && c.deferReleases(t, d) {
+				found = true
+			}
+			return false
+		}
+		return true
+	})
+	return found
+}
+
 func isError(t types.Type) bool {
 	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // checker holds what is shared across the acquisitions of one package.
 type checker struct {
-	pass *analysis.Pass
-	idx  *dbindex.Index
+	pass       *analysis.Pass
+	classifier *dbapi.Classifier
+	// know is what the facts pass found: declarations, control flow, the
+	// facts of other packages' functions.
+	know *knowledge
 	cfgs map[*ast.BlockStmt]*cfg.CFG
 	// callee memoizes whether a same-package function gives back the
 	// resource passed as one of its parameters on every path.
@@ -169,10 +233,11 @@ type calleeKey struct {
 	fn    *types.Func
 	param int
 	kind  dbapi.HandleKind
+	pgx   bool
 }
 
-func newChecker(pass *analysis.Pass, idx *dbindex.Index) *checker {
-	return &checker{pass: pass, idx: idx, cfgs: map[*ast.BlockStmt]*cfg.CFG{}, callee: map[calleeKey]bool{}}
+func newChecker(pass *analysis.Pass, classifier *dbapi.Classifier, know *knowledge) *checker {
+	return &checker{pass: pass, classifier: classifier, know: know, cfgs: map[*ast.BlockStmt]*cfg.CFG{}, callee: map[calleeKey]bool{}}
 }
 
 func (c *checker) cfgOf(body *ast.BlockStmt) *cfg.CFG {
@@ -288,6 +353,11 @@ func discardedMessage(a *acquisition) string {
 	}
 	return fmt.Sprintf("the %s returned by %s is discarded, so it can never be given back: %s; keep it and defer its Close or Release",
 		a.what(), name, a.cost())
+}
+
+func outerMessage(a *acquisition) string {
+	return fmt.Sprintf("%s from %s %s assigned to %s, a variable of the enclosing function, which never gives it back: %s; %s",
+		a.what(), dbapi.ShortName(a.call.Func), verb(a), a.v.Name(), a.cost(), a.advice())
 }
 
 func errMessage(a *acquisition, line int) string {

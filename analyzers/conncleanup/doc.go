@@ -30,19 +30,37 @@
 // but not on an early return is reported, with the line of that return. On
 // the error path of the call that produced it (if err != nil right after
 // the call, before err is reassigned) there is nothing to give back. Paths
-// that end in panic, log.Fatal or os.Exit are not paths out.
+// that end in a call that never returns are not paths out: panic, os.Exit,
+// runtime.Goexit and every function whose control flow reaches only those
+// (log.Fatal, t.Fatal, a die() wrapper of log.Fatalf), read from its body
+// as x/tools' ctrlflow pass does; a function that merely has Fatal in its
+// name but returns does not end the path. Where no body can be read (an
+// interface method, or a dependency the driver read from export data) the
+// usual names decide (Fatal*, Panic, FailNow, Skip). A transaction begun
+// under if n == 0 is followed with what the paths know of n, so a batching
+// loop that commits before setting n back to 0 does not begin twice.
 //
-// Ownership may move instead: the value is returned, stored (in a field,
-// a variable, a slice or a struct value), sent on a channel, or handed to
-// a function that closes it — pgx.CollectRows, CollectOneRow,
-// CollectExactlyOneRow, ForEachRow and AppendRows, scany's ScanAll and
-// ScanOne, and functions of the same package whose own body closes it on
-// every path (the analyzer reads them). Rows handed to a function or a
-// closure it cannot see into are assumed to be taken over; a transaction or
-// connection is not (helpers run statements on it, the caller finishes
-// it), unless it goes wrapped in a value of its own (an adapter struct),
-// the closure finishes it, or the call is deferred (defer finish(tx, &err)
-// is a cleanup). Rows iterated with Next until it returns false are closed
+// Ownership may move instead: the value is returned (also wrapped, as in
+// return i.txInterceptor(tx), nil), stored (in a field, a variable, a slice
+// or a struct value; a closure storing it in its enclosing function's
+// variable hands it to that function, which must give it back), sent on a
+// channel, or handed to a function that closes it — pgx.CollectRows,
+// CollectOneRow, CollectExactlyOneRow, ForEachRow and AppendRows, scany's
+// ScanAll and ScanOne, and functions whose own body closes it on every path.
+// The method that gives it back may travel as a value: defer
+// common.LogOnError(ctx, rows.Close) and defer DeferRollback(ctx, logger,
+// tx.Rollback) give it back if the helper calls the func it is handed.
+// Helpers are read from their bodies: those of the package directly, those
+// of other packages through the facts the analyzer exports for them under a
+// driver that carries facts (go vet -vettool, golangci-lint). Where a helper
+// cannot be read (a func value, an interface method, a dependency known by
+// its types only, as in dbaudit check), rows are assumed to be taken over;
+// a transaction or connection is not (helpers run statements on it, the
+// caller finishes it), unless it goes wrapped in a value of its own (an
+// adapter struct), the closure finishes it, the call is deferred (defer
+// finish(tx, &err) is a cleanup), or what is handed over is the method that
+// gives it back. A statement from tx.Stmt or tx.Prepare is closed by
+// database/sql with its transaction and is not tracked. Rows iterated with Next until it returns false are closed
 // by the driver (pgx baseRows.Next and database/sql Rows.Next close them at
 // the end), so the loop's normal exit needs no Close, but a return or break
 // out of the loop does.

@@ -3,6 +3,7 @@ package conncleanup
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
@@ -24,6 +25,18 @@ type tracked struct {
 	fn     ast.Node
 	body   *ast.BlockStmt
 	from   ast.Node
+	// guard is an integer counter the acquisition is guarded by (if n == 0
+	// { tx, err = db.Begin() }), followed along the paths so that a batching
+	// loop that begins when n is 0 and commits before setting it back to 0
+	// is not taken to begin twice.
+	guard *types.Var
+	// skip is a function literal whose body is not this path's to judge
+	// (the closure that acquired a variable of its enclosing function).
+	skip ast.Node
+	// param: v is a parameter of the helper being judged; a helper that
+	// returns the transaction or connection it was handed (q.WithTx(tx))
+	// leaves finishing it to its caller.
+	param bool
 }
 
 // leak is a place where a path leaves with the resource still held.
@@ -82,24 +95,26 @@ func (c *checker) leaks(t *tracked) []leak {
 	type key struct {
 		block int32
 		fresh bool
+		guard guardState
 	}
 	visited := map[key]bool{}
 	var out []leak
-	var walk func(b *cfg.Block, from int, fresh bool)
-	visit := func(b *cfg.Block, fresh bool) {
-		k := key{b.Index, fresh}
+	var walk func(b *cfg.Block, from int, fresh bool, g guardState)
+	visit := func(b *cfg.Block, fresh bool, g guardState) {
+		k := key{b.Index, fresh, g}
 		if !visited[k] {
 			visited[k] = true
-			walk(b, 0, fresh)
+			walk(b, 0, fresh, g)
 		}
 	}
-	walk = func(b *cfg.Block, from int, fresh bool) {
+	walk = func(b *cfg.Block, from int, fresh bool, g guardState) {
 		for i := from; i < len(b.Nodes); i++ {
 			n := b.Nodes[i]
 			if n == t.from {
 				out = append(out, leak{at: n, kind: leakLoop, body: t.body})
 				return
 			}
+			g = c.guardStep(t, n, g)
 			switch c.event(t, n) {
 			case released:
 				return
@@ -124,18 +139,143 @@ func (c *checker) leaks(t *tracked) []leak {
 					if f.errNotNil && fresh || f.vNil || f.vErr || f.nextFalse && t.res.Exhausts {
 						continue // nothing to give back on this branch, or the driver gave it back
 					}
-					visit(succ, fresh)
+					if f.guardZero && g == guardNonZero || f.guardNonZero && g == guardZero {
+						continue // the counter cannot be 0 here (or cannot be anything else)
+					}
+					next := g
+					switch {
+					case f.guardZero:
+						next = guardZero
+					case f.guardNonZero:
+						next = guardNonZero
+					}
+					visit(succ, fresh, next)
 				}
 				return
 			}
 		}
 		// No successors: a call that never returns (panic, log.Fatal, os.Exit).
 		for _, succ := range b.Succs {
-			visit(succ, fresh)
+			visit(succ, fresh, g)
 		}
 	}
-	walk(start, startIdx, t.errVar != nil)
+	state := guardUnknown
+	if t.guard != nil {
+		state = guardZero // the acquisition runs where the guard is 0
+	}
+	walk(start, startIdx, t.errVar != nil, state)
 	return out
+}
+
+// guardState is what a path knows of the guard counter.
+type guardState int8
+
+const (
+	guardUnknown guardState = iota
+	guardZero
+	guardNonZero
+)
+
+// guardStep: n++ and n += k (k > 0) leave a counter non-zero (counters
+// count up from 0), n = 0 sets it to 0, anything else written to it makes
+// it unknown.
+func (c *checker) guardStep(t *tracked, n ast.Node, g guardState) guardState {
+	if t.guard == nil {
+		return g
+	}
+	switch s := n.(type) {
+	case *ast.IncDecStmt:
+		if c.isVar(s.X, t.guard) {
+			if s.Tok == token.INC {
+				return guardNonZero
+			}
+			return guardUnknown
+		}
+	case *ast.AssignStmt:
+		for i, l := range s.Lhs {
+			if !c.isVar(l, t.guard) {
+				continue
+			}
+			if len(s.Lhs) != len(s.Rhs) {
+				return guardUnknown
+			}
+			switch k, ok := c.intConst(s.Rhs[i]); {
+			case ok && s.Tok == token.ASSIGN && k == 0:
+				return guardZero
+			case ok && s.Tok == token.ADD_ASSIGN && k > 0:
+				return guardNonZero
+			}
+			return guardUnknown
+		}
+	}
+	return g
+}
+
+func (c *checker) intConst(e ast.Expr) (int64, bool) {
+	tv, ok := c.pass.TypesInfo.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.Int {
+		return 0, false
+	}
+	return constant.Int64Val(tv.Value)
+}
+
+// guardOf finds the counter an acquisition is guarded by: the innermost
+// if statement around stmt, within fn, whose condition requires a local
+// integer variable to be 0 on the branch that holds stmt.
+func (c *checker) guardOf(fn ast.Node, stmt ast.Node, v *types.Var) *types.Var {
+	var guard *types.Var
+	ast.Inspect(fn, func(n ast.Node) bool {
+		if n == nil || n.Pos() > stmt.Pos() || n.End() < stmt.End() {
+			return false
+		}
+		if lit, ok := n.(*ast.FuncLit); ok && lit != fn {
+			return false
+		}
+		ifs, ok := n.(*ast.IfStmt)
+		if !ok || stmt.Pos() < ifs.Body.Pos() || stmt.End() > ifs.Body.End() {
+			return true
+		}
+		if g := c.zeroTested(ifs.Cond, v); g != nil {
+			guard = g
+		}
+		return true
+	})
+	return guard
+}
+
+// zeroTested: the variable cond requires to be 0 when true (n == 0, 0 == n,
+// n == 0 && ...).
+func (c *checker) zeroTested(cond ast.Expr, v *types.Var) *types.Var {
+	e, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok {
+		return nil
+	}
+	switch e.Op {
+	case token.LAND:
+		if g := c.zeroTested(e.X, v); g != nil {
+			return g
+		}
+		return c.zeroTested(e.Y, v)
+	case token.EQL:
+		x := e.X
+		if k, ok := c.intConst(e.X); ok && k == 0 {
+			x = e.Y
+		} else if k, ok := c.intConst(e.Y); !ok || k != 0 {
+			return nil
+		}
+		id, ok := ast.Unparen(x).(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		g, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+		if !ok || g == v || dbindex.IsPackageLevel(g) {
+			return nil
+		}
+		if b, ok := g.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
+			return g
+		}
+	}
+	return nil
 }
 
 func findNode(g *cfg.CFG, n ast.Node) (*cfg.Block, int) {
@@ -193,7 +333,10 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 			return released // a bare return hands back the named result
 		}
 		for _, r := range s.Results {
-			if c.carries(t, r) {
+			if c.carries(t, r) || c.wrappedResult(t, r) {
+				if t.param && !takenByUnknown(t.res) {
+					continue
+				}
 				return released
 			}
 		}
@@ -233,6 +376,9 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 	ast.Inspect(n, func(x ast.Node) bool {
 		switch x := x.(type) {
 		case *ast.FuncLit:
+			if x == t.skip {
+				return false
+			}
 			if c.closureReleases(t, x, false) {
 				note(released)
 			}
@@ -284,6 +430,9 @@ func (c *checker) carries(t *tracked, e ast.Expr) bool {
 			if dbindex.RootVar(info, n) == t.v && c.isHandle(info.TypeOf(n)) {
 				found = true // tx.Statement.ConnPool: the session inside it
 			}
+			if c.isReleaseValue(t, n) {
+				found = true // rows.Close as a value: whoever holds it gives them back
+			}
 			return false // v.Method(), v.Field: uses of v, not v
 		case *ast.Ident:
 			if info.Uses[n] == t.v {
@@ -296,7 +445,7 @@ func (c *checker) carries(t *tracked, e ast.Expr) bool {
 }
 
 func (c *checker) isHandle(t types.Type) bool {
-	h, ok := c.idx.Classifier.Handle(t)
+	h, ok := c.classifier.Handle(t)
 	return ok && h.Session()
 }
 
@@ -326,19 +475,37 @@ func (c *checker) deferReleases(t *tracked, d *ast.DeferStmt) bool {
 
 // callReleases says whether call gives v back or takes it over. A deferred
 // call of a function the analyzer cannot read, handed v, is taken to be its
-// cleanup; one of this package is read like any other callee.
+// cleanup; one of this package, or of a package the driver gave facts for,
+// is judged by its body.
 func (c *checker) callReleases(t *tracked, call *ast.CallExpr, deferred bool) bool {
 	info := c.pass.TypesInfo
+	if t.res.Kind == funcValue && c.isVar(call.Fun, t.v) {
+		return true // the func value is called
+	}
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isVar(sel.X, t.v) {
 		return t.res.Releases(sel.Sel.Name)
 	}
 	fn := dbindex.CalleeFunc(info, call)
 	for i, arg := range call.Args {
+		if c.isReleaseValue(t, arg) {
+			// LogOnError(ctx, rows.Close), DeferRollback(ctx, tx.Rollback):
+			// given back if the callee calls what it is handed.
+			if c.argCalls(fn, call, i) {
+				return true
+			}
+			continue
+		}
 		if !c.carries(t, arg) {
 			continue
 		}
 		if !c.isVar(arg, t.v) {
 			return true // wrapped (adapter{tx}, &job{rows}): handed on with what holds it
+		}
+		if t.res.Kind == funcValue {
+			if c.argCalls(fn, call, i) {
+				return true
+			}
+			continue
 		}
 		if fn != nil && (t.res.Kind == dbapi.Rows || t.res.Kind == dbapi.Results) {
 			switch dbapi.RowsArg(fn, i) {
@@ -348,7 +515,7 @@ func (c *checker) callReleases(t *tracked, call *ast.CallExpr, deferred bool) bo
 				continue
 			}
 		}
-		if deferred && (fn == nil || c.idx.Decls[fn] == nil) {
+		if deferred && !c.readable(fn) {
 			return true // a deferred call we cannot read: take it to be the cleanup
 		}
 		if c.argReleases(t, fn, call, i) {
@@ -356,6 +523,69 @@ func (c *checker) callReleases(t *tracked, call *ast.CallExpr, deferred bool) bo
 		}
 	}
 	return false
+}
+
+// isReleaseValue: e is the method value that gives v back (rows.Close,
+// tx.Rollback, conn.Release), not called here.
+func (c *checker) isReleaseValue(t *tracked, e ast.Expr) bool {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || !c.isVar(sel.X, t.v) || !t.res.Releases(sel.Sel.Name) {
+		return false
+	}
+	s, ok := c.pass.TypesInfo.Selections[sel]
+	return ok && s.Kind() == types.MethodVal
+}
+
+// wrappedResult: e is a call handed v whose result can hold it (return
+// i.txInterceptor(tx), nil; return newRepo(tx)): the caller gets it.
+func (c *checker) wrappedResult(t *tracked, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || t.res.Kind == funcValue {
+		return false
+	}
+	direct := false
+	for _, a := range call.Args {
+		direct = direct || c.isVar(a, t.v)
+	}
+	if !direct {
+		return false
+	}
+	rt := firstResult(c.pass.TypesInfo.TypeOf(call))
+	if rt == nil || isError(rt) {
+		return false
+	}
+	if it, ok := rt.Underlying().(*types.Interface); ok && it.NumMethods() == 0 {
+		return false // any: not evidence of a wrapper
+	}
+	if types.AssignableTo(t.v.Type(), rt) {
+		return true
+	}
+	if p, ok := rt.Underlying().(*types.Pointer); ok {
+		rt = p.Elem()
+	}
+	st, ok := rt.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		if h, ok := c.classifier.Handle(f.Type()); ok && h.Session() || types.AssignableTo(t.v.Type(), f.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// readable: fn's body is this package's, or its package's facts say what
+// it does.
+func (c *checker) readable(fn *types.Func) bool {
+	if fn == nil {
+		return false
+	}
+	fn = fn.Origin()
+	if c.know.decls[fn] != nil {
+		return true
+	}
+	return !isAbstract(fn) && fn.Pkg() != c.pass.Pkg && c.know.known(fn.Pkg())
 }
 
 // takenByUnknown: rows, batch results and statements handed to code the
@@ -370,14 +600,18 @@ func (c *checker) argReleases(t *tracked, fn *types.Func, call *ast.CallExpr, i 
 	if fn == nil {
 		return takenByUnknown(t.res) // a function value: unknown
 	}
-	decl := c.idx.Decls[fn]
-	if decl == nil {
-		return takenByUnknown(t.res) // another package, an interface method
-	}
+	fn = fn.Origin()
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 		if s, ok := c.pass.TypesInfo.Selections[sel]; ok && s.Kind() == types.MethodExpr {
 			i-- // T.Method(recv, args...)
 		}
+	}
+	decl := c.know.decls[fn]
+	if decl == nil || decl.Body == nil {
+		if closes, ok := c.argCloses(fn, i, t.res); ok {
+			return closes // another package's function, read by the facts pass
+		}
+		return takenByUnknown(t.res) // an interface method, a package known by its types only
 	}
 	return c.calleeReleases(fn, decl, i, t.res)
 }
@@ -385,7 +619,7 @@ func (c *checker) argReleases(t *tracked, fn *types.Func, call *ast.CallExpr, i 
 // calleeReleases: does fn give back, on every path, the resource passed as
 // its parameter i? The same path analysis, run on its body.
 func (c *checker) calleeReleases(fn *types.Func, decl *ast.FuncDecl, i int, res dbapi.Resource) bool {
-	key := calleeKey{fn, i, res.Kind}
+	key := calleeKey{fn, i, res.Kind, res.Pgx}
 	if got, ok := c.callee[key]; ok {
 		return got
 	}
@@ -401,7 +635,7 @@ func (c *checker) calleeReleases(fn *types.Func, decl *ast.FuncDecl, i int, res 
 		c.callee[key] = false
 		return false
 	}
-	got := len(c.leaks(&tracked{v: p, res: res, fn: decl, body: decl.Body})) == 0
+	got := len(c.leaks(&tracked{v: p, res: res, fn: decl, body: decl.Body, param: true})) == 0
 	c.callee[key] = got
 	return got
 }
@@ -424,6 +658,9 @@ func (c *checker) closureReleases(t *tracked, lit *ast.FuncLit, deferred bool) b
 				if t.res.Releases(sel.Sel.Name) {
 					finishes = true
 				}
+			}
+			if t.res.Kind == funcValue && c.isVar(n.Fun, t.v) {
+				finishes = true
 			}
 			for _, a := range n.Args {
 				if c.carries(t, a) {
@@ -450,6 +687,8 @@ type facts struct {
 	vNil      bool // v == nil
 	vErr      bool // gorm: v.Error != nil after Begin
 	nextFalse bool // v.Next() returned false: the driver closed the rows
+	// the guard counter is 0, or is not
+	guardZero, guardNonZero bool
 }
 
 // facts collects what holds on the branch of cond where cond == truth.
@@ -472,7 +711,10 @@ func (c *checker) facts(t *tracked, cond ast.Expr, truth bool, f *facts) {
 				c.facts(t, e.X, false, f)
 				c.facts(t, e.Y, false, f)
 			}
-		case token.EQL, token.NEQ:
+		case token.EQL, token.NEQ, token.GTR, token.LSS:
+			if c.guardFacts(t, e, truth, f) || e.Op == token.GTR || e.Op == token.LSS {
+				return
+			}
 			var x ast.Expr
 			switch {
 			case isNil(info, e.Y):
@@ -529,9 +771,50 @@ func isNil(info *types.Info, e ast.Expr) bool {
 	return isNil
 }
 
-// mayReturn is the CFG's view of calls that end the path: panic,
-// os.Exit, runtime.Goexit, and log.Fatal-style functions of any logger
-// (a path that ends there is not a path out of the function).
+// guardFacts: what g == 0, g != 0, g > 0 and 0 < g say of the guard
+// counter on the branch where they are truth (counters are not negative).
+func (c *checker) guardFacts(t *tracked, e *ast.BinaryExpr, truth bool, f *facts) bool {
+	if t.guard == nil {
+		return false
+	}
+	x, op := e.X, e.Op
+	if k, ok := c.intConst(e.X); ok && k == 0 {
+		x = e.Y
+		switch op { // 0 < g is g > 0
+		case token.LSS:
+			op = token.GTR
+		case token.GTR:
+			op = token.LSS
+		}
+	} else if k, ok := c.intConst(e.Y); !ok || k != 0 {
+		return false
+	}
+	if !c.isVar(x, t.guard) {
+		return false
+	}
+	zero := false
+	switch op {
+	case token.EQL:
+		zero = truth
+	case token.NEQ, token.GTR:
+		zero = !truth
+	default:
+		return false
+	}
+	if zero {
+		f.guardZero = true
+	} else {
+		f.guardNonZero = true
+	}
+	return true
+}
+
+// mayReturn is the CFG's view of calls that end the path: panic, and
+// functions whose control flow never returns (see noReturn: os.Exit,
+// log.Fatal, testing's t.Fatal through runtime.Goexit, wrappers of them).
+// Where no body or fact can be read (an interface method, or a package the
+// driver loaded from export data), the usual names of such functions
+// decide: Fatal*, Panic, FailNow, Skip.
 func (c *checker) mayReturn(call *ast.CallExpr) bool {
 	info := c.pass.TypesInfo
 	if isBuiltin(info, call, "panic") {
@@ -541,17 +824,18 @@ func (c *checker) mayReturn(call *ast.CallExpr) bool {
 	if fn == nil {
 		return true
 	}
-	switch dbapi.FullName(fn) {
-	case "os.Exit", "syscall.Exit", "runtime.Goexit":
-		return false
-	}
+	return !c.noReturn(fn)
+}
+
+// namedNoReturn is the fallback where control flow cannot be read.
+func namedNoReturn(fn *types.Func) bool {
 	switch name := fn.Name(); {
 	case strings.HasPrefix(name, "Fatal"): // log.Fatal, logrus, zap's Fatalw, testing.T.Fatalf
-		return false
+		return true
 	case name == "Panic" || name == "Panicf" || name == "Panicln" || name == "Panicw":
-		return false
+		return true
 	case name == "FailNow" || name == "SkipNow" || name == "Skip" || name == "Skipf":
-		return false
+		return true
 	}
-	return true
+	return false
 }

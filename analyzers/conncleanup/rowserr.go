@@ -40,6 +40,9 @@ func (c *checker) uncheckedErr(a *acquisition) int {
 				}
 				return true
 			}
+			if a.res.Releases(sel.Sel.Name) {
+				return true // rows.Close handed to a cleanup helper: still this function's to check
+			}
 		}
 		if call, ok := parent.(*ast.CallExpr); ok {
 			if fn := dbindex.CalleeFunc(info, call); fn != nil {
