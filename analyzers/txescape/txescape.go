@@ -91,7 +91,7 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 			esc = &escape{at: id, t: t, how: "is captured by a goroutine this function does not wait for"}
 		}
 	}
-	if esc == nil || c.joined(fns, g.Pos(), c.syncRefs(g.Call, lit)) {
+	if esc == nil || c.joined(fns, g.Pos(), c.syncRefs(g.Call, lit)) || c.ownedByStruct(fns[len(fns)-1], esc.at, g.Pos()) {
 		return
 	}
 	c.report(esc)
@@ -142,7 +142,7 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 		return
 	}
 	refs := []syncRef{c.syncRefOf(sel.X)}
-	if c.joined(fns, call.Pos(), refs) {
+	if c.joined(fns, call.Pos(), refs) || c.ownedByStruct(fns[len(fns)-1], id, call.Pos()) {
 		return
 	}
 	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner + " that this function does not wait for"})
@@ -220,6 +220,88 @@ func (c *checker) syncStore(cur inspector.Cursor, call *ast.CallExpr) {
 			return
 		}
 	}
+}
+
+// releaseMethods give back a connection or finish a transaction.
+var releaseMethods = map[string]bool{"Release": true, "Hijack": true, "Close": true, "Commit": true, "Rollback": true}
+
+// ownedByStruct: the value at is (a long-lived LISTEN connection, say) is
+// stored in a field of a struct whose own method gives it back (Close), and
+// this function never gives it back itself once the goroutine started at
+// start runs — no deferred release, no release after it. The struct owns
+// it; the goroutine does not outlive its owner's use of it.
+func (c *checker) ownedByStruct(outer ast.Node, at ast.Node, start token.Pos) bool {
+	info := c.pass.TypesInfo
+	id, ok := at.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	_, body := dbindex.FuncBody(outer)
+	var field *types.Var
+	releasedHere := false
+	var deferred []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.DeferStmt:
+			deferred = append(deferred, n)
+		case *ast.AssignStmt:
+			if len(n.Lhs) != len(n.Rhs) {
+				return true
+			}
+			for i, lhs := range n.Lhs {
+				sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+				if !ok || identVar(info, n.Rhs[i]) != v {
+					continue
+				}
+				if s, ok := info.Selections[sel]; ok && s.Kind() == types.FieldVal {
+					field, _ = s.Obj().(*types.Var)
+				}
+			}
+		case *ast.CallExpr:
+			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			if ok && releaseMethods[sel.Sel.Name] && identVar(info, sel.X) == v && (n.Pos() > start || within(deferred, n)) {
+				releasedHere = true
+			}
+		}
+		return true
+	})
+	return field != nil && !releasedHere && c.fieldReleasedByMethod(field, outer)
+}
+
+// fieldReleasedByMethod: a method of the package other than outer gives back
+// what field holds (func (l *Listener) Close() { l.conn.Release() }).
+func (c *checker) fieldReleasedByMethod(field *types.Var, outer ast.Node) bool {
+	info := c.pass.TypesInfo
+	for _, decl := range c.idx.Decls {
+		if decl == outer || decl.Recv == nil || decl.Body == nil {
+			continue
+		}
+		found := false
+		ast.Inspect(decl.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if found || !ok {
+				return !found
+			}
+			sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+			if !ok || !releaseMethods[sel.Sel.Name] {
+				return true
+			}
+			if fsel, ok := ast.Unparen(sel.X).(*ast.SelectorExpr); ok {
+				if s, ok := info.Selections[fsel]; ok && s.Obj() == field {
+					found = true
+				}
+			}
+			return true
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // handlerReceiver: v is the receiver of a method with an HTTP handler's
