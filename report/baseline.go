@@ -21,7 +21,9 @@ const BaselineVersion = 1
 // team adopting dbaudit on existing code sees only new findings.
 //
 // Entries hold rule, file and message but no position: a finding keeps
-// matching its entry when code above it moves. They form a multiset: an
+// matching its entry when code above it moves. Messages are recorded and
+// compared position-free ([PositionFree]): "returns at line 48" is stored as
+// "returns at line N", so a baseline written before that change still matches. They form a multiset: an
 // entry recorded twice suppresses two identical findings, and a third one
 // is new.
 type Baseline struct {
@@ -37,7 +39,7 @@ type BaselineEntry struct {
 }
 
 func entryOf(f Finding) BaselineEntry {
-	return BaselineEntry{Rule: f.Rule, File: f.File, Message: f.Message}
+	return BaselineEntry{Rule: f.Rule, File: f.File, Message: PositionFree(f.Message)}
 }
 
 // WriteBaseline records findings as a baseline, sorted by file, rule and
@@ -297,6 +299,7 @@ func lineAt(data []byte, offset int64) int {
 func (b *Baseline) Filter(findings []Finding) (kept []Finding, suppressed int) {
 	remaining := map[BaselineEntry]int{}
 	for _, e := range b.entries() {
+		e.Message = PositionFree(e.Message)
 		remaining[e]++
 	}
 	kept = []Finding{}

@@ -76,6 +76,61 @@ func TestBaselineSuppressesRecordedFindingsWhereverTheyMove(t *testing.T) {
 	assert.Equal(t, []Finding{fresh, otherFile, otherRule}, kept)
 }
 
+// TestBaselineIgnoresLinesNamedInMessages: conncleanup and sqlpattern name
+// another line in their messages ("returns at line 48"); a line added above
+// moves that number too, and must not resurface the finding (issue 14 #2).
+// The file records the message position-free, so it does not change either.
+func TestBaselineIgnoresLinesNamedInMessages(t *testing.T) {
+	t.Parallel()
+	recorded := []Finding{
+		{Rule: "conncleanup", File: "store/store.go", Line: 44, Column: 2, Message: "rows from pgxpool.Pool.Query are not closed on the path that returns at line 48: open rows keep their connection busy"},
+		{Rule: "conncleanup", File: "store/store.go", Line: 60, Column: 2, Message: "transaction from pgxpool.Pool.Begin is neither committed nor rolled back on the path that reaches the end of the function (line 71)"},
+		{Rule: "sqlpattern", File: "store/store.go", Line: 80, Column: 20, Message: "literal SQL (text from line 78) matches forbidden pattern \"select \\*\""},
+	}
+	var before bytes.Buffer
+	require.NoError(t, WriteBaseline(&before, recorded))
+	assert.Contains(t, before.String(), "returns at line N: open rows")
+	assert.Contains(t, before.String(), "(text from line N)")
+	b, err := ReadBaseline(writeBaselineFile(t, recorded))
+	require.NoError(t, err)
+
+	shifted := []Finding{
+		{Rule: "conncleanup", File: "store/store.go", Line: 45, Column: 2, Message: "rows from pgxpool.Pool.Query are not closed on the path that returns at line 49: open rows keep their connection busy"},
+		{Rule: "conncleanup", File: "store/store.go", Line: 61, Column: 2, Message: "transaction from pgxpool.Pool.Begin is neither committed nor rolled back on the path that reaches the end of the function (line 72)"},
+		{Rule: "sqlpattern", File: "store/store.go", Line: 81, Column: 20, Message: "literal SQL (text from line 79) matches forbidden pattern \"select \\*\""},
+	}
+	kept, suppressed := b.Filter(shifted)
+	assert.Empty(t, kept, "nothing new after a line was added above every finding")
+	assert.Equal(t, 3, suppressed)
+	var after bytes.Buffer
+	require.NoError(t, WriteBaseline(&after, shifted))
+	assert.Equal(t, before.String(), after.String(), "rewriting the baseline changes nothing")
+
+	// A baseline written before messages were stored position-free still matches.
+	old := filepath.Join(t.TempDir(), "old.json")
+	require.NoError(t, os.WriteFile(old, []byte(`{"version": 1, "findings": [{"rule": "conncleanup", "file": "store/store.go", "message": "rows from pgxpool.Pool.Query are not closed on the path that returns at line 48: open rows keep their connection busy"}]}`), 0o644))
+	b, err = ReadBaseline(old)
+	require.NoError(t, err)
+	_, suppressed = b.Filter(shifted)
+	assert.Equal(t, 1, suppressed)
+}
+
+func TestPositionFree(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"not closed on the path that returns at line 48: open rows": "not closed on the path that returns at line N: open rows",
+		"when the loop comes back to line 7 and takes another":      "when the loop comes back to line N and takes another",
+		"reaches the end of the function (line 53)":                 "reaches the end of the function (line N)",
+		"see lines 12-14 and column 7":                              "see lines N and column N",
+		"the Close at store/store.go:31:2 runs too late":            "the Close at store/store.go:N runs too late",
+		"host db:5432, database orders":                             "host db:5432, database orders",
+		"pipeline 3 of 4; timeline 12":                              "pipeline 3 of 4; timeline 12",
+		"statement_timeout=10 (in milliseconds) from line_length 3": "statement_timeout=10 (in milliseconds) from line_length 3",
+	} {
+		assert.Equal(t, want, PositionFree(in), in)
+	}
+}
+
 func TestBaselineIsAMultiset(t *testing.T) {
 	t.Parallel()
 	f := Finding{Rule: "rawdsn", File: "a.go", Line: 1, Message: "dup"}

@@ -21,7 +21,7 @@ func ExampleWrite() {
 	_ = report.Write(os.Stdout, "github", run)
 	fmt.Println("exit", report.ExitCode(run.Findings, rules.SeverityError))
 	// Output:
-	// api/handler.go:30:2: poolconstruct: pgxpool.New inside an HTTP handler builds a pool per request
+	// api/handler.go:30:2: error: poolconstruct: pgxpool.New inside an HTTP handler builds a pool per request
 	// ::error file=api/handler.go,line=30,col=2,title=poolconstruct::pgxpool.New inside an HTTP handler builds a pool per request
 	// exit 1
 }
@@ -47,10 +47,13 @@ func ExampleApplyFixes() {
 	}}
 	fixed, err := report.ApplyFixes(findings, readFile)
 	if err != nil {
-		fmt.Println(err) // conflicting fixes: write nothing
+		fmt.Println(err) // a file changed since the analysis: write nothing
 		return
 	}
-	fmt.Print(report.Diff(original, fixed))
+	for _, s := range fixed.Skipped {
+		fmt.Println("not applied:", s.Reason) // conflicts with an earlier fix
+	}
+	fmt.Print(report.Diff(original, fixed.Files))
 	// Output:
 	// --- a/db/db.go
 	// +++ b/db/db.go

@@ -73,10 +73,12 @@ func TestApplyFixesAppliesFirstFixOfEachFinding(t *testing.T) {
 	}
 	got, err := ApplyFixes(findings, src.read)
 	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1, 2}, got.Applied)
+	assert.Empty(t, got.Skipped)
 	assert.Equal(t, map[string]string{
 		"db/engine.go": strings.NewReplacer(`"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`, "import ", "import \"os\"\nimport ").Replace(engineGo),
 		"api/api.go":   "package api // edited\n\nvar x = 2\n",
-	}, stringsOf(got))
+	}, stringsOf(got.Files))
 }
 
 func TestApplyFixesAppliesIdenticalEditsOnce(t *testing.T) {
@@ -88,28 +90,61 @@ func TestApplyFixesAppliesIdenticalEditsOnce(t *testing.T) {
 		finding("dsnleak", "a.go", 3, []Edit{addImport, addImport}),
 	}, src.read)
 	require.NoError(t, err)
-	assert.Equal(t, "package a\nimport \"os\"\n\nfunc f() {}\n", string(got["a.go"]))
+	assert.Equal(t, "package a\nimport \"os\"\n\nfunc f() {}\n", string(got.Files["a.go"]))
+	assert.Equal(t, []int{0, 1}, got.Applied)
 }
 
-func TestApplyFixesRefusesConflicts(t *testing.T) {
+// TestApplyFixesComposesDeletionsOfOneDSN is the README's --fix example:
+// each "drop KEY" fix of one connection string takes one '&' with its key,
+// the middle key the one after it, the last key the one before it, so the
+// two overlap by that byte. Both apply; the '?' stays (pgx reads an empty
+// query as none).
+func TestApplyFixesComposesDeletionsOfOneDSN(t *testing.T) {
+	t.Parallel()
+	const file = "store/store.go"
+	src := files{file: "package store\n\nvar dsn = \"postgres://app@db:5432/orders?command_timeout=10&statement_cache_size=0\"\n"}
+	dropTimeout := edit(t, src, file, "command_timeout=10&", "")
+	dropCache := edit(t, src, file, "&statement_cache_size=0", "")
+	require.Less(t, dropCache.Start, dropTimeout.End, "the two edits overlap")
+	for _, order := range [][]Edit{{dropTimeout, dropCache}, {dropCache, dropTimeout}} {
+		got, err := ApplyFixes([]Finding{
+			finding("driveropts", file, 3, []Edit{order[0]}),
+			finding("driveropts", file, 3, []Edit{order[1]}),
+		}, src.read)
+		require.NoError(t, err)
+		assert.Empty(t, got.Skipped)
+		assert.Equal(t, []int{0, 1}, got.Applied)
+		assert.Equal(t, "package store\n\nvar dsn = \"postgres://app@db:5432/orders?\"\n", string(got.Files[file]))
+	}
+}
+
+// TestApplyFixesSkipsOnlyTheConflictingFix: of two fixes that cannot both
+// apply, the one of the earlier finding does, the other is reported with
+// the reason, and unrelated fixes apply whatever the order given.
+func TestApplyFixesSkipsOnlyTheConflictingFix(t *testing.T) {
 	t.Parallel()
 	src := files{"a.go": "0123456789\n", "b.go": "package b\n"}
 	ok := finding("ok", "b.go", 1, []Edit{{File: "b.go", Start: 0, End: 7, NewText: "// b\npackage"}})
 	tests := []struct {
-		name string
-		a, b []Edit
-		want string
+		name    string
+		a, b    []Edit
+		wantA   string // a.go with the first fix alone
+		overlap string
 	}{
 		{"overlapping replacements", []Edit{{File: "a.go", Start: 2, End: 6, NewText: "x"}}, []Edit{{File: "a.go", Start: 4, End: 8, NewText: "y"}},
-			"conflicting fixes in a.go: a.go:1:1: first edits bytes [2,6) and a.go:2:1: second edits bytes [4,8); nothing was applied"},
+			"01x6789\n", "bytes [2,6) and [4,8) of a.go"},
+		{"replacement and deletion", []Edit{{File: "a.go", Start: 2, End: 6, NewText: "x"}}, []Edit{{File: "a.go", Start: 4, End: 8}},
+			"01x6789\n", "bytes [2,6) and [4,8) of a.go"},
 		{"same range, different text", []Edit{{File: "a.go", Start: 2, End: 6, NewText: "x"}}, []Edit{{File: "a.go", Start: 2, End: 6, NewText: "y"}},
-			"a.go:1:1: first edits bytes [2,6) and a.go:2:1: second edits bytes [2,6)"},
+			"01x6789\n", "bytes [2,6) and [2,6) of a.go"},
 		{"insertion inside a replacement", []Edit{{File: "a.go", Start: 2, End: 6, NewText: "x"}}, []Edit{{File: "a.go", Start: 3, End: 3, NewText: "y"}},
-			"a.go:1:1: first edits bytes [2,6) and a.go:2:1: second edits bytes [3,3)"},
+			"01x6789\n", "bytes [2,6) and [3,3) of a.go"},
+		{"insertion inside a deletion", []Edit{{File: "a.go", Start: 2, End: 6}}, []Edit{{File: "a.go", Start: 3, End: 3, NewText: "y"}},
+			"016789\n", "bytes [2,6) and [3,3) of a.go"},
 		{"two insertions at one offset", []Edit{{File: "a.go", Start: 5, End: 5, NewText: "x"}}, []Edit{{File: "a.go", Start: 5, End: 5, NewText: "y"}},
-			"a.go:1:1: first edits bytes [5,5) and a.go:2:1: second edits bytes [5,5)"},
+			"01234x56789\n", "bytes [5,5) and [5,5) of a.go"},
 		{"nested", []Edit{{File: "a.go", Start: 0, End: 10, NewText: "x"}}, []Edit{{File: "a.go", Start: 4, End: 5, NewText: "y"}},
-			"a.go:1:1: first edits bytes [0,10) and a.go:2:1: second edits bytes [4,5)"},
+			"x\n", "bytes [0,10) and [4,5) of a.go"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,13 +153,12 @@ func TestApplyFixesRefusesConflicts(t *testing.T) {
 			second := finding("second", "a.go", 2, tt.b)
 			for _, order := range [][]Finding{{ok, first, second}, {second, ok, first}} {
 				got, err := ApplyFixes(order, src.read)
-				require.Error(t, err)
-				assert.Nil(t, got, "nothing to write, not even the unrelated b.go fix")
-				assert.Contains(t, err.Error(), "first")
-				assert.Contains(t, err.Error(), "second")
-				if order[1].Rule == "first" {
-					assert.ErrorContains(t, err, tt.want)
-				}
+				require.NoError(t, err)
+				assert.Equal(t, map[string]string{"a.go": tt.wantA, "b.go": "// b\npackage b\n"}, stringsOf(got.Files))
+				require.Len(t, got.Skipped, 1)
+				assert.Equal(t, "second", order[got.Skipped[0].Finding].Rule)
+				assert.Equal(t, "it conflicts with the fix of a.go:1:1: first ("+tt.overlap+")", got.Skipped[0].Reason)
+				assert.Len(t, got.Applied, 2)
 			}
 		})
 	}
@@ -141,15 +175,20 @@ func TestApplyFixesAdjacentEditsDoNotConflict(t *testing.T) {
 		finding("i3", "a.go", 1, []Edit{{File: "a.go", Start: 10, End: 10, NewText: "!"}}),
 	}, src.read)
 	require.NoError(t, err)
-	assert.Equal(t, "01<RS>789!", string(got["a.go"]))
+	assert.Empty(t, got.Skipped)
+	assert.Equal(t, "01<RS>789!", string(got.Files["a.go"]))
 }
 
 func TestApplyFixesOverlapWithinOneFix(t *testing.T) {
 	t.Parallel()
 	src := files{"a.go": "0123456789"}
-	_, err := ApplyFixes([]Finding{finding("self", "a.go", 4,
-		[]Edit{{File: "a.go", Start: 1, End: 4}, {File: "a.go", Start: 3, End: 5}})}, src.read)
-	assert.EqualError(t, err, "fix of a.go:4:1: self has overlapping edits in a.go at [1,4) and [3,5)")
+	got, err := ApplyFixes([]Finding{
+		finding("self", "a.go", 4, []Edit{{File: "a.go", Start: 1, End: 4, NewText: "x"}, {File: "a.go", Start: 3, End: 5}}),
+		finding("other", "a.go", 5, []Edit{{File: "a.go", Start: 9, End: 10, NewText: "!"}}),
+	}, src.read)
+	require.NoError(t, err)
+	assert.Equal(t, []SkippedFix{{Finding: 0, Reason: "its own edits overlap in a.go at [1,4) and [3,5)"}}, got.Skipped)
+	assert.Equal(t, "012345678!", string(got.Files["a.go"]))
 }
 
 func TestApplyFixesRejectsEditsOutsideTheFile(t *testing.T) {
@@ -157,7 +196,7 @@ func TestApplyFixesRejectsEditsOutsideTheFile(t *testing.T) {
 	src := files{"a.go": "short"}
 	for _, e := range []Edit{{File: "a.go", Start: 3, End: 99}, {File: "a.go", Start: -1, End: 2}, {File: "a.go", Start: 4, End: 2}} {
 		_, err := ApplyFixes([]Finding{finding("stale", "a.go", 1, []Edit{e})}, src.read)
-		assert.EqualError(t, err, fmt.Sprintf("fix of a.go:1:1: stale: edit [%d,%d) lies outside a.go (5 bytes); is the file newer than the analysis?", e.Start, e.End))
+		assert.EqualError(t, err, fmt.Sprintf("fix of a.go:1:1: stale: edit [%d,%d) lies outside a.go (5 bytes); is the file newer than the analysis? Nothing was applied", e.Start, e.End))
 	}
 }
 
@@ -172,7 +211,8 @@ func TestApplyFixesNoFixes(t *testing.T) {
 	t.Parallel()
 	got, err := ApplyFixes([]Finding{finding("r", "a.go", 1)}, files{}.read)
 	require.NoError(t, err)
-	assert.Empty(t, got)
+	assert.Empty(t, got.Files)
+	assert.Empty(t, got.Applied)
 }
 
 func TestDiffFormat(t *testing.T) {

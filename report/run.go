@@ -14,6 +14,9 @@ type Run struct {
 	// Packages and Files count what was analysed, for the JSON summary.
 	Packages int
 	Files    int
+	// Suppressed counts the findings a baseline accounted for, which are
+	// not in Findings; only the summary line shows it.
+	Suppressed int
 	// Rules describes the rules that ran; SARIF carries them as metadata.
 	Rules []RuleMeta
 	// ToolName, ToolVersion and ToolURI identify dbaudit in SARIF; empty
@@ -115,6 +118,50 @@ func (r *Run) Summary() Summary {
 		s.ByRule[f.Rule]++
 	}
 	return s
+}
+
+// SummaryLine is the one line a run ends with, on stderr: "0 findings in 12
+// packages" when clean, else the findings by severity and the threshold that
+// decides the exit code, "2 errors, 1 warning (fail-on: error)", so that a
+// run that lists warnings and exits 0 says why. Infos are counted only when
+// there are some; findings a baseline suppressed are counted after a
+// semicolon. An empty failOn means error.
+func (r *Run) SummaryLine(failOn rules.Severity) string {
+	if failOn == "" {
+		failOn = rules.SeverityError
+	}
+	var line string
+	if len(r.Findings) == 0 {
+		line = fmt.Sprintf("0 findings in %s", plural(r.Packages, "package", "packages"))
+	} else {
+		var errs, warnings, infos int
+		for _, f := range r.Findings {
+			switch severityWord(f.Severity) {
+			case string(rules.SeverityWarning):
+				warnings++
+			case string(rules.SeverityInfo):
+				infos++
+			default:
+				errs++
+			}
+		}
+		line = plural(errs, "error", "errors") + ", " + plural(warnings, "warning", "warnings")
+		if infos > 0 {
+			line += ", " + plural(infos, "info", "infos")
+		}
+		line += fmt.Sprintf(" (fail-on: %s)", failOn)
+	}
+	if r.Suppressed > 0 {
+		line += fmt.Sprintf("; %s suppressed by the baseline", plural(r.Suppressed, "finding", "findings"))
+	}
+	return line
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // ExitCode is 1 when a finding is at or above failOn, else 0. An empty

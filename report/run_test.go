@@ -71,6 +71,22 @@ func TestSummaryCountsByRule(t *testing.T) {
 	assert.Equal(t, Summary{ByRule: map[string]int{}}, (&Run{}).Summary())
 }
 
+// TestSummaryLine: the closing line says how many findings of each
+// severity and what --fail-on decides, so a warnings-only run that exits 0
+// says why (issue 14 #9), and a clean run says what it checked (#17).
+func TestSummaryLine(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "0 findings in 12 packages", (&Run{Packages: 12}).SummaryLine(rules.SeverityError))
+	assert.Equal(t, "0 findings in 1 package", (&Run{Packages: 1}).SummaryLine(""))
+	assert.Equal(t, "1 error, 1 warning, 1 info (fail-on: error)", sampleRun().SummaryLine(""))
+	warnings := &Run{Packages: 3, Findings: []Finding{{Severity: rules.SeverityWarning}, {Severity: rules.SeverityWarning}}}
+	assert.Equal(t, "0 errors, 2 warnings (fail-on: error)", warnings.SummaryLine(rules.SeverityError))
+	assert.Equal(t, "0 errors, 2 warnings (fail-on: warning)", warnings.SummaryLine(rules.SeverityWarning))
+	odd := &Run{Findings: []Finding{{Severity: "fatal"}}, Suppressed: 4}
+	assert.Equal(t, "1 error, 0 warnings (fail-on: info); 4 findings suppressed by the baseline", odd.SummaryLine(rules.SeverityInfo),
+		"an unknown severity counts as an error, as for the exit code")
+}
+
 func TestLoadErrorPos(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, "", LoadError{Line: 3, Column: 4}.Pos())

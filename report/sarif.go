@@ -170,9 +170,9 @@ func writeSARIF(w *bufio.Writer, run *Run) error {
 		if f.File != "" {
 			res.Locations = []sarifLocation{location(f.File, f.Line, f.Column, f.EndLine, f.EndColumn)}
 		}
-		// Without line numbers, so the alert keeps its identity when code
-		// above it moves; identical findings in one file are told apart by
-		// their order, as the baseline does.
+		// Without line numbers, even those a message names, so the alert
+		// keeps its identity when code above it moves; identical findings in
+		// one file are told apart by their order, as the baseline does.
 		fp := fingerprint(f)
 		occurrences[fp]++
 		res.PartialFingerprints = map[string]string{fingerprintKey: fmt.Sprintf("%s:%d", fp, occurrences[fp])}
@@ -224,7 +224,7 @@ func sarifLevel(s rules.Severity) string {
 
 func fingerprint(f Finding) string {
 	h := sha256.New()
-	for _, s := range []string{f.Rule, f.File, f.Message} {
+	for _, s := range []string{f.Rule, f.File, PositionFree(f.Message)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

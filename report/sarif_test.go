@@ -254,6 +254,12 @@ func TestSARIFFingerprintsIgnoreLines(t *testing.T) {
 	}
 	assert.Equal(t, fps(before), fps(moved), "code moving down keeps alert identity")
 
+	// Lines a message names move too (issue 14 #2).
+	named := &Run{Findings: []Finding{{Rule: "conncleanup", File: "a.go", Line: 44, Message: "rows are not closed on the path that returns at line 48"}}}
+	namedMoved := &Run{Findings: []Finding{{Rule: "conncleanup", File: "a.go", Line: 45, Message: "rows are not closed on the path that returns at line 49"}}}
+	assert.Equal(t, fps(named), fps(namedMoved), "a line number in the message is not part of the identity")
+	assert.Contains(t, sarifDoc(t, namedMoved).Results[0].Message.Text, "line 49", "the message itself keeps it")
+
 	reworded := sampleRun()
 	reworded.Findings[0].Message += "!"
 	assert.NotEqual(t, fps(before), fps(reworded))

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
+
+	"github.com/dbaudit/dbaudit/rules"
 )
 
 // Formats are the values Write accepts, the default first.
@@ -33,18 +37,58 @@ func Write(w io.Writer, format string, run *Run) error {
 	return bw.Flush()
 }
 
+// writeText prints one line per load error and finding. The severity comes
+// right after the position, as compilers print it, so editors' problem
+// matchers (file:line:col: error|warning: message) read the findings.
 func writeText(w *bufio.Writer, run *Run) error {
 	for _, e := range run.LoadErrors {
 		if pos := e.Pos(); pos != "" {
-			fmt.Fprintf(w, "%s: load error: %s\n", pos, e.Message)
+			fmt.Fprintf(w, "%s: load error: %s\n", EscapeControl(pos), EscapeControl(e.Message))
 		} else {
-			fmt.Fprintf(w, "load error: %s\n", e.Message)
+			fmt.Fprintf(w, "load error: %s\n", EscapeControl(e.Message))
 		}
 	}
 	for _, f := range run.Findings {
-		fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", f.File, f.Line, f.Column, f.Rule, f.Message)
+		fmt.Fprintf(w, "%s:%d:%d: %s: %s: %s\n", EscapeControl(f.File), f.Line, f.Column,
+			severityWord(f.Severity), EscapeControl(f.Rule), EscapeControl(f.Message))
 	}
 	return nil
+}
+
+// severityWord is the severity as text prints it; one that is not error,
+// warning or info counts as an error, as ExitCode counts it.
+func severityWord(s rules.Severity) string {
+	if s.Rank() == 0 {
+		return string(rules.SeverityError)
+	}
+	return string(s)
+}
+
+// EscapeControl writes control characters, and the Unicode bidirectional
+// controls that reorder how a line displays, as Go escapes (\n, \x1b,
+// \u202e). Messages quote the analysed code (a raw-string DSN may hold a
+// newline): unescaped, one finding would span several lines, and a hostile
+// repository could print lines that look like findings.
+func EscapeControl(s string) string {
+	if !strings.ContainsFunc(s, needsEscape) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !needsEscape(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r) // '\n', '\x1b', '\u202e'
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	return unicode.IsControl(r) ||
+		r == '\u2028' || r == '\u2029' || // line and paragraph separators
+		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') || r == '\u200e' || r == '\u200f'
 }
 
 // jsonReport is DESIGN.md's JSON contract.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,9 +22,9 @@ func write(t *testing.T, format string, run *Run) string {
 
 func TestTextIsOneSortedLinePerFinding(t *testing.T) {
 	t.Parallel()
-	want := "api/handler.go:8:14: sqlpattern: query filters on retired column tenant_id\n" +
-		"api/handler.go:30:2: poolconstruct: pgxpool.New inside an HTTP handler builds a pool per request\n" +
-		"internal/db/engine.go:12:9: rawdsn: DSN literal with a password\n"
+	want := "api/handler.go:8:14: info: sqlpattern: query filters on retired column tenant_id\n" +
+		"api/handler.go:30:2: warning: poolconstruct: pgxpool.New inside an HTTP handler builds a pool per request\n" +
+		"internal/db/engine.go:12:9: error: rawdsn: DSN literal with a password\n"
 	assert.Equal(t, want, write(t, "text", sampleRun()))
 	assert.Equal(t, want, write(t, "", sampleRun()), "text is the default")
 }
@@ -43,8 +44,26 @@ func TestTextShowsLoadErrorsFirst(t *testing.T) {
 	}
 	assert.Equal(t, "load error: pattern ./nope/...: directory not found\n"+
 		"bad/x.go:3:2: load error: undefined: foo\n"+
-		"internal/db/engine.go:12:9: rawdsn: DSN literal with a password\n",
+		"internal/db/engine.go:12:9: error: rawdsn: DSN literal with a password\n",
 		write(t, "text", run))
+}
+
+// TestTextEscapesControlCharacters: messages quote analysed code, and a
+// raw-string DSN may hold a newline (reliability report D10). Each finding
+// stays one line, and a hostile repository cannot print lines that look
+// like findings, or reorder a line with bidirectional controls.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
+	run := &Run{
+		Findings: []Finding{{Rule: "rawdsn", Severity: rules.SeverityError, File: "db/db.go", Line: 3, Column: 7,
+			Message: "password in connection string for database orders\nmain.go:1:1: error: poolconstruct: forged\r\x1b[2K\u202egnp.exe\ttab"}},
+		LoadErrors: []LoadError{{File: "bad\nname.go", Line: 1, Column: 1, Message: "x\ny"}},
+	}
+	got := write(t, "text", run)
+	assert.Equal(t, "bad\\nname.go:1:1: load error: x\\ny\n"+
+		`db/db.go:3:7: error: rawdsn: password in connection string for database orders\nmain.go:1:1: error: poolconstruct: forged\r\x1b[2K\u202egnp.exe\ttab`+"\n", got)
+	assert.Equal(t, 2, strings.Count(got, "\n"))
+	assert.Equal(t, "plain é ü 中文", EscapeControl("plain é ü 中文"), "printable text is left alone")
 }
 
 func TestWriteLeavesTheRunAlone(t *testing.T) {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/report"
+	"github.com/dbaudit/dbaudit/rules"
 )
 
 func init() { register(newCheckCmd) }
@@ -84,46 +87,74 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		return err
 	}
 	t0 := time.Now()
-	findings := res.Findings
-	if f.writeBaseline != "" {
-		if err := writeBaselineFile(f.writeBaseline, findings); err != nil {
-			return err
-		}
-	}
-	if baseline != nil {
-		findings, _ = baseline.Filter(findings)
-	}
-	if f.diff || f.fix {
-		return applyFixes(cmd, findings, f.fix)
-	}
+	stderr := cmd.ErrOrStderr()
+	failed := len(res.LoadErrors) > 0
 	run := &report.Run{
-		Findings:    findings,
+		Findings:    res.Findings,
 		Packages:    len(res.Packages),
 		Files:       res.Files,
 		Rules:       res.Rules,
 		ToolVersion: version(),
 		LoadErrors:  res.LoadErrors,
 	}
-	w, finish, err := f.openOutput(cmd)
-	if err != nil {
+	if baseline != nil {
+		run.Findings, run.Suppressed = baseline.Filter(run.Findings)
+	}
+	defer func() {
+		if f.timings {
+			res.Timings.Report += time.Since(t0)
+			printTimings(cmd, res.Timings)
+		}
+	}()
+
+	switch {
+	case f.writeBaseline != "" && failed:
+		writeLoadErrors(cmd, run)
+		fmt.Fprintf(stderr, "dbaudit: %s not written: %d package load or type error(s); a baseline of a partial analysis would hide nothing\n",
+			f.writeBaseline, len(res.LoadErrors))
+		return exitCode(exitError)
+	case f.writeBaseline != "":
+		// Recording is the point of the run: the findings are accepted, so
+		// it succeeds.
+		if err := writeBaselineFile(f.writeBaseline, res.Findings); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "dbaudit: wrote %d finding(s) to %s; from now on run dbaudit check --baseline %s to see only new ones\n",
+			len(res.Findings), f.writeBaseline, f.writeBaseline)
+		return nil
+	case f.diff || f.fix:
+		if err := applyFixes(cmd, run, f.fix, failOn); err != nil {
+			return err
+		}
+		if failed {
+			writeLoadErrors(cmd, run)
+			return exitCode(exitError)
+		}
+		return nil
+	}
+
+	var buf bytes.Buffer
+	if err := report.Write(&buf, f.format, run); err != nil {
 		return err
 	}
-	if err := report.Write(w, f.format, run); err != nil {
-		finish()
+	if failed && f.toFile() {
+		writeLoadErrors(cmd, run)
+		f.notWritten(cmd)
+	} else if err := f.emit(cmd, buf.Bytes()); err != nil {
 		return err
 	}
-	if err := finish(); err != nil {
-		return err
-	}
-	if f.timings {
-		res.Timings.Report += time.Since(t0)
-		printTimings(cmd, res.Timings)
-	}
-	if len(res.LoadErrors) > 0 {
-		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: %d package load or type error(s): the packages were analysed as far as possible\n", len(res.LoadErrors))
+	fmt.Fprintln(stderr, run.SummaryLine(failOn))
+	if failed {
+		fmt.Fprintf(stderr, "dbaudit: %d package load or type error(s): the packages were analysed as far as possible\n", len(res.LoadErrors))
 		return exitCode(exitError)
 	}
-	return exitCode(report.ExitCode(findings, failOn))
+	return exitCode(report.ExitCode(run.Findings, failOn))
+}
+
+// writeLoadErrors prints the run's load errors as text on stderr, for runs
+// whose report goes nowhere else.
+func writeLoadErrors(cmd *cobra.Command, run *report.Run) {
+	_ = report.Write(cmd.ErrOrStderr(), "text", &report.Run{LoadErrors: run.LoadErrors})
 }
 
 func writeBaselineFile(path string, findings []report.Finding) error {
@@ -131,43 +162,56 @@ func writeBaselineFile(path string, findings []report.Finding) error {
 	if err := report.WriteBaseline(&buf, findings); err != nil {
 		return err
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return writeFileAtomic(path, buf.Bytes())
 }
 
-// applyFixes prints (diff) or writes (fix) the first fix of every finding.
-func applyFixes(cmd *cobra.Command, findings []report.Finding, write bool) error {
-	fixed, err := report.ApplyFixes(findings, os.ReadFile)
+// applyFixes prints (diff) or writes (fix) the first fix of every finding,
+// says on stderr which fixes were left out and why, and exits 1 while
+// findings at or above failOn remain: after --fix, those it could not fix;
+// after --diff, which changes nothing, all of them.
+func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Severity) error {
+	stderr := cmd.ErrOrStderr()
+	res, err := report.ApplyFixes(run.Findings, os.ReadFile)
 	if err != nil {
 		return err
 	}
+	for _, s := range res.Skipped {
+		f := run.Findings[s.Finding]
+		fmt.Fprintf(stderr, "dbaudit: not applied: the fix of %s:%d:%d: %s (%s): %s; run again once the others are in\n",
+			f.File, f.Line, f.Column, f.Rule, report.EscapeControl(f.Fixes[0].Message), s.Reason)
+	}
+	names := slices.Sorted(maps.Keys(res.Files))
+	remaining := run.Findings
 	if !write {
 		original := map[string][]byte{}
-		for name := range fixed {
+		for _, name := range names {
 			data, err := os.ReadFile(name)
 			if err != nil {
 				return err
 			}
 			original[name] = data
 		}
-		fmt.Fprint(cmd.OutOrStdout(), report.Diff(original, fixed))
-		return nil
-	}
-	names := make([]string, 0, len(fixed))
-	for name := range fixed {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		st, err := os.Stat(name)
-		if err != nil {
-			return err
+		fmt.Fprint(cmd.OutOrStdout(), report.Diff(original, res.Files))
+		fmt.Fprintf(stderr, "dbaudit: the diff fixes %d of %d finding(s); until it is applied: ", len(res.Applied), len(run.Findings))
+	} else {
+		for _, name := range names {
+			if err := writeFileAtomic(name, res.Files[name]); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "fixed %s\n", name)
 		}
-		if err := os.WriteFile(name, fixed[name], st.Mode().Perm()); err != nil {
-			return err
+		remaining = make([]report.Finding, 0, len(run.Findings))
+		for i, f := range run.Findings {
+			if !slices.Contains(res.Applied, i) {
+				remaining = append(remaining, f)
+			}
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "fixed %s\n", name)
+		fmt.Fprintf(stderr, "dbaudit: fixed %d of %d finding(s); remaining: ", len(res.Applied), len(run.Findings))
 	}
-	return nil
+	left := *run
+	left.Findings = remaining
+	fmt.Fprintln(stderr, left.SummaryLine(failOn))
+	return exitCode(report.ExitCode(remaining, failOn))
 }
 
 func printTimings(cmd *cobra.Command, t engine.Timings) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"github.com/dbaudit/dbaudit/analyzers/suite"
@@ -86,20 +87,20 @@ func runDoctor(cmd *cobra.Command, f *doctorFlags) error {
 		return out
 	}
 	r := doctor.Run(ctx, doctor.Options{DSN: dsn, Config: cfg, Driver: f.driver, Timeout: f.timeout, Validate: validate})
-	w, finish, err := f.openOutput(cmd)
-	if err != nil {
-		return err
-	}
+	var buf bytes.Buffer
 	if f.format == "json" {
-		err = r.WriteJSON(w)
+		err = r.WriteJSON(&buf)
 	} else {
-		err = r.WriteText(w)
+		err = r.WriteText(&buf)
 	}
 	if err != nil {
-		finish()
 		return err
 	}
-	if err := finish(); err != nil {
+	if r.Unreachable && f.toFile() {
+		// A failed run leaves the previous report in place.
+		_, _ = cmd.ErrOrStderr().Write(buf.Bytes())
+		f.notWritten(cmd)
+	} else if err := f.emit(cmd, buf.Bytes()); err != nil {
 		return err
 	}
 	switch {

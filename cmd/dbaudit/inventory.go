@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -142,7 +141,9 @@ func runInventory(cmd *cobra.Command, args []string, f *inventoryFlags) error {
 				f.check, regenerateArgs(cmd, args), f.check)
 			status = exitFindings
 		}
-	} else if err := writeOutput(cmd, &f.outputFlags, buf.Bytes()); err != nil {
+	} else if len(res.LoadErrors) > 0 && f.toFile() {
+		f.notWritten(cmd) // a failed run leaves the committed inventory alone
+	} else if err := f.emit(cmd, buf.Bytes()); err != nil {
 		return err
 	}
 	if len(res.LoadErrors) > 0 {
@@ -157,14 +158,6 @@ func runInventory(cmd *cobra.Command, args []string, f *inventoryFlags) error {
 		return exitCode(exitError)
 	}
 	return exitCode(status)
-}
-
-func writeOutput(cmd *cobra.Command, o *outputFlags, data []byte) error {
-	if o.output == "" || o.output == "-" {
-		_, err := cmd.OutOrStdout().Write(data)
-		return err
-	}
-	return os.WriteFile(o.output, data, 0o644)
 }
 
 // regenerateArgs repeats the flags that shape the report, and the packages.

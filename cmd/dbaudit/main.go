@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes shared by every command (DESIGN.md).
@@ -58,7 +60,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
-	root.SetArgs(args)
+	root.SetArgs(normalizeArgs(root, args))
 	err := root.Execute()
 	var code exitCode
 	var usage usageError
@@ -74,6 +76,59 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dbaudit: %v\n", err)
 		return exitError
 	}
+}
+
+// normalizeArgs rewrites the flag spellings Go developers type into the
+// ones cobra parses: a long flag with one dash (-format json, -fail-on=warning,
+// as the go command and go vet take them; pflag would read -format as -f
+// ormat) and go vet's -json, which means --format=json. Everything after
+// "--", and the value of a flag that takes one, is left as it is.
+func normalizeArgs(root *cobra.Command, args []string) []string {
+	cmd, _, err := root.Find(args)
+	if err != nil {
+		return args
+	}
+	lookup := func(name string) *pflag.Flag {
+		if f := cmd.Flags().Lookup(name); f != nil {
+			return f
+		}
+		return cmd.InheritedFlags().Lookup(name)
+	}
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if !strings.HasPrefix(a, "-") || len(a) < 2 {
+			out = append(out, a)
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name == "json" && !hasValue && lookup("json") == nil && lookup("format") != nil {
+			out = append(out, "--format=json")
+			continue
+		}
+		var fl *pflag.Flag
+		switch {
+		case strings.HasPrefix(a, "--"):
+			fl = lookup(name)
+		case len(name) > 1 && lookup(name) != nil:
+			fl = lookup(name)
+			a = "-" + a
+		case len(name) == 1:
+			fl = cmd.Flags().ShorthandLookup(name)
+			if fl == nil {
+				fl = cmd.InheritedFlags().ShorthandLookup(name)
+			}
+		}
+		out = append(out, a)
+		if fl != nil && !hasValue && fl.NoOptDefVal == "" && i+1 < len(args) {
+			i++ // the flag's value, whatever it looks like
+			out = append(out, args[i])
+		}
+	}
+	return out
 }
 
 func version() string {

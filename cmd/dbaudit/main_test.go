@@ -4,16 +4,20 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"github.com/dbaudit/dbaudit/internal/testmodules"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 )
 
 func TestMain(m *testing.M) {
@@ -51,6 +55,9 @@ func TestScripts(t *testing.T) {
 	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fingerprints": fingerprints,
+		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "db" {
 				return dbURL != "", nil
@@ -76,6 +83,34 @@ func TestScripts(t *testing.T) {
 			return os.WriteFile(filepath.Join(env.WorkDir, "go.sum"), goSum, 0o644)
 		},
 	})
+}
+
+// fingerprints SARIF OUT writes each result's rule id and partial
+// fingerprints to OUT, one result a line, so scripts can compare runs.
+func fingerprints(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: fingerprints SARIF OUT")
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID              string            `json:"ruleId"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &log))
+	var sb strings.Builder
+	for _, run := range log.Runs {
+		for _, r := range run.Results {
+			fmt.Fprintf(&sb, "%s", r.RuleID)
+			for _, k := range slices.Sorted(maps.Keys(r.PartialFingerprints)) {
+				fmt.Fprintf(&sb, " %s=%s", k, r.PartialFingerprints[k])
+			}
+			sb.WriteByte('\n')
+		}
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(sb.String()), 0o644))
 }
 
 func randomHex() string {
