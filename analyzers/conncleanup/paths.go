@@ -136,7 +136,7 @@ func (c *checker) leaks(t *tracked) []leak {
 				for i, succ := range b.Succs {
 					var f facts
 					c.facts(t, cond, i == 0, &f)
-					if f.errNotNil && fresh || f.vNil || f.vErr || f.nextFalse && t.res.Exhausts {
+					if f.errNotNil && fresh || f.vNil || f.vErr || (f.nextFalse || f.rowsErr) && t.res.Exhausts {
 						continue // nothing to give back on this branch, or the driver gave it back
 					}
 					if f.guardZero && g == guardNonZero || f.guardNonZero && g == guardZero {
@@ -687,6 +687,9 @@ type facts struct {
 	vNil      bool // v == nil
 	vErr      bool // gorm: v.Error != nil after Begin
 	nextFalse bool // v.Next() returned false: the driver closed the rows
+	// v.Err() != nil: the rows failed, and the driver closed them (database/sql
+	// Rows.Next and close(err), pgx baseRows.fatal)
+	rowsErr bool
 	// the guard counter is 0, or is not
 	guardZero, guardNonZero bool
 }
@@ -722,6 +725,11 @@ func (c *checker) facts(t *tracked, cond ast.Expr, truth bool, f *facts) {
 			case isNil(info, e.X):
 				x = e.Y
 			default:
+				// err == sql.ErrNoRows: equal to a sentinel error, so not nil
+				if t.errVar != nil && (e.Op == token.EQL) == truth &&
+					(c.isVar(e.X, t.errVar) && isSentinel(info, e.Y) || c.isVar(e.Y, t.errVar) && isSentinel(info, e.X)) {
+					f.errNotNil = true
+				}
 				return
 			}
 			nonNil := (e.Op == token.NEQ) == truth
@@ -730,6 +738,8 @@ func (c *checker) facts(t *tracked, cond ast.Expr, truth bool, f *facts) {
 				f.errNotNil = f.errNotNil || nonNil
 			case c.isVar(x, t.v):
 				f.vNil = f.vNil || !nonNil
+			case c.isRowsErr(t, x):
+				f.rowsErr = f.rowsErr || nonNil
 			default:
 				if sel, ok := ast.Unparen(x).(*ast.SelectorExpr); ok && sel.Sel.Name == "Error" && c.isVar(sel.X, t.v) {
 					f.vErr = f.vErr || nonNil
@@ -747,6 +757,59 @@ func (c *checker) facts(t *tracked, cond ast.Expr, truth bool, f *facts) {
 	}
 }
 
+// isRowsErr: x is v.Err(), or a variable only ever assigned v.Err() (if err
+// := rows.Err(); err != nil).
+func (c *checker) isRowsErr(t *tracked, x ast.Expr) bool {
+	isErrCall := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok || len(call.Args) != 0 {
+			return false
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		return ok && sel.Sel.Name == "Err" && c.isVar(sel.X, t.v)
+	}
+	if t.res.Kind != dbapi.Rows || t.v == nil {
+		return false
+	}
+	if isErrCall(x) {
+		return true
+	}
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	ev, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || ev == t.v || dbindex.IsPackageLevel(ev) {
+		return false
+	}
+	info := c.pass.TypesInfo
+	only, seen := true, false
+	ast.Inspect(t.fn, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if c.isVar(l, ev) {
+					seen = true
+					only = only && len(n.Lhs) == len(n.Rhs) && isErrCall(n.Rhs[i])
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if info.Defs[id] == ev && len(n.Values) > 0 {
+					seen = true
+					only = only && i < len(n.Values) && isErrCall(n.Values[i])
+				}
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND && c.isVar(n.X, ev) {
+				only = false // written through a pointer
+			}
+		}
+		return only
+	})
+	return seen && only
+}
+
 // wrapsErr: a call handed the error, compared with nil as the error itself
 // would be (if db.AddError(err) == nil, if check(err) != nil).
 func (c *checker) wrapsErr(x ast.Expr, errVar *types.Var) bool {
@@ -760,6 +823,21 @@ func (c *checker) wrapsErr(x ast.Expr, errVar *types.Var) bool {
 		}
 	}
 	return false
+}
+
+// isSentinel: a package-level error variable (sql.ErrNoRows, io.EOF).
+func isSentinel(info *types.Info, e ast.Expr) bool {
+	var id *ast.Ident
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		id = x
+	case *ast.SelectorExpr:
+		id = x.Sel
+	default:
+		return false
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	return ok && dbindex.IsPackageLevel(v) && isError(v.Type())
 }
 
 func isNil(info *types.Info, e ast.Expr) bool {

@@ -154,9 +154,74 @@ func (c *checker) send(cur inspector.Cursor, s *ast.SendStmt) {
 	if len(fns) == 0 {
 		return
 	}
-	if t := c.carried(c.trackedIn(fns[len(fns)-1]), s.Value); t != nil {
+	if t := c.carried(c.trackedIn(fns[len(fns)-1]), s.Value); t != nil && !c.awaitsReply(fns[0], s) {
 		c.report(&escape{at: s.Value, t: t, how: "is sent on a channel, for code that runs after this function to use"})
 	}
+}
+
+// awaitsReply: the value sent carries a channel (task{txn: txn, wait:
+// make(chan error, 1)}, or a local channel var) that this function
+// receives from after the send — a synchronous hand-off to a worker that
+// runs the task and reports back (w.todo <- task; return <-task.wait).
+func (c *checker) awaitsReply(fn ast.Node, s *ast.SendStmt) bool {
+	info := c.pass.TypesInfo
+	// roots: the variable sent (task), and channel variables inside the value.
+	roots := map[*types.Var]bool{}
+	if v := identVar(info, s.Value); v != nil {
+		roots[v] = true
+	}
+	ast.Inspect(s.Value, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok {
+				if _, isChan := v.Type().Underlying().(*types.Chan); isChan {
+					roots[v] = true
+				}
+			}
+		}
+		return true
+	})
+	if len(roots) == 0 || !c.holdsChan(info.TypeOf(s.Value)) && len(roots) == 1 && identVar(info, s.Value) != nil {
+		return false
+	}
+	_, body := dbindex.FuncBody(fn)
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if lit, ok := n.(*ast.FuncLit); ok && lit != fn {
+			return false
+		}
+		u, ok := n.(*ast.UnaryExpr)
+		if !ok || u.Op != token.ARROW || u.Pos() < s.End() {
+			return true
+		}
+		if root := dbindex.RootVar(info, u.X); root != nil && roots[root] {
+			found = true
+		}
+		return true
+	})
+	return found
+}
+
+// holdsChan: a struct (or pointer to one) with a channel field.
+func (c *checker) holdsChan(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		if _, ok := f.Type().Underlying().(*types.Chan); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // store: a package-level variable (or a field or element of one), or a

@@ -47,7 +47,7 @@ func BadPgxRowsReturnInLoop(ctx context.Context, pool *pgxpool.Pool) ([]int64, e
 }
 
 func BadPgxRowsBreak(ctx context.Context, conn *pgx.Conn) (int64, error) {
-	rows, err := conn.Query(ctx, "SELECT id FROM users") // want `rows from pgx.Conn.Query are not closed on the path that returns at line 62`
+	rows, err := conn.Query(ctx, "SELECT id FROM users") // want `rows from pgx.Conn.Query are not closed on the path that returns at line 64`
 	if err != nil {
 		return 0, err
 	}

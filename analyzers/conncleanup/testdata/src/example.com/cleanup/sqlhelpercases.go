@@ -217,3 +217,84 @@ func BadSQLStmtOnDBBesideTx(ctx context.Context, db *sql.DB, names []string) err
 	}
 	return tx.Commit()
 }
+
+// --- rows whose Err is not nil: the driver closed them ---
+
+// An error already in the rows means database/sql closed them; the rows
+// go to a callback that reads and closes them.
+func OkSQLRowsErrBeforeHandOff(ctx context.Context, db *sql.DB, f func(context.Context, *sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM users")
+	if err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return f(ctx, rows)
+}
+
+// Another error returned on the way: the rows stay open.
+func BadSQLRowsOtherErrorBeforeHandOff(ctx context.Context, db *sql.DB, f func(context.Context, *sql.Rows) error, check func() error) error {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM users") // want `rows from sql.DB.QueryContext are not closed`
+	if err != nil {
+		return err
+	}
+	err = rows.Err()
+	if err == nil {
+		err = check()
+	}
+	if err != nil {
+		return err
+	}
+	return f(ctx, rows)
+}
+
+// openfga's shape: the transaction begun in a busy-retry closure, rolled
+// back by the enclosing function's deferred func after the error check.
+func OkSQLTxRetryClosureDeferredRollback(ctx context.Context, db *sql.DB) error {
+	var txn *sql.Tx
+	err := retry(3, func() error {
+		var err error
+		txn, err = db.BeginTx(ctx, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = txn.Rollback() }()
+	if _, err := txn.ExecContext(ctx, "DELETE FROM tuple WHERE store = $1", "s"); err != nil {
+		return err
+	}
+	return txn.Commit()
+}
+
+// --- an error equal to a sentinel is not nil: no rows were handed out ---
+
+func OkSQLRowsErrNoRowsBranch(ctx context.Context, stmt *sql.Stmt) ([]string, error) {
+	rows, err := stmt.QueryContext(ctx, "x")
+	if err == sql.ErrNoRows {
+		return []string{}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}
+
+// Not equal to the sentinel says nothing: the rows are left open there.
+func BadSQLRowsNotErrNoRowsBranch(ctx context.Context, stmt *sql.Stmt) (int, error) {
+	rows, err := stmt.QueryContext(ctx, "x") // want `rows from sql.Stmt.QueryContext are not closed`
+	if err != sql.ErrNoRows {
+		return 0, err
+	}
+	defer rows.Close()
+	return 0, nil
+}
