@@ -111,24 +111,33 @@ func TestShutdownMidFileKeepsCountsEqualToRows(t *testing.T) {
 }
 
 // TestOutcomeWriteSurvivesTerminatedConnections makes the server terminate
-// the connection of the first six attempts to record a job's outcome (a
-// trigger calls pg_terminate_backend on its own backend: a real 57P01, the
-// connection dies). One such error used to leave the job running without
-// heartbeats until the reaper took it ~2.5 min later and ran the whole scan
-// again (reliability report D5). The outcome write must be retried while
-// the lease is kept alive: the job completes on its first attempt although
-// the retries outlast SCANNER_STALE_AFTER.
+// the connection of every attempt to record a job's outcome for four
+// seconds from the first (a trigger calls pg_terminate_backend on its own
+// backend: a real 57P01, the connection dies). One such error used to leave
+// the job running without heartbeats until the reaper took it ~2.5 min
+// later and ran the whole scan again, or failed it "giving up" after its
+// last attempt although the scan had succeeded (reliability report D5). The
+// outcome write must be retried while the lease is kept alive: the job
+// completes on its first attempt although the retries outlast
+// SCANNER_STALE_AFTER (2s).
 func TestOutcomeWriteSurvivesTerminatedConnections(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *config.Config) {
 		c.Jobs.HeartbeatInterval = 100 * time.Millisecond
-		c.Jobs.StaleAfter = time.Second
+		c.Jobs.StaleAfter = 2 * time.Second
 	})
+	// The first fault's time is kept in a sequence: setval survives the
+	// rollback of the terminated transaction.
 	sqlExec(t, h.dsn,
-		`CREATE SEQUENCE outcome_faults`,
+		`CREATE SEQUENCE outcome_fault_start MINVALUE 0 START 0`,
 		`CREATE FUNCTION terminate_outcome_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+		DECLARE
+			now_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
 		BEGIN
-			IF nextval('outcome_faults') <= 6 THEN
+			IF NOT (SELECT is_called FROM outcome_fault_start) THEN
+				PERFORM setval('outcome_fault_start', now_ms);
+			END IF;
+			IF now_ms < (SELECT last_value FROM outcome_fault_start) + 4000 THEN
 				PERFORM pg_terminate_backend(pg_backend_pid());
 			END IF;
 			RETURN NEW;
