@@ -155,7 +155,7 @@ func Run(opts Options) (*Result, error) {
 		opts.Progress.Stage("loading packages", 0)
 	}
 	res := &Result{Suite: suite.New(opts.Config)}
-	analyzers := res.Suite.Enabled()
+	analyzers := suite.WithoutFacts(res.Suite.Enabled()) // packages are analysed one by one: no facts
 	res.Rules = res.Suite.Meta(analyzers)
 	roots := append([]*analysis.Analyzer{res.Suite.Index}, analyzers...)
 	roots = append(roots, opts.Extra...)
@@ -164,7 +164,7 @@ func Run(opts Options) (*Result, error) {
 	t0 := time.Now()
 	var outcomes []*outcome
 	if opts.FindingsOnly {
-		res.Packages, outcomes, err = loadAndAnalyze(opts, roots, res.Suite.Index)
+		res.Packages, outcomes, err = loadAndAnalyze(opts, roots, res.Suite)
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +175,7 @@ func Run(opts Options) (*Result, error) {
 		res.Timings.Analyze = sum / time.Duration(runtime.GOMAXPROCS(0))
 		res.Timings.Load = time.Since(t0) - res.Timings.Analyze
 	} else {
-		res.Packages, err = Load(opts)
+		res.Packages, err = load(opts, &loadHooks{graph: res.Suite.UseProgram})
 		if err != nil {
 			return nil, err
 		}
@@ -226,12 +226,14 @@ func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, index *an
 // loadAndAnalyze is Load and analyze at once, for FindingsOnly: each package
 // is analysed in its checking slot as soon as it is type-checked, and then
 // loses its syntax and type information.
-func loadAndAnalyze(opts Options, analyzers []*analysis.Analyzer, index *analysis.Analyzer) ([]*packages.Package, []*outcome, error) {
+func loadAndAnalyze(opts Options, analyzers []*analysis.Analyzer, s *suite.Suite) ([]*packages.Package, []*outcome, error) {
+	index := s.Index
 	var (
 		mu   sync.Mutex
 		byPk = map[*packages.Package]*outcome{}
 	)
 	hooks := &loadHooks{
+		graph: s.UseProgram,
 		listed: func(n int) {
 			if opts.Progress != nil {
 				opts.Progress.Stage("analysing packages", n)

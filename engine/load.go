@@ -44,6 +44,9 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 		return nil, err
 	}
 	roots = dropTestMains(roots)
+	if hooks != nil && hooks.graph != nil {
+		hooks.graph(roots)
+	}
 	if len(roots) == 0 {
 		return nil, nil
 	}
@@ -139,6 +142,9 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 
 // loadHooks let a caller analyse packages while the load goes on.
 type loadHooks struct {
+	// graph is given the listed packages and their test variants, with
+	// their imports, before any is checked.
+	graph func(roots []*packages.Package)
 	// listed is told how many packages are to be analysed (the named ones,
 	// test variants deduplicated as in Load), before any is checked.
 	listed func(n int)

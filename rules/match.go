@@ -68,6 +68,11 @@ var defaultApprovedNames = map[string]bool{
 	"postgres": true, "pg": true, "repository": true,
 }
 
+// HasPoolPolicy reports whether rules.yaml sets approved_packages. Without
+// one, poolconstruct reports only what is a bug under any policy (a pool per
+// request, per iteration or per job), never "not approved".
+func (c *Config) HasPoolPolicy() bool { return len(c.ApprovedPackages) > 0 }
+
 // Approved reports whether pkgPath may construct pools.
 func (c *Config) Approved(pkgPath string, isMain bool) bool {
 	if len(c.ApprovedPackages) > 0 {
@@ -76,17 +81,61 @@ func (c *Config) Approved(pkgPath string, isMain bool) bool {
 	return isMain || defaultApprovedNames[path.Base(trimTestSuffix(pkgPath))]
 }
 
-// IsTestPackage reports whether pkgPath holds test-support code: its last
-// element ends in test, testutil, testhelper(s) or testing, or it matches
-// test_packages.
+// testPackageSuffixes end the last element of a test-support package's path
+// by convention. A bare "test" is not one of them: latest, contest and
+// protest are ordinary packages (and httptest-style helpers import testing,
+// which is evidence enough: see dbindex).
+var testPackageSuffixes = []string{"testutil", "testutils", "testhelper", "testhelpers", "testsupport"}
+
+// IsTestPackage reports whether pkgPath holds test code for every rule: an
+// external test package (its path ends in _test), a package whose last
+// element is named like test support (dbtestutil, testhelpers, testing), or
+// one matching rules.yaml test_packages. Evidence found in the code (a
+// testing import, importers that are all tests) is the index's business.
 func (c *Config) IsTestPackage(pkgPath string) bool {
-	base := path.Base(trimTestSuffix(pkgPath))
-	for _, suffix := range []string{"test", "testutil", "testhelper", "testhelpers", "testing"} {
+	if strings.HasSuffix(pkgPath, "_test") {
+		return true
+	}
+	base := path.Base(pkgPath)
+	if base == "testing" {
+		return true
+	}
+	for _, suffix := range testPackageSuffixes {
 		if strings.HasSuffix(base, suffix) {
 			return true
 		}
 	}
 	return c.MatchPackage(c.TestPackages, pkgPath)
+}
+
+// testDirs are directory names under which code is test support.
+var testDirs = map[string]bool{
+	"test": true, "tests": true, "testing": true, "testutil": true, "testutils": true,
+	"testhelper": true, "testhelpers": true, "testsupport": true, "testenv": true,
+	"e2e": true, "e2etest": true, "e2etests": true, "acceptance": true, "itest": true,
+	"integration-tests": true, "integration_tests": true, "integrationtests": true, "integrationtest": true,
+}
+
+// InTestDir reports whether some element of pkgPath is a directory that by
+// its name holds test support: test, tests, testing, testutil(s),
+// testhelper(s), e2e, acceptance, integration-tests and the like, or an
+// element ending in -test(s) or _test(s) (persistence-tests). A name that
+// merely ends in "test" (latest, contest) is not one.
+func InTestDir(pkgPath string) bool {
+	for _, el := range strings.Split(pkgPath, "/") {
+		el = strings.ToLower(el)
+		if testDirs[el] {
+			return true
+		}
+		for _, sep := range []string{"-", "_", "."} {
+			for _, word := range []string{"test", "tests", "e2e"} {
+				if strings.HasSuffix(el, sep+word) && len(el) > len(sep+word) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // trimTestSuffix drops the "_test" of an external test package's path.

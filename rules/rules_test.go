@@ -113,10 +113,11 @@ func TestMatchPattern(t *testing.T) {
 
 func TestIsTestPackage(t *testing.T) {
 	c := Default("")
-	for _, p := range []string{"x/internal/dbtest", "x/testutil", "x/pgtesthelpers", "x/testing"} {
+	for _, p := range []string{"x/internal/dbtestutil", "x/testutil", "x/pgtesthelpers", "x/testing", "x/store_test"} {
 		assert.True(t, c.IsTestPackage(p), p)
 	}
-	for _, p := range []string{"x/store", "x/testdata2", "x/contest/api"} {
+	// A name that merely ends in test is not test code (issue 14 #13).
+	for _, p := range []string{"x/store", "x/testdata2", "x/contest/api", "x/latest", "x/contest", "x/internal/dbtest"} {
 		assert.False(t, c.IsTestPackage(p), p)
 	}
 }

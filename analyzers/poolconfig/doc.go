@@ -23,7 +23,14 @@
 // rule's severity (warning unless rules.yaml says otherwise). MinConns above
 // MaxConns is reported too: pgxpool silently caps it. Leaving a setting unset
 // is fine (pgxpool checks health every minute by default), and values read
-// from configuration or the environment are not judged. Values a driver
+// from configuration or the environment are not judged. A pool of exactly
+// one connection kept on purpose is fine: one whose handle runs
+// pg_advisory_lock or LISTEN, or that is named for it (a locker, listener,
+// leader election). SQLite, MySQL and other databases' *sql.DB are not
+// PostgreSQL pools (SetMaxOpenConns(1) is how SQLite is written to): the
+// driver is read from sql.Open's or sqlx.Connect's driver name and gorm's
+// dialector, and where it is a runtime value, from the drivers the program
+// imports. Test code and test-support packages are exempt. Values a driver
 // rejects outright (pool_max_conns=0, pool_max_conn_lifetime=3600 without a
 // unit) are driveropts findings, as is statement_cache_capacity=0.
 //

@@ -50,6 +50,11 @@ type setting struct {
 	written  string // how the code says it: "MaxConns = 2", "pool_max_conns=2", "SetMaxOpenConns(2)"
 	sql      bool   // database/sql
 	pos, end token.Pos
+	// obj is the variable the pool's settings are made on or stored in,
+	// and fn the function doing it, for telling a deliberate
+	// single-connection pool (advisory locks, LISTEN) from a small one.
+	obj types.Object
+	fn  ast.Node
 }
 
 // dsnKeys maps pgxpool's connection-string keys to the settings they make.
@@ -66,11 +71,19 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 	// pgxpool connection strings: each text is one pool's settings.
 	src := dsn.NewSource(pass.TypesInfo, pass.Files)
 	for _, site := range sites.Find(pass, idx, src) {
-		if site.Sink != "pgxpool" || site.Test && !cfg.CheckTests {
+		if site.Sink != "pgxpool" || idx.IsTestSupport(site.Expr.Pos()) && !cfg.CheckTests {
 			continue
 		}
+		var obj types.Object
+		if site.Call != nil {
+			obj = assignedObj(pass.TypesInfo, site.Call.Cursor)
+		}
 		for _, text := range site.Texts {
-			groups = append(groups, dsnSettings(site, text))
+			group := dsnSettings(site, text)
+			for i := range group {
+				group[i].obj, group[i].fn = obj, site.Enclosing
+			}
+			groups = append(groups, group)
 		}
 	}
 	// pgxpool.Config fields and database/sql setters, grouped by the
@@ -84,9 +97,10 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		byVar[obj] = append(byVar[obj], s)
 	}
 	for c := range idx.Inspector.Root().Preorder((*ast.AssignStmt)(nil), (*ast.CompositeLit)(nil)) {
-		if idx.IsTest(c.Node().Pos()) && !cfg.CheckTests {
+		if idx.IsTestSupport(c.Node().Pos()) && !cfg.CheckTests {
 			continue
 		}
+		fn := enclosingFunc(c)
 		switch n := c.Node().(type) {
 		case *ast.AssignStmt:
 			if n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs) {
@@ -98,7 +112,8 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 					continue
 				}
 				if s, ok := fieldSetting(pass.TypesInfo, sel.Sel.Name, n.Rhs[i]); ok {
-					add(rootVar(pass.TypesInfo, sel.X), s)
+					s.obj, s.fn = rootVar(pass.TypesInfo, sel.X), fn
+					add(s.obj, s)
 				}
 			}
 		case *ast.CompositeLit:
@@ -106,10 +121,12 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 				continue
 			}
 			var group []setting
+			obj := assignedObj(pass.TypesInfo, c)
 			for _, elt := range n.Elts {
 				if kv, ok := elt.(*ast.KeyValueExpr); ok {
 					if k, ok := kv.Key.(*ast.Ident); ok {
 						if s, ok := fieldSetting(pass.TypesInfo, k.Name, kv.Value); ok {
+							s.obj, s.fn = obj, fn
 							group = append(group, s)
 						}
 					}
@@ -119,18 +136,25 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		}
 	}
 	for _, call := range idx.Calls {
-		if call.API.Kind != dbapi.Settings || call.Test && !cfg.CheckTests || len(call.Expr.Args) != 1 {
+		if call.API.Kind != dbapi.Settings || idx.IsTestSupport(call.Expr.Pos()) && !cfg.CheckTests || len(call.Expr.Args) != 1 {
+			continue
+		}
+		// SQLite, MySQL and other drivers' pools are not PostgreSQL's:
+		// SetMaxOpenConns(1) is how SQLite is meant to be used.
+		if idx.HandleDriver(call.Recv, call.Enclosing) == dbindex.DriverOther {
 			continue
 		}
 		if s, ok := sqlSetting(pass.TypesInfo, call); ok {
+			s.obj, s.fn = handleObj(pass.TypesInfo, call.Recv), call.Enclosing
 			add(rootVar(pass.TypesInfo, call.Recv), s)
 		}
 	}
 	for _, obj := range order {
 		groups = append(groups, byVar[obj])
 	}
+	ded := &dedication{pass: pass, idx: idx}
 	for _, g := range groups {
-		judge(pass, idx, limits, g)
+		judge(pass, idx, limits, g, ded)
 	}
 }
 
@@ -241,7 +265,7 @@ func rootVar(info *types.Info, e ast.Expr) types.Object {
 }
 
 // judge reports the settings of one pool against the limits.
-func judge(pass *analysis.Pass, idx *dbindex.Index, l rules.PoolLimits, group []setting) {
+func judge(pass *analysis.Pass, idx *dbindex.Index, l rules.PoolLimits, group []setting, ded *dedication) {
 	var maxSet, minSet *setting
 	for i := range group {
 		s := &group[i]
@@ -255,6 +279,9 @@ func judge(pass *analysis.Pass, idx *dbindex.Index, l rules.PoolLimits, group []
 						"every burst of requests opens connections until the server refuses more (FATAL: sorry, too many clients already, SQLSTATE 53300); set a limit of at most %d",
 						s.written, l.MaxMaxConns, l.MaxMaxConns))
 				}
+			case s.value == 1 && ded.dedicated(s):
+				// One connection on purpose: it holds an advisory lock or
+				// LISTENs, and a second would break that.
 			case s.value < int64(l.MinMaxConns):
 				report(pass, idx, s, "", fmt.Sprintf("%s is below the floor of %d connections (rules.yaml pool.min_max_conns): concurrent requests then queue for a connection "+
 					"and time out under load; allow at least %d (%d recommended)", s.written, l.MinMaxConns, l.MinMaxConns, max(l.RecommendedMaxConns, l.MinMaxConns)))

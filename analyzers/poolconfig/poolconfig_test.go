@@ -11,7 +11,7 @@ import (
 
 func TestPoolconfig(t *testing.T) {
 	t.Parallel()
-	atest.Run(t, poolconfig.Analyzer, "example.com/pools")
+	atest.Run(t, poolconfig.Analyzer, "example.com/pools/...")
 }
 
 func TestPoolconfigWithRules(t *testing.T) {

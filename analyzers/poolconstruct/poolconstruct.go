@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/token"
+	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
@@ -24,33 +27,83 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	return analyzerutil.New("poolconstruct", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+	a := analyzerutil.New("poolconstruct", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
 		run(pass, cfg, idx)
 		return nil
 	})
+	a.FactTypes = []analysis.Fact{new(ConstructsFact)}
+	return a
 }
 
+// ConstructsFact marks a function that builds a pool or connection each time
+// it is called, directly or through the functions it calls: a handler in
+// another package that calls it builds a pool per request.
+type ConstructsFact struct {
+	// Via is the constructor it ends in, as messages name it ("pgxpool.New").
+	Via string
+}
+
+func (*ConstructsFact) AFact() {}
+
+func (f *ConstructsFact) String() string { return "constructs(" + f.Via + ")" }
+
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
+	g := newGraph(pass, idx)
 	approved := cfg.Approved(pass.Pkg.Path(), idx.IsMain())
 	for _, call := range idx.Calls {
-		if call.API.Kind != dbapi.Construct || (call.Test && !cfg.CheckTests) || onlyObtainsDriver(pass, call) {
+		if call.API.Kind != dbapi.Construct || onlyObtainsDriver(pass, call) || idx.ConstructDriver(call) == dbindex.DriverOther {
+			continue
+		}
+		if idx.IsTestSupport(call.Expr.Pos()) && !cfg.CheckTests {
 			continue
 		}
 		name := dbapi.ShortName(call.Func)
+		kept := keptForReuse(pass, call.Cursor)
 		switch {
-		case call.InHandler:
+		case call.InHandler && !kept:
 			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
 				"%s inside an HTTP handler builds a new pool for every request; the connections pile up until the server refuses more "+
 					"(FATAL: sorry, too many clients already, SQLSTATE 53300): build the pool once at start-up and inject it into the handler's struct", name))
-		case call.Loop != nil && !endsLoop(call.Loop):
+		case !kept && g.entry(call.Enclosing, handlerEntry) != "":
+			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
+				"%s in %s, which the HTTP handler %s calls, builds a new pool for every request; the connections pile up until the server refuses more "+
+					"(FATAL: sorry, too many clients already, SQLSTATE 53300): build the pool once at start-up and inject it",
+				name, g.name(call.Enclosing), g.entry(call.Enclosing, handlerEntry)))
+		case call.Loop != nil && !endsLoop(pass, call):
 			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
 				"%s inside a loop builds a new pool on every iteration, each with its own connections; "+
 					"build one pool before the loop (or in the approved package) and reuse it", name))
-		case !approved:
+		case !kept && g.entry(call.Enclosing, jobEntry) != "":
+			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
+				"%s in %s, which runs for every job (%s), builds a new pool per job, each with its own connections; "+
+					"build the pool once at start-up and hand it to the workers", name, g.name(call.Enclosing), g.entry(call.Enclosing, jobEntry)))
+		case cfg.HasPoolPolicy() && !approved:
 			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
 				"%s in package %s, which is not approved to build pools: every extra pool has its own connection limit, and together they exceed "+
-					"the server's max_connections; build one pool in an approved package (%s) and inject it here",
-				name, pass.Pkg.Path(), approvedHint(cfg)))
+					"the server's max_connections; build one pool in an approved package (rules.yaml approved_packages: %s) and inject it here",
+				name, pass.Pkg.Path(), strings.Join(cfg.ApprovedPackages, ", ")))
+		}
+	}
+	// Functions of other packages that build a pool when called.
+	for _, c := range g.factCalls {
+		if idx.IsTestSupport(c.call.Pos()) && !cfg.CheckTests {
+			continue
+		}
+		callee := dbapi.ShortName(c.fn)
+		if h := g.entry(c.node, handlerEntry); h != "" {
+			analyzerutil.Reportf(pass, idx, c.call, "", fmt.Sprintf(
+				"%s builds a new pool each time it is called (%s), and the HTTP handler %s calls it: a pool for every request, whose connections pile up "+
+					"until the server refuses more (FATAL: sorry, too many clients already, SQLSTATE 53300); build the pool once at start-up and inject it",
+				callee, c.fact.Via, h))
+		} else if j := g.entry(c.node, jobEntry); j != "" {
+			analyzerutil.Reportf(pass, idx, c.call, "", fmt.Sprintf(
+				"%s builds a new pool each time it is called (%s), and it runs for every job (%s): a pool per job; "+
+					"build the pool once at start-up and hand it to the workers", callee, c.fact.Via, j))
+		}
+	}
+	if len(pass.Analyzer.FactTypes) > 0 {
+		for fn, via := range g.constructors() {
+			pass.ExportObjectFact(fn, &ConstructsFact{Via: via})
 		}
 	}
 }
@@ -65,31 +118,66 @@ func onlyObtainsDriver(pass *analysis.Pass, call *dbindex.Call) bool {
 	return ok && tv.Value != nil && tv.Value.Kind() == constant.String && constant.StringVal(tv.Value) == ""
 }
 
-// endsLoop reports whether the loop body can leave the loop by break or
-// return — the shape of connect-retry and fail-over loops, which build the
-// pool once and stop.
-func endsLoop(loop ast.Stmt) bool {
+// endsLoop reports whether the loop around the call stops once the pool is
+// built — the shape of connect-retry and fail-over loops: a break or return
+// that is not the failure branch of the construction's own error check. A
+// loop that returns only when a construction fails (for each of N lock
+// connections: connect, if err != nil return err) builds N pools.
+func endsLoop(pass *analysis.Pass, call *dbindex.Call) bool {
 	var body *ast.BlockStmt
-	switch l := loop.(type) {
+	switch l := call.Loop.(type) {
 	case *ast.ForStmt:
 		body = l.Body
 	case *ast.RangeStmt:
 		body = l.Body
 	}
+	errVar := constructErr(pass, call.Cursor)
+	if f, ok := call.Loop.(*ast.ForStmt); ok && f.Cond != nil && errVar != nil && mentions(pass, f.Cond, errVar) {
+		return true // for err != nil { pool, err = connect() }: retries until one is built
+	}
+	failure := func(cond ast.Expr) bool {
+		if errVar == nil {
+			return false
+		}
+		found := false
+		ast.Inspect(cond, func(n ast.Node) bool {
+			if b, ok := n.(*ast.BinaryExpr); ok && b.Op == token.NEQ {
+				for _, side := range []ast.Expr{b.X, b.Y} {
+					if id, ok := ast.Unparen(side).(*ast.Ident); ok && pass.TypesInfo.ObjectOf(id) == errVar {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+		return found
+	}
 	found := false
-	var visit func(n ast.Node, breakable bool) bool
-	visit = func(n ast.Node, breakable bool) bool {
+	var visit func(n ast.Node, breakable bool)
+	visit = func(n ast.Node, breakable bool) {
 		ast.Inspect(n, func(n ast.Node) bool {
-			if found {
+			if found || n == nil {
 				return false
 			}
 			switch s := n.(type) {
 			case *ast.FuncLit:
 				return false
+			case *ast.IfStmt:
+				if failure(s.Cond) {
+					// The then-branch is the failure path: a return there
+					// leaves the loop without a pool.
+					if s.Init != nil {
+						visit(s.Init, breakable)
+					}
+					if s.Else != nil {
+						visit(s.Else, breakable)
+					}
+					return false
+				}
 			case *ast.ReturnStmt:
 				found = true
 			case *ast.BranchStmt:
-				if s.Tok.String() == "break" && (s.Label != nil || breakable) {
+				if s.Tok == token.BREAK && (s.Label != nil || breakable) {
 					found = true
 				}
 			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
@@ -103,9 +191,36 @@ func endsLoop(loop ast.Stmt) bool {
 			}
 			return true
 		})
-		return found
 	}
-	return visit(body, true)
+	visit(body, true)
+	return found
+}
+
+// constructErr is the error variable a construction's result is assigned
+// to (pool, err := pgxpool.New(...)), or nil.
+func constructErr(pass *analysis.Pass, cur inspector.Cursor) *types.Var {
+	var lhs []ast.Expr
+	switch p := cur.Parent().Node().(type) {
+	case *ast.AssignStmt:
+		if len(p.Rhs) == 1 {
+			lhs = p.Lhs
+		}
+	case *ast.ValueSpec:
+		if len(p.Values) == 1 {
+			for _, id := range p.Names {
+				lhs = append(lhs, id)
+			}
+		}
+	}
+	if len(lhs) < 2 {
+		return nil
+	}
+	id, ok := ast.Unparen(lhs[len(lhs)-1]).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, _ := pass.TypesInfo.ObjectOf(id).(*types.Var)
+	return v
 }
 
 func children(n ast.Node) []ast.Node {
@@ -124,9 +239,13 @@ func children(n ast.Node) []ast.Node {
 	return nil
 }
 
-func approvedHint(cfg *rules.Config) string {
-	if len(cfg.ApprovedPackages) > 0 {
-		return "rules.yaml approved_packages: " + strings.Join(cfg.ApprovedPackages, ", ")
-	}
-	return "main, or a package named db, database, store, storage, postgres, pg or repository"
+func mentions(pass *analysis.Pass, e ast.Expr, v *types.Var) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && pass.TypesInfo.ObjectOf(id) == v {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

@@ -22,8 +22,13 @@
 // Silent: other URLs (https://, redis://), templates and help texts whose
 // parts are placeholders (postgres://USER:PASSWORD@HOST/DB,
 // postgres://%s:%s@%s/%s, ${DB_HOST}, <password>), _test.go files, files
-// under testdata, and test-support packages (names ending in test,
-// testutil, testhelper(s) or testing, plus rules.yaml test_packages).
+// under testdata, and test-support packages: those importing testing,
+// testcontainers-go, dockertest, ginkgo, gomega or testify outside their
+// _test.go files, those under a directory named testing, testutil(s),
+// testhelper(s), e2e, acceptance, integration-tests or the like, those that
+// only tests import (dbaudit check reads the import graph), names ending in
+// testutil(s), testhelper(s) or testsupport, and rules.yaml test_packages.
+// A name that merely ends in "test" (latest) is production code.
 //
 // Bad:
 //

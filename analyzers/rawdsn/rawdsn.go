@@ -42,7 +42,7 @@ const advice = `read it from the environment or a secret store instead, e.g. os.
 func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) {
 	src := dsn.NewSource(pass.TypesInfo, pass.Files)
 	for _, f := range pass.Files {
-		if idx.IsTest(f.Pos()) && !cfg.CheckTests {
+		if idx.IsTestSupport(f.Pos()) && !cfg.CheckTests {
 			continue
 		}
 		ast.Inspect(f, func(n ast.Node) bool {

@@ -21,14 +21,17 @@
 // and prepares whose receiver (or handle argument, as in sqlx.Select(db,
 // ...)) is a package-level variable of this or another package, a field of
 // one, a local copy of one, or the result of an accessor: a function listed
-// under rules.yaml global_accessors, or a function of the same package that
-// takes nothing and returns a package-level handle. gorm chains
+// under rules.yaml global_accessors, or a function that takes nothing and
+// returns a package-level handle: in the same package by its body, in
+// another by a fact where the driver passes facts (go vet -vettool,
+// golangci-lint), and otherwise (dbaudit check) by its shape and name
+// (GetDB, DB, Pool, Instance, GetConnection). gorm chains
 // (db.Where(...).Find(...)) are followed back to their start.
 //
 // It leaves alone the composition root — init functions and main.main,
 // where the handle is built, assigned and passed on — code that only
-// assigns or passes on the global, Close and Ping, and test code (unless
-// rules.yaml sets check_tests).
+// assigns or passes on the global, Close and Ping, and test code and
+// test-support packages (unless rules.yaml sets check_tests).
 //
 // Bad:
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"regexp"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -23,16 +24,34 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	return analyzerutil.New("sessioninject", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+	a := analyzerutil.New("sessioninject", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
 		run(pass, cfg, idx)
 		return nil
 	})
+	a.FactTypes = []analysis.Fact{new(AccessorFact)}
+	return a
 }
 
+// AccessorFact marks a function that takes nothing and returns a
+// package-level handle (func GetDB() *sql.DB { return db }): a query
+// through its result in any package is a query through the global.
+type AccessorFact struct{}
+
+func (*AccessorFact) AFact() {}
+
+func (*AccessorFact) String() string { return "accessor" }
+
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
-	r := &reacher{pass: pass, idx: idx, accessors: map[*types.Func]bool{}}
+	r := &reacher{pass: pass, idx: idx, accessors: map[*types.Func]bool{}, facts: len(pass.Analyzer.FactTypes) > 0}
+	if r.facts && idx.TestSupport() == "" {
+		for fn, decl := range idx.Decls {
+			if fn.Exported() && fn.Pkg() == pass.Pkg && !idx.IsTest(decl.Pos()) && r.isAccessor(fn) {
+				pass.ExportObjectFact(fn, new(AccessorFact))
+			}
+		}
+	}
 	for _, call := range idx.Calls {
-		if call.Test && !cfg.CheckTests || !isSessionUse(call.API.Kind) || compositionRoot(pass, call) {
+		if idx.IsTestSupport(call.Expr.Pos()) && !cfg.CheckTests || !isSessionUse(call.API.Kind) || compositionRoot(pass, call) {
 			continue
 		}
 		for _, h := range r.handleExprs(call) {
@@ -73,6 +92,8 @@ type reacher struct {
 	idx  *dbindex.Index
 	// accessors memoizes same-package functions found to return a global.
 	accessors map[*types.Func]bool
+	// facts: the driver passes facts between packages (go vet, golangci-lint).
+	facts bool
 }
 
 // handleExprs are the expressions the call reaches the database through:
@@ -166,6 +187,10 @@ func (r *reacher) isAccessor(fn *types.Func) bool {
 		return got
 	}
 	r.accessors[fn] = false // guards recursion
+	if fn.Pkg() != r.pass.Pkg {
+		r.accessors[fn] = r.importedAccessor(fn)
+		return r.accessors[fn]
+	}
 	decl := r.idx.Decls[fn]
 	sig, _ := fn.Type().(*types.Signature)
 	if decl == nil || sig == nil || sig.Params().Len() != 0 || sig.Results().Len() == 0 {
@@ -185,6 +210,13 @@ func (r *reacher) isAccessor(fn *types.Func) bool {
 				global = false
 				return false
 			}
+			if c, ok := ast.Unparen(n.Results[0]).(*ast.CallExpr); ok {
+				// return otherpkg.Get(): an accessor of an accessor.
+				if callee := dbindex.CalleeFunc(r.pass.TypesInfo, c); callee == nil || len(c.Args) > 0 || !r.isAccessor(callee) {
+					global = false
+				}
+				return false
+			}
 			v := dbindex.RootVar(r.pass.TypesInfo, n.Results[0])
 			if !dbindex.IsPackageLevel(v) {
 				global = false
@@ -194,6 +226,26 @@ func (r *reacher) isAccessor(fn *types.Func) bool {
 	})
 	r.accessors[fn] = returns > 0 && global
 	return r.accessors[fn]
+}
+
+// accessorName is what singleton accessors are called: GetDB, DB, Pool,
+// GetConnection, Instance.
+var accessorName = regexp.MustCompile(`^(Get)?(DB|Db|Database|Conn|Connection|Pool|Instance|Default|Session|Client)$`)
+
+// importedAccessor judges a function of another package: by its fact where
+// the driver passes facts, else (dbaudit's engine analyses each package on
+// its own) by its shape and name: no parameters, a session handle returned,
+// named like a singleton accessor.
+func (r *reacher) importedAccessor(fn *types.Func) bool {
+	if r.facts {
+		return r.pass.ImportObjectFact(fn, new(AccessorFact))
+	}
+	sig, _ := fn.Type().(*types.Signature)
+	if sig == nil || sig.Recv() != nil || sig.Params().Len() != 0 || sig.Results().Len() == 0 || !accessorName.MatchString(fn.Name()) {
+		return false
+	}
+	h, ok := r.idx.Classifier.Handle(sig.Results().At(0).Type())
+	return ok && h.Session()
 }
 
 func isParam(fn *ast.FuncDecl, v *types.Var) bool {

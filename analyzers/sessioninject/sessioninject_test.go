@@ -16,3 +16,13 @@ func TestSessioninject(t *testing.T) {
 	}
 	atest.Run(t, sessioninject.New(cfg, dbindex.New(cfg)), "example.com/gl/...")
 }
+
+// TestSessioninjectWithoutFacts runs the analyzer as dbaudit's engine does,
+// without facts between packages: accessors of other packages are known by
+// their shape and name.
+func TestSessioninjectWithoutFacts(t *testing.T) {
+	cfg := rules.Default("")
+	a := *sessioninject.New(cfg, dbindex.New(cfg))
+	a.FactTypes = nil
+	atest.Run(t, &a, "example.com/nf/...")
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/suite"
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
+	"github.com/dbaudit/dbaudit/rules/propose"
 	"github.com/dbaudit/dbaudit/schemacheck"
 )
 
@@ -89,6 +90,14 @@ func newInitCmd() *cobra.Command {
 				return err
 			}
 			starter := rules.Starter()
+			// The packages that build pools today become approved_packages,
+			// so "not approved" findings start with what is new.
+			if pkgs, err := propose.ApprovedPackages(dir); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "approved_packages left empty: the packages could not be loaded (%v)\n", err)
+			} else if len(pkgs) > 0 {
+				starter = propose.Starter(pkgs)
+				fmt.Fprintf(cmd.OutOrStdout(), "approved_packages: %s (the packages that build pools today)\n", strings.Join(pkgs, ", "))
+			}
 			if err := os.WriteFile(path, starter, 0o644); err != nil {
 				return err
 			}

@@ -28,16 +28,23 @@ var Analyzer = New(rules.Default(""))
 // share one index analyzer so the package is walked once.
 func New(cfg *rules.Config) *analysis.Analyzer {
 	classifier := dbapi.NewClassifier(cfg)
-	return &analysis.Analyzer{
+	testOnly, sqlDrivers := &pathSet{}, &pathSet{}
+	a := &analysis.Analyzer{
 		Name:             "dbindex",
 		Doc:              "indexes calls of database APIs for the dbaudit rules",
 		Requires:         []*analysis.Analyzer{inspect.Analyzer},
 		ResultType:       reflect.TypeFor[*Index](),
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
-			return build(pass, cfg, classifier), nil
+			x := build(pass, cfg, classifier, testOnly)
+			x.sqlDrivers = sqlDrivers
+			return x, nil
 		},
 	}
+	a.Flags.Var(testOnly, TestSupportFlag, "comma-separated import paths that only tests and test-support packages import "+
+		"(a whole-program driver computes them with TestSupportPackages; a pass sees its imports, never its importers)")
+	a.Flags.Var(sqlDrivers, SQLDriversFlag, "comma-separated database/sql driver packages the whole program imports")
+	return a
 }
 
 // Index is the result of the dbindex analyzer for one package.
@@ -64,6 +71,10 @@ type Index struct {
 	// the background (see Role; RoleOf also counts GoCalls).
 	FuncRoles map[*types.Func]Role
 	LitRoles  map[*ast.FuncLit]Role
+	// JobFuncs and JobLits are the functions passed to a rules.yaml job
+	// runner: each runs once per job.
+	JobFuncs map[*types.Func]bool
+	JobLits  map[*ast.FuncLit]bool
 	// Directives are the //dbaudit:ignore comments; BadDirectives those
 	// without a reason or naming an unknown rule.
 	Directives    []*Directive
@@ -74,6 +85,13 @@ type Index struct {
 	byLine    map[lineKey][]*Directive
 	isMainPkg bool
 	testPkg   bool
+	// testSupport: evidence that the whole package serves tests (see
+	// TestSupport); testPkg implies it.
+	testSupport string
+
+	sqlDrivers  *pathSet
+	driversOnce sync.Once
+	driver      Driver
 
 	sharedMu sync.Mutex
 	shared   map[any]*sharedValue
@@ -173,6 +191,22 @@ func (x *Index) IsTest(pos token.Pos) bool {
 	return x.testFiles[x.pass.Fset.File(pos)]
 }
 
+// TestSupport returns why the package is test-support code, or "" when it
+// is not: beside what makes it test code for every rule (IsTest), it imports
+// a test framework (testcontainers-go, dockertest, ginkgo, gomega, testify)
+// in a file that is not a test, it lies under a directory named like test
+// support (testing, testutils, e2e, acceptance, integration-tests), or the
+// whole-program driver found that only tests and other test-support
+// packages import it. Rules that judge what production code does with its
+// own database (rawdsn, poolconstruct, poolconfig, sessioninject) stay
+// silent there; rules about bugs any code can have (conncleanup) do not.
+func (x *Index) TestSupport() string { return x.testSupport }
+
+// IsTestSupport reports whether pos lies in test code or in a test-support package.
+func (x *Index) IsTestSupport(pos token.Pos) bool {
+	return x.testSupport != "" || x.IsTest(pos)
+}
+
 // Suppressed reports whether a //dbaudit:ignore directive with a reason on
 // pos's line or the line above names rule.
 func (x *Index) Suppressed(rule string, pos token.Pos) bool {
@@ -196,7 +230,7 @@ func (x *Index) Suppressed(rule string, pos token.Pos) bool {
 	return false
 }
 
-func build(pass *analysis.Pass, cfg *rules.Config, classifier *dbapi.Classifier) *Index {
+func build(pass *analysis.Pass, cfg *rules.Config, classifier *dbapi.Classifier, testOnly *pathSet) *Index {
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	x := &Index{
 		Config:     cfg,
@@ -206,6 +240,8 @@ func build(pass *analysis.Pass, cfg *rules.Config, classifier *dbapi.Classifier)
 		Decls:      map[*types.Func]*ast.FuncDecl{},
 		FuncRoles:  map[*types.Func]Role{},
 		LitRoles:   map[*ast.FuncLit]Role{},
+		JobFuncs:   map[*types.Func]bool{},
+		JobLits:    map[*ast.FuncLit]bool{},
 		pass:       pass,
 		testFiles:  map[*token.File]bool{},
 		byLine:     map[lineKey][]*Directive{},
@@ -217,7 +253,13 @@ func build(pass *analysis.Pass, cfg *rules.Config, classifier *dbapi.Classifier)
 		if tf != nil && isTestFile(tf.Name(), f) {
 			x.testFiles[tf] = true
 		}
-		x.readDirectives(f, tf)
+	}
+	x.testSupport = x.testEvidence(cfg, testOnly)
+	if x.testSupport == "imports testing" {
+		x.testPkg = true
+	}
+	for _, f := range pass.Files {
+		x.readDirectives(f, pass.Fset.File(f.Pos()))
 		x.indexGlobals(f)
 	}
 	x.indexCalls()

@@ -62,7 +62,8 @@ func (x *Index) indexRoles(call *ast.CallExpr, fn *types.Func) {
 		return
 	}
 	name := dbapi.FullName(fn)
-	runner := builtinRunners[name] || x.jobRunner(name)
+	job := x.jobRunner(name)
+	runner := builtinRunners[name] || job
 	for i, arg := range call.Args {
 		pt := paramType(sig, i)
 		var role Role
@@ -75,6 +76,26 @@ func (x *Index) indexRoles(call *ast.CallExpr, fn *types.Func) {
 			continue
 		}
 		x.markFuncValues(arg, role)
+		if job && role == RoleWorker {
+			x.markJobs(arg)
+		}
+	}
+}
+
+// markJobs records the function values passed to a rules.yaml job runner:
+// they run once per job, not once per process.
+func (x *Index) markJobs(arg ast.Expr) {
+	switch e := ast.Unparen(arg).(type) {
+	case *ast.FuncLit:
+		x.JobLits[e] = true
+	case *ast.Ident, *ast.SelectorExpr:
+		id, _ := e.(*ast.Ident)
+		if sel, ok := e.(*ast.SelectorExpr); ok {
+			id = sel.Sel
+		}
+		if fn, ok := x.pass.TypesInfo.Uses[id].(*types.Func); ok {
+			x.JobFuncs[fn] = true
+		}
 	}
 }
 

@@ -37,16 +37,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 }
 
 func openHelper(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
-	return pgxpool.New(ctx, dsn) // want `pgxpool.New in package example.com/app/api, which is not approved to build pools`
+	// Without rules.yaml approved_packages a pool built outside a handler,
+	// loop or job is no bug: silent (example.com/policy is judged with one).
+	return pgxpool.New(ctx, dsn)
 }
 
 func nested(c *sql.Conn) *sqlx.DB {
 	// One construction, not two: NewDb only wraps the *sql.DB.
-	return sqlx.NewDb(sql.OpenDB(nil), "pgx") // want `sql.OpenDB in package example.com/app/api`
+	return sqlx.NewDb(sql.OpenDB(nil), "pgx")
 }
 
 func gormOpen(dsn string) {
-	db, _ := gorm.Open(postgres.Open(dsn)) // want `gorm.Open in package example.com/app/api`
+	db, _ := gorm.Open(postgres.Open(dsn))
 	_ = db
 }
 
@@ -64,6 +66,6 @@ func suppressed(ctx context.Context, dsn string) {
 
 func noReason(ctx context.Context, dsn string) {
 	//dbaudit:ignore poolconstruct
-	pool, _ := pgxpool.New(ctx, dsn) // want `pgxpool.New in package example.com/app/api`
+	pool, _ := pgxpool.New(ctx, dsn)
 	defer pool.Close()
 }

@@ -17,6 +17,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	})
 }
 
-func (w *Worker) Reconnect(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
-	return pgx.ConnectConfig(ctx, cfg) // want `pgx.ConnectConfig in package example.com/app/jobs`
+// Reconnect builds a connection each time it is called (a fact other
+// packages see); without approved_packages that alone is no finding.
+func (w *Worker) Reconnect(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) { // want Reconnect:"constructs\\(pgx.ConnectConfig\\)"
+	return pgx.ConnectConfig(ctx, cfg)
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Open builds the one pool: the approved way.
-func Open(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+func Open(ctx context.Context, dsn string) (*pgxpool.Pool, error) { // want Open:"constructs\\(pgxpool.NewWithConfig\\)"
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
@@ -19,7 +19,7 @@ func Open(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 }
 
 // OpenRetry retries at start-up: the loop ends once the pool is built.
-func OpenRetry(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+func OpenRetry(ctx context.Context, dsn string) (*pgxpool.Pool, error) { // want OpenRetry:"constructs\\(pgxpool.New\\)"
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
 		pool, err := pgxpool.New(ctx, dsn)
@@ -33,7 +33,7 @@ func OpenRetry(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 }
 
 // OpenFirst tries replicas in order and stops at the first that works.
-func OpenFirst(dsns []string) *sql.DB {
+func OpenFirst(dsns []string) *sql.DB { // want OpenFirst:"constructs\\(sql.Open\\)"
 	var db *sql.DB
 	for _, dsn := range dsns {
 		d, err := sql.Open("pgx", dsn)
@@ -47,7 +47,7 @@ func OpenFirst(dsns []string) *sql.DB {
 }
 
 // PerTenant builds a pool per tenant on every call: flagged even here.
-func PerTenant(ctx context.Context, dsns []string) {
+func PerTenant(ctx context.Context, dsns []string) { // want PerTenant:"constructs\\(pgxpool.New\\)"
 	for _, dsn := range dsns {
 		pool, _ := pgxpool.New(ctx, dsn) // want `pgxpool.New inside a loop builds a new pool on every iteration`
 		pool.Close()
@@ -55,7 +55,7 @@ func PerTenant(ctx context.Context, dsns []string) {
 }
 
 // A break that leaves an inner switch does not end the loop.
-func SwitchBreak(ctx context.Context, dsns []string) {
+func SwitchBreak(ctx context.Context, dsns []string) { // want SwitchBreak:"constructs\\(pgxpool.New\\)"
 	for _, dsn := range dsns {
 		pool, _ := pgxpool.New(ctx, dsn) // want `inside a loop`
 		switch dsn {

@@ -24,7 +24,7 @@ func Open(ctx context.Context, dsn string) (err error) {
 
 // Get is a singleton accessor (rules.yaml global_accessors names it for
 // other packages; here it is recognised from its body).
-func Get() *pgxpool.Pool {
+func Get() *pgxpool.Pool { // want Get:"accessor"
 	once.Do(func() {})
 	return Pool
 }

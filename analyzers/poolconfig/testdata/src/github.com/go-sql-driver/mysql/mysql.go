@@ -1,0 +1,2 @@
+// Package mysql is a stub of the MySQL database/sql driver.
+package mysql

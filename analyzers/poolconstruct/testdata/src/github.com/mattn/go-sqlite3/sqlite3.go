@@ -1,0 +1,2 @@
+// Package sqlite3 is a stub of the SQLite database/sql driver.
+package sqlite3

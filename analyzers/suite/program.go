@@ -1,0 +1,39 @@
+package suite
+
+import (
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+)
+
+// UseProgram tells the analyzers what only a whole-program driver knows:
+// which packages only tests import (see dbindex.TestSupportPackages), and
+// which database/sql drivers the program imports. pkgs
+// are the packages go list named, with their test variants; call it before
+// the analysis starts.
+func (s *Suite) UseProgram(pkgs []*packages.Package) {
+	paths := dbindex.TestSupportPackages(s.Config, pkgs)
+	_ = s.Index.Flags.Set(dbindex.TestSupportFlag, strings.Join(paths, ","))
+	_ = s.Index.Flags.Set(dbindex.SQLDriversFlag, strings.Join(dbindex.SQLDriverPackages(pkgs), ","))
+}
+
+// WithoutFacts returns copies of the analyzers that declare no fact types,
+// for a driver that analyses each package on its own (dbaudit's engine): the
+// analyzers then keep their findings within a package instead of asking for
+// every dependency to be analysed from source.
+func WithoutFacts(analyzers []*analysis.Analyzer) []*analysis.Analyzer {
+	out := make([]*analysis.Analyzer, len(analyzers))
+	for i, a := range analyzers {
+		if len(a.FactTypes) == 0 {
+			out[i] = a
+			continue
+		}
+		c := *a
+		c.FactTypes = nil
+		out[i] = &c
+	}
+	return out
+}
