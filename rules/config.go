@@ -44,9 +44,10 @@ type Config struct {
 	// which means 1.
 	Version int `yaml:"version"`
 
-	// ApprovedPackages may construct pools (go list patterns). Empty means the
-	// default: main packages and packages named db, database, store, storage,
-	// postgres, pg or repository.
+	// ApprovedPackages may construct pools (go list patterns). Empty means no
+	// policy: poolconstruct then reports only pools per request, iteration or
+	// job (Approved still answers with the naming defaults: main packages and
+	// packages named db, database, store, storage, postgres, pg or repository).
 	ApprovedPackages []string `yaml:"approved_packages"`
 	// TestPackages are treated as test code, beside the built-in heuristic.
 	TestPackages []string `yaml:"test_packages"`
