@@ -241,3 +241,48 @@ func TestScanSurvivesDatabaseOutage(t *testing.T) {
 	}
 	h.checkCounts(job)
 }
+
+// TestOutcomeWriteGivesUpAfterWriteRetry: when the outcome cannot be written
+// for longer than SCANNER_WRITE_RETRY, the worker stops retrying and lets
+// the job go (its heartbeats stop, so the reaper resumes it later) instead
+// of holding a worker slot for ever.
+func TestOutcomeWriteGivesUpAfterWriteRetry(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(c *config.Config) {
+		c.Jobs.WriteRetry = 1500 * time.Millisecond
+		c.Jobs.StaleAfter = time.Minute
+	})
+	sqlExec(t, h.dsn,
+		`CREATE FUNCTION terminate_outcome_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			PERFORM pg_terminate_backend(pg_backend_pid());
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER outcome_fault BEFORE UPDATE ON jobs FOR EACH ROW
+			WHEN (OLD.status = 'running' AND NEW.status NOT IN ('running', 'pending'))
+			EXECUTE FUNCTION terminate_outcome_writes()`)
+	site := sitetest.New(t)
+	site.Handle("/sitemap.xml", sitetest.Resource{Body: sitetest.URLSet(sitetest.Pages(site.URL("/p"), 5)...)})
+	id := h.submit(site.URL(""), 1000)
+
+	deadline := time.Now().Add(15 * time.Second)
+	for started := false; ; {
+		_, live := h.runner.Live(id)
+		started = started || live
+		if started && !live {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker still holds the job 15s after it started (live %v, ever started %v)", live, started)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	job, err := h.store.GetJob(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.Status != store.StatusRunning || job.Attempts != 1 {
+		t.Fatalf("job %s after attempt %d; want it left running for the reaper", job.Status, job.Attempts)
+	}
+	sqlExec(t, h.dsn, `DROP TRIGGER outcome_fault ON jobs`)
+}

@@ -129,6 +129,7 @@ func (e *UnrecordedError) Unwrap() error { return e.Err }
 func (r *Runner) Shutdown(ctx context.Context) error {
 	r.stopOnce.Do(func() { close(r.stopping) })
 	r.cancel()
+	defer r.halt()
 	done := make(chan struct{})
 	go func() {
 		r.jobs.Wait()
