@@ -54,7 +54,7 @@ func collectPackage(idx *suite.Index, dir string) []Touchpoint {
 		c.findMigrationFuncs()
 	}
 	for _, call := range idx.Calls {
-		if call.API.Kind.Touches() {
+		if call.API.Kind.Touches() || call.API.BuildsConnector() {
 			c.addCall(call)
 		}
 	}
@@ -79,7 +79,11 @@ func (c *pkgCollector) addCall(call *suite.Call) {
 	if len(enclosing) > 0 {
 		function = c.names.name(enclosing[0])
 	}
-	t := c.touchpoint(string(call.API.Kind), call.Expr.Pos(), call.Expr.End(), function, call.API.Name)
+	kind := string(call.API.Kind)
+	if call.API.BuildsConnector() {
+		kind = "construct" // pq.NewConnector: where sql.OpenDB's connection settings are read
+	}
+	t := c.touchpoint(kind, call.Expr.Pos(), call.Expr.End(), function, call.API.Name)
 	t.Component = c.component(call.Expr.Pos(), call.Test, enclosing, call.Decl)
 	c.out = append(c.out, t)
 }

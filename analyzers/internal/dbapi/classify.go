@@ -69,6 +69,10 @@ func (c *Classifier) Call(fn *types.Func, recv types.Type) (API, bool) {
 	if a, ok := c.funcs[name]; ok {
 		return a, true
 	}
+	// A method of an interface with a database method's whole signature.
+	if a, ok := InterfaceMethod(fn); ok {
+		return a, true
+	}
 	sig, _ := fn.Type().(*types.Signature)
 	if sig == nil || sig.Recv() == nil {
 		return API{}, false
@@ -133,10 +137,13 @@ func kindByName(m string) Kind {
 
 // IsQuerier reports whether t is an interface with the sqlc DBTX shape: at
 // least two statement methods (Exec, Query, QueryRow and their Context or x
-// variants) that take a context and the SQL text first.
+// variants) that take a context and the SQL text first, one of them at
+// least with the whole signature of a database method (see
+// InterfaceMethod), so that a look-alike with the names and none of the
+// database types is not a handle.
 func IsQuerier(t types.Type) bool {
 	iface, ok := types.Unalias(t).Underlying().(*types.Interface)
-	if !ok || iface.NumMethods() < 2 {
+	if !ok || iface.NumMethods() < 2 || !hasDatabaseMethod(iface) {
 		return false
 	}
 	n := 0

@@ -333,16 +333,30 @@ func init() {
 	meth(sqlx+".Conn", Query, "SelectContext GetContext", sqlArg(2), ctx)
 	meth(sqlx+".Conn", Begin, "BeginTxx", returns(Tx), ctx)
 	meth(sqlx+".Rows", Other, "StructScan MapScan SliceScan")
+	// Prepared statements: the SQL was given to Preparex/PrepareNamed.
+	// (*sqlx.Stmt).Exec/Query come from the embedded *sql.Stmt.
+	for _, typ := range []string{sqlx + ".Stmt", sqlx + ".NamedStmt"} {
+		meth(typ, Query, "Get Select Queryx QueryRowx")
+		meth(typ, Query, "GetContext SelectContext QueryxContext QueryRowxContext", ctx)
+		meth(typ, Exec, "MustExec")
+		meth(typ, Exec, "MustExecContext", ctx)
+	}
+	meth(sqlx+".NamedStmt", Query, "Query QueryRow")
+	meth(sqlx+".NamedStmt", Query, "QueryContext QueryRowContext", ctx)
+	meth(sqlx+".NamedStmt", Exec, "Exec")
+	meth(sqlx+".NamedStmt", Exec, "ExecContext", ctx)
+	meth(sqlx+".NamedStmt", Close, "Close")
 
 	// gorm
 	meth(gorm+".DB", Query, "Raw", sqlArg(0))
 	meth(gorm+".DB", Exec, "Exec", sqlArg(0))
 	meth(gorm+".DB", Query, "Find First Last Take Scan Pluck Count Rows Row FindInBatches FirstOrInit FirstOrCreate")
 	meth(gorm+".DB", Exec, "Create CreateInBatches Save Delete Update Updates UpdateColumn UpdateColumns")
+	meth(gorm+".DB", Exec, "AutoMigrate") // creates and alters tables
 	meth(gorm+".DB", Begin, "Begin Transaction", returns(Tx))
 	meth(gorm+".DB", Commit, "Commit")
 	meth(gorm+".DB", Rollback, "Rollback")
-	meth(gorm+".DB", Other, "Where Or Not Select Order Limit Offset Joins Preload Model Table WithContext Session Debug Clauses Group Having Distinct Omit Attrs Assign Unscoped Scopes DB AutoMigrate Migrator")
+	meth(gorm+".DB", Other, "Where Or Not Select Order Limit Offset Joins Preload Model Table WithContext Session Debug Clauses Group Having Distinct Omit Attrs Assign Unscoped Scopes DB Migrator")
 }
 
 // FullName is the key of fn in the tables: "pkg.Func" or "pkg.Type.Method"
