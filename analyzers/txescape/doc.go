@@ -44,11 +44,13 @@
 // returns — a sync.WaitGroup or errgroup.Group whose Wait it calls after
 // starting them (or one it was given as a parameter, for its caller to wait
 // on), or a channel the goroutine reports on and the function receives
-// from — a transaction handed to a helper that is called, not started, and
-// a long-lived connection owned by a struct: stored in a field of a struct
-// whose own method (Close) gives it back, and never given back by the
-// function that started the goroutine (a LISTEN loop reading the
-// connection until the listener is closed).
+// from; a task sent on a channel with a reply channel the function then
+// receives from (a worker runs it while the function waits: w.todo <- task;
+// return <-task.wait); a transaction handed to a helper that is called,
+// not started; and a long-lived connection owned by a struct — stored in a
+// field of a struct whose own method (Close) gives it back, and never given
+// back by the function that started the goroutine (a LISTEN loop reading
+// the connection until the listener is closed).
 // Test code is skipped unless rules.yaml sets check_tests.
 //
 // Bad:
