@@ -24,6 +24,13 @@ func compareModels(models []*Model, cat *catalog.Catalog, dir string) []Finding 
 		for _, f := range m.Fields {
 			f.File, f.Line = relPath(dir, f.pos.Filename), f.pos.Line
 		}
+		if m.query != nil {
+			m.Query = m.query.where(dir)
+			if !m.query.prepared() {
+				out = append(out, compareQueryModel(m, cat)...)
+			}
+			continue
+		}
 		out = append(out, compareModel(m, cat)...)
 	}
 	return out

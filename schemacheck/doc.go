@@ -4,8 +4,15 @@
 //
 // Models are structs mapped to a table or view by a TableName() string
 // method returning a constant, a //dbaudit:table [schema.]name comment,
-// rules.yaml schema.tables, or gorm's conventions (gorm.Model embedded, or
-// the struct used with gorm calls). Their fields are matched to columns the
+// rules.yaml schema.tables, gorm's conventions (gorm.Model embedded, or
+// the struct used with gorm calls), or the literal SQL the struct is read
+// from by name (pgx.RowToStructByName and its Addr/Lax variants through
+// CollectRows and friends, sqlx Get/Select) when it is a SELECT from one
+// table: SELECT * must give every field a column and every column a field;
+// with a select list, the fields reading listed columns are judged against
+// them. With a database, such a model is judged on the server's
+// description of its prepared statements instead (at the call, once). A
+// run that finds no model and prepares nothing says so: Result.NothingCompared. Their fields are matched to columns the
 // way the library reading them does: pgx's RowToStructByName (db tags
 // exact then case-insensitive, untagged names with underscores folded,
 // embedded structs flattened, db:"-" skipped), sqlx (untagged names
@@ -70,5 +77,6 @@
 //     database/sql arguments, which each driver encodes its own way.
 //
 // Without a database (a snapshot from --dump-schema), the model checks run
-// and the literal SQL is reported as not checked.
+// and the literal SQL is reported as not checked, with how to check it
+// (SnapshotSkipReason).
 package schemacheck

@@ -22,8 +22,12 @@ type Model struct {
 	// Table is the table as the code names it: "users" or "app.users".
 	Table string `json:"table"`
 	// Source says how the mapping was found: "rules.yaml", "comment",
-	// "TableName" or "gorm".
+	// "TableName", "gorm", or "query": the struct is read by name from
+	// literal SQL that selects from one table.
 	Source string `json:"source"`
+	// Query is where the first such statement is ("store/users.go:40"),
+	// for a model found by its query.
+	Query string `json:"query,omitempty"`
 	// Mapper is the library whose column-matching rules apply: "pgx"
 	// (RowToStructByName), "sqlx" or "gorm".
 	Mapper string   `json:"mapper"`
@@ -33,6 +37,7 @@ type Model struct {
 
 	pos   token.Position
 	named *types.Named
+	query *queryModel // for Source "query"
 }
 
 // Field is a struct field that reads a column.
@@ -71,12 +76,15 @@ const (
 type modelHints struct {
 	gorm map[*types.TypeName]bool
 	sqlx map[*types.TypeName]bool
+	// inferred are the structs read by name from single-table SELECTs.
+	inferred map[*types.TypeName]*queryModel
 }
 
 // DiscoverModels finds the model structs of the packages: structs with a
 // TableName() string method returning a constant, a //dbaudit:table
 // comment, an entry in rules.yaml schema.tables, or gorm models (embedding
-// gorm.Model, or used with gorm calls). Structs in _test.go files are left
+// gorm.Model, or used with gorm calls). Run also finds the structs read by
+// name from literal SQL selecting from one table. Structs in _test.go files are left
 // out unless rules.yaml check_tests is set.
 func DiscoverModels(pkgs []*packages.Package, cfg *rules.Config) []*Model {
 	return discoverModels(pkgs, cfg, modelHints{})
@@ -139,7 +147,8 @@ func discoverModels(pkgs []*packages.Package, cfg *rules.Config, hints modelHint
 
 // mapModel decides whether named is a model, and of which table. Explicit
 // mappings win over conventions: rules.yaml, then the comment, then
-// TableName, then gorm's naming.
+// TableName, then gorm's naming, then the table of the literal SQL the
+// struct is read from.
 func mapModel(pkg *packages.Package, cfg *rules.Config, named *types.Named, doc *ast.CommentGroup, methods map[*types.Func]*ast.FuncDecl, hints modelHints) *Model {
 	obj := named.Obj()
 	full := obj.Pkg().Path() + "." + obj.Name()
@@ -154,6 +163,10 @@ func mapModel(pkg *packages.Package, cfg *rules.Config, named *types.Named, doc 
 		m.Table, m.Source = tableNameMethod(pkg, named, methods), "TableName"
 	case isGorm:
 		m.Table, m.Source = gormTableName(obj.Name()), "gorm"
+	case hints.inferred[obj] != nil:
+		qm := hints.inferred[obj]
+		m.Table, m.Source, m.Mapper, m.query = qm.table, "query", qm.mapper, qm
+		return m
 	default:
 		return nil
 	}

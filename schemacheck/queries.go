@@ -61,6 +61,9 @@ func checkStatements(ctx context.Context, sess *Session, cat *catalog.Catalog, s
 		return nil, stats, err
 	}
 	stats.Prepared = len(todo)
+	for _, st := range todo {
+		st.prepared = true
+	}
 	var oids []uint32
 	for _, r := range results {
 		if r.Desc != nil {

@@ -3,6 +3,8 @@ package schemacheck
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"golang.org/x/tools/go/packages"
 
@@ -37,6 +39,7 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 		return nil, nil, err
 	}
 	stmts, hints := collectStatements(opts.Packages, idx, cfg)
+	hints.inferred = inferModels(stmts)
 	res := &Result{Models: discoverModels(opts.Packages, cfg, hints), Statements: stmts}
 
 	cat := opts.Catalog
@@ -55,7 +58,8 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 			return nil, nil, &ConnectError{MaskedDSN: sess.MaskedDSN, Err: err}
 		}
 	}
-	res.Findings = compareModels(res.Models, cat, opts.Dir)
+	// Statements first: a model found by its query is judged by the
+	// server's description of that query when it was prepared.
 	if sess != nil {
 		found, stats, err := checkStatements(ctx, sess, cat, stmts, opts.Dir)
 		if err != nil {
@@ -64,8 +68,9 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 		res.Findings = append(res.Findings, found...)
 		res.Queries = stats
 	} else {
-		res.Queries = QueryStats{Found: len(stmts), Skipped: len(stmts), SkippedReason: "no database: compared with a schema snapshot, so literal SQL was not prepared"}
+		res.Queries = QueryStats{Found: len(stmts), Skipped: len(stmts), SkippedReason: SnapshotSkipReason}
 	}
+	res.Findings = append(compareModels(res.Models, cat, opts.Dir), res.Findings...)
 	kept := res.Findings[:0]
 	for _, f := range res.Findings {
 		if !cfg.Ignored(f.File) {
@@ -75,6 +80,31 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 	res.Findings = kept
 	sortFindings(res.Findings)
 	return res, cat, nil
+}
+
+// SnapshotSkipReason says why literal SQL is not checked against a
+// snapshot, and how to have it checked.
+const SnapshotSkipReason = "a schema snapshot (--schema-file) holds the catalog but cannot prepare SQL; " +
+	"run with --dsn, $DATABASE_URL or rules.yaml schema.dsn_env naming a database with the schema to have them prepared (never executed)"
+
+// NothingCompared says, when the run compared nothing with the schema (no
+// model found and no statement prepared), why and how to declare a model;
+// "" when something was compared. A check that compares nothing must not
+// pass silently: the CLI exits 2 with this message.
+func (r *Result) NothingCompared(packages int) string {
+	if len(r.Models) > 0 || r.Queries.Prepared > 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "no models found in %d package(s), so nothing was compared with the schema", packages)
+	if r.Queries.Found > 0 && r.Queries.Prepared == 0 {
+		fmt.Fprintf(&b, " (%d literal SQL statement(s) found, none prepared)", r.Queries.Found)
+	}
+	b.WriteString(". A struct is a model when the code says which table it maps to: read it by name from a literal" +
+		" single-table SELECT (pgx.CollectRows with pgx.RowToStructByName[T], sqlx Get/Select), give it a" +
+		" TableName() string method, use it with gorm, put //dbaudit:table <table> on the line above its type," +
+		" or map it in rules.yaml schema.tables; check the package patterns (and rules.yaml schema.packages)")
+	return b.String()
 }
 
 // Introspect reads the catalog of the configured schemas, for

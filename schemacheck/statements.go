@@ -35,6 +35,8 @@ type Statement struct {
 	Skip string
 	// Dests are the result destinations visible at the call site.
 	Dests []*ScanDest
+
+	prepared bool // the server prepared it (a database run)
 }
 
 // ScanDest is where a statement's result columns go.
@@ -146,7 +148,7 @@ func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suit
 			if st.Driver == DriverPgx && st.ArgsKnown {
 				stripPgxOptions(st)
 			}
-			if strings.HasPrefix(name, sqlxPath+".") && (strings.HasSuffix(name, ".Get") || strings.HasSuffix(name, ".Select") || strings.HasSuffix(name, "GetContext") || strings.HasSuffix(name, "SelectContext")) {
+			if readsIntoDest(c) {
 				if d := sqlxDest(pkg, c.Expr.Args[c.API.SQLArg-1]); d != nil {
 					st.Dests = append(st.Dests, d)
 					if d.Struct != nil {
@@ -161,6 +163,22 @@ func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suit
 		}
 	}
 	return out, hints
+}
+
+// readsIntoDest reports sqlx's Get and Select, and the methods of a
+// project's interfaces with their signature (dest, then the SQL): the
+// argument before the SQL is where the result goes.
+func readsIntoDest(c *suite.Call) bool {
+	name := c.API.Name
+	if strings.HasPrefix(name, gormPath+".") || c.API.SQLArg < 1 {
+		return false
+	}
+	for _, m := range []string{".Get", ".Select", ".GetContext", ".SelectContext"} {
+		if strings.HasSuffix(name, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // stripPgxOptions drops pgx's leading query options from the arguments

@@ -173,6 +173,11 @@ func runSchemacheck(cmd *cobra.Command, args []string, f *schemacheckFlags) erro
 	if q := res.Queries; q.SkippedReason != "" && q.Found > 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: %d literal SQL statement(s) not checked: %s\n", q.Found, q.SkippedReason)
 	}
+	if msg := res.NothingCompared(len(pkgs)); msg != "" {
+		// Exit 2, not 0: a pre-commit hook that compares nothing must not pass.
+		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: %s\n", msg)
+		return exitCode(exitError)
+	}
 	if len(loadErrors) > 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: %d package load or type error(s): the packages were checked as far as possible\n", len(loadErrors))
 		return exitCode(exitError)
