@@ -77,6 +77,19 @@ func DriverOfName(name string) Driver {
 		"oracle", "godror", "duckdb", "snowflake", "libsql", "spanner", "ramsql", "sqlmock":
 		return DriverOther
 	}
+	// A driver registered under a name of the project's own
+	// (sql.Register("sqlite_temporal", ...)) usually says what it wraps.
+	n := strings.ToLower(name)
+	for _, other := range []string{"sqlite", "mysql", "mssql", "sqlserver", "clickhouse", "oracle", "duckdb", "snowflake"} {
+		if strings.Contains(n, other) {
+			return DriverOther
+		}
+	}
+	for _, pg := range []string{"postgres", "pgx", "cockroach"} {
+		if strings.Contains(n, pg) {
+			return DriverPostgres
+		}
+	}
 	return DriverUnknown
 }
 
@@ -236,12 +249,37 @@ func (x *Index) assignedFrom(fn ast.Node, v *types.Var) []ast.Expr {
 	return out
 }
 
-// programDriver is DriverOther when the drivers the program imports (the
-// engine's whole-program list, else this package's own imports, direct or
-// not) are all non-PostgreSQL ones, DriverPostgres when some is PostgreSQL's,
-// and DriverUnknown when none is known.
+// programDriver is DriverOther when the drivers the package imports outside
+// its test files are all non-PostgreSQL ones, DriverPostgres when one is
+// PostgreSQL's; when it imports none, the same by the drivers the program
+// imports (the engine's whole-program list, and what the package imports
+// indirectly); DriverUnknown when none is known.
 func (x *Index) programDriver() Driver {
 	x.driversOnce.Do(func() {
+		// The package's own imports first: the package that opens a
+		// handle usually imports its driver (the SQLite plugin of a
+		// program that also links PostgreSQL's).
+		var ownPG, ownOther bool
+		for _, f := range x.pass.Files {
+			if x.testFiles[x.pass.Fset.File(f.Pos())] {
+				continue
+			}
+			for _, imp := range f.Imports {
+				switch DriverOfPackage(strings.Trim(imp.Path.Value, `"`)) {
+				case DriverPostgres:
+					ownPG = true
+				case DriverOther:
+					ownOther = true
+				}
+			}
+		}
+		if ownPG || ownOther {
+			x.driver = DriverPostgres
+			if !ownPG {
+				x.driver = DriverOther
+			}
+			return
+		}
 		var pg, other bool
 		note := func(path string) {
 			switch DriverOfPackage(path) {

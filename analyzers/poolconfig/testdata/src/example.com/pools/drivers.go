@@ -21,6 +21,11 @@ func otherDrivers() {
 	raw, _ := gdb.DB()
 	raw.SetMaxOpenConns(1) // silent: gorm over SQLite
 
+	// A driver registered under the project's own name for SQLite.
+	const sqliteDriver = "sqlite_temporal"
+	plugin := sqlx.MustConnect(sqliteDriver, "file:temporal.db")
+	plugin.SetMaxOpenConns(1) // silent: SQLite
+
 	pg, _ := sql.Open("pgx", "postgres://app@db/app")
 	pg.SetMaxOpenConns(2) // want `SetMaxOpenConns\(2\) is below the floor of 5`
 }
