@@ -23,9 +23,20 @@ type span struct {
 	node ast.Node
 	// lit is set when the bytes are the value of this string literal; offs
 	// maps value byte i (relative to start) to its offset in lit.Value, with
-	// one extra entry for the end.
+	// one extra entry for the end. A literal without escapes needs no table
+	// (which costs 8 bytes per byte of a huge constant): offs is nil and
+	// byte i is at base+i.
 	lit  *ast.BasicLit
 	offs []int
+	base int
+}
+
+// off is the offset in lit.Value of value byte i (relative to start).
+func (sp *span) off(i int) int {
+	if sp.offs == nil {
+		return sp.base + i
+	}
+	return sp.offs[i]
 }
 
 // HoleText is a dynamic value: one Hole byte standing for node.
@@ -54,7 +65,7 @@ func LiteralText(lit *ast.BasicLit) (Text, bool) {
 	if val == "" {
 		return Text{}, true
 	}
-	return Text{S: val, spans: []span{{start: 0, end: len(val), node: lit, lit: lit, offs: offs}}}, true
+	return Text{S: val, spans: []span{{start: 0, end: len(val), node: lit, lit: lit, offs: offs, base: 1}}}, true
 }
 
 // Concat joins texts.
@@ -87,6 +98,7 @@ func (t Text) Slice(from, to int) Text {
 		if sp.offs != nil {
 			n.offs = sp.offs[s-sp.start : e-sp.start+1]
 		}
+		n.base = sp.base + s - sp.start
 		out.spans = append(out.spans, n)
 	}
 	return out
@@ -112,7 +124,7 @@ func (t Text) Pos(i int) token.Pos {
 		return token.NoPos
 	}
 	if sp.lit != nil {
-		return sp.lit.Pos() + token.Pos(sp.offs[i-sp.start])
+		return sp.lit.Pos() + token.Pos(sp.off(i-sp.start))
 	}
 	if sp.node == nil {
 		return token.NoPos
@@ -132,14 +144,14 @@ func (t Text) Span(r Range) (token.Pos, token.Pos) {
 	}
 	first, last := t.spanAt(r.Start), t.spanAt(r.End-1)
 	if first == last && first.lit != nil {
-		return first.lit.Pos() + token.Pos(first.offs[r.Start-first.start]),
-			first.lit.Pos() + token.Pos(first.offs[r.End-first.start])
+		return first.lit.Pos() + token.Pos(first.off(r.Start-first.start)),
+			first.lit.Pos() + token.Pos(first.off(r.End-first.start))
 	}
 	start := t.Pos(r.Start)
 	var end token.Pos
 	switch {
 	case last.lit != nil:
-		end = last.lit.Pos() + token.Pos(last.offs[r.End-last.start])
+		end = last.lit.Pos() + token.Pos(last.off(r.End-last.start))
 	case last.node != nil:
 		end = last.node.End()
 	}
@@ -191,18 +203,23 @@ func (t Text) editRange(r Range) (token.Pos, token.Pos, *ast.BasicLit, bool) {
 	if !boundary(sp.offs, i) || !boundary(sp.offs, j) {
 		return token.NoPos, token.NoPos, nil, false
 	}
-	return sp.lit.Pos() + token.Pos(sp.offs[i]), sp.lit.Pos() + token.Pos(sp.offs[j]), sp.lit, true
+	return sp.lit.Pos() + token.Pos(sp.off(i)), sp.lit.Pos() + token.Pos(sp.off(j)), sp.lit, true
 }
 
 func boundary(offs []int, i int) bool {
-	return i == 0 || i == len(offs)-1 || offs[i] != offs[i-1]
+	return offs == nil || i == 0 || i == len(offs)-1 || offs[i] != offs[i-1]
 }
 
 // literalOffsets unquotes a Go string literal and maps each byte of the
-// value to its offset in the literal's source text.
+// value to its offset in the literal's source text; the map is nil when
+// byte i is at offset i+1 (no escapes, no carriage returns).
 func literalOffsets(src string) (string, []int, bool) {
 	if len(src) < 2 {
 		return "", nil, false
+	}
+	if body := src[1 : len(src)-1]; src[0] == '`' && !strings.Contains(body, "\r") ||
+		src[0] == '"' && !strings.Contains(body, "\\") {
+		return body, nil, true // byte i is at offset i+1: no table, no copy
 	}
 	var b strings.Builder
 	var offs []int
