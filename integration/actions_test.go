@@ -46,9 +46,7 @@ func TestActionlint(t *testing.T) {
 	gobin := t.TempDir()
 	mustRun(t, repoRoot, append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=", "GOTOOLCHAIN=local"),
 		"go", "install", "github.com/rhysd/actionlint/cmd/actionlint@"+actionlintVersion)
-	if _, err := exec.LookPath("shellcheck"); err != nil {
-		t.Log("shellcheck is not installed: actionlint checks the workflows without it")
-	}
+	useIfInstalled(t, "shellcheck", "apt-get install shellcheck") // actionlint runs it on every run: script
 	r := run(t, repoRoot, nil, filepath.Join(gobin, "actionlint"), workflowFiles(t)...)
 	assert.Equal(t, 0, r.code, "actionlint:\n%s%s", r.stdout, r.stderr)
 

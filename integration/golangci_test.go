@@ -137,6 +137,48 @@ func TestGolangciLintPlugin(t *testing.T) {
 		assert.Equal(t, appWantNoIgnoreGlob, ofRules(got, "poolconstruct", "ignore"), "after editing rules.yaml")
 	})
 
+	// Three findings on one line (issue 14 #1): golangci-lint keeps one
+	// issue per line unless issues.uniq-by-line is false, as the README's
+	// configuration sets it. Without that line it hides two of them.
+	t.Run("several findings on one line", func(t *testing.T) {
+		t.Parallel()
+		dir := fixture(t, "oneline")
+		want := checkFindings(t, dir)
+		perLine := map[int]int{}
+		for _, f := range want {
+			perLine[f.Line]++
+		}
+		require.Equal(t, 3, perLine[12], "the fixture's DSN line carries rawdsn and two driveropts findings: %v", want)
+
+		withGolangciConfig(t, dir, "golangci.yml")
+		got, r := golangciIssues(t, bin, dir, t.TempDir())
+		require.Equal(t, 1, r.code, "%s", r.stderr)
+		assert.Equal(t, want, got, "as many issues as dbaudit check finds")
+		assert.Len(t, got, len(want))
+
+		cfg := filepath.Join(dir, ".golangci.yml")
+		data, err := os.ReadFile(cfg)
+		require.NoError(t, err)
+		without := strings.Replace(string(data), "  uniq-by-line: false\n", "", 1)
+		require.NotEqual(t, string(data), without, "docs/examples/golangci.yml sets issues.uniq-by-line: false")
+		require.NoError(t, os.WriteFile(cfg, []byte(without), 0o644))
+		got, _ = golangciIssues(t, bin, dir, t.TempDir())
+		assert.Len(t, got, len(want)-2, "golangci-lint's default keeps one issue per line")
+	})
+
+	// Exit codes (issue 14 #11): golangci-lint fails on any issue, whatever
+	// dbaudit's severity; dbaudit check fails only at --fail-on (default
+	// error), so a warnings-only module needs --fail-on warning to match.
+	t.Run("warnings only", func(t *testing.T) {
+		t.Parallel()
+		dir := fixture(t, "oneline")
+		appendFile(t, filepath.Join(dir, "rules.yaml"), warningsOnly)
+		withGolangciConfig(t, dir, "golangci.yml")
+		got, r := golangciIssues(t, bin, dir, t.TempDir())
+		assert.Equal(t, 1, r.code, "golangci-lint fails on warnings too:\n%s", r.stderr)
+		assert.Equal(t, checkFindings(t, dir), got)
+	})
+
 	t.Run("inline settings", func(t *testing.T) {
 		t.Parallel()
 		dir := fixture(t, "app")
@@ -166,7 +208,7 @@ func TestGolangciLintPlugin(t *testing.T) {
 		assert.Contains(t, r.stderr, `linters.settings.custom.dbaudit.settings.rules.poolconfig.severity: severity "urgent" is not one of error, warning, info`)
 	})
 
-	t.Run("golangci-lint custom with the README's .custom-gcl.yml", func(t *testing.T) {
+	t.Run("golangci-lint custom with the README's local .custom-gcl.yml", func(t *testing.T) {
 		t.Parallel()
 		custom := golangciCustom(t, bin)
 		dir := fixture(t, "app")
@@ -178,20 +220,24 @@ func TestGolangciLintPlugin(t *testing.T) {
 }
 
 // golangciCustom runs `golangci-lint custom` as a user would, with the
-// README's .custom-gcl.yml, changed only to take the plugin from this
-// checkout (path:) instead of a release (version:). The one step that needs
-// GitHub, `git clone` of golangci-lint at the release tag, is answered by a
-// stand-in git that copies the same release's source from the module cache.
+// README's .custom-gcl.yml for a local checkout (path:), pointed at this
+// one; the published example differs only in naming a version. The one step
+// that needs GitHub, `git clone` of golangci-lint at the release tag, is
+// answered by a stand-in git that copies the same release's source from the
+// module cache.
 func golangciCustom(t *testing.T, bin string) string {
 	t.Helper()
 	work := t.TempDir()
-	example, err := os.ReadFile(filepath.Join(repoRoot, "docs", "examples", "custom-gcl.yml"))
-	require.NoError(t, err)
-	cfg := string(example)
-	require.Contains(t, cfg, "version: "+golangciVersion+"\n")
-	versionLine := "    version: v1.0.0\n"
-	require.Contains(t, cfg, versionLine)
-	cfg = strings.Replace(cfg, versionLine, "    path: "+repoRoot+"\n", 1)
+	published := string(mustRead(t, filepath.Join(repoRoot, "docs", "examples", "custom-gcl.yml")))
+	cfg := string(mustRead(t, filepath.Join(repoRoot, "docs", "examples", "custom-gcl-local.yml")))
+	for _, c := range []string{published, cfg} {
+		require.Contains(t, c, "\nversion: "+golangciVersion+"\n")
+		require.Contains(t, c, "    import: github.com/dbaudit/dbaudit/plugin\n")
+	}
+	require.Contains(t, published, "    version: v1.0.0\n")
+	pathLine := "    path: /home/you/src/dbaudit\n"
+	require.Contains(t, cfg, pathLine)
+	cfg = strings.Replace(cfg, pathLine, "    path: "+repoRoot+"\n", 1)
 	require.NoError(t, os.WriteFile(filepath.Join(work, ".custom-gcl.yml"), []byte(cfg), 0o644))
 
 	src := strings.TrimSpace(mustRun(t, repoRoot, nil, "go", "mod", "download", "-json", "github.com/golangci/golangci-lint/v2@"+golangciVersion).stdout)

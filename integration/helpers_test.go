@@ -52,17 +52,37 @@ func notShort(t *testing.T) {
 }
 
 // need skips when a tool is missing, except under CI=true, where it fails:
-// CI installs every tool these tests run.
+// CI installs every tool these tests run, and a skip there would pass
+// silently (go test prints skips only with -v).
 func need(t *testing.T, tool, install string) string {
 	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (CI=true): %s", tool, install)
-		}
-		t.Skipf("%s is not installed: %s", tool, install)
+	p, ok := lookTool(t, tool, install)
+	if !ok {
+		t.Skipf("%s is not installed: %s (the test is skipped; under CI=true it fails)", tool, install)
 	}
 	return p
+}
+
+// useIfInstalled is need for a tool that makes a test stricter but is not
+// required for it (shellcheck, which actionlint runs on workflow scripts):
+// missing, the test goes on without it and says so, except under CI=true,
+// where it fails.
+func useIfInstalled(t *testing.T, tool, install string) bool {
+	t.Helper()
+	_, ok := lookTool(t, tool, install)
+	if !ok {
+		t.Logf("%s is not installed: %s (the test runs without it; under CI=true it fails)", tool, install)
+	}
+	return ok
+}
+
+func lookTool(t *testing.T, tool, install string) (string, bool) {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil && os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed (CI=true): %s", tool, install)
+	}
+	return p, err == nil
 }
 
 // finding is what every integration must agree on: where, and which rule.

@@ -226,6 +226,32 @@ func (u *Users) Rename(ctx context.Context, id int64, email string) error {
 	assert.Regexp(t, `dbaudit check\.+Passed`, out)
 }
 
+// TestPreCommitLocalCheckout is the README's route before a release: the
+// hooks from a local checkout of dbaudit (repo: its path, rev: one of its
+// commits), run with `pre-commit run` (issue 14 #16).
+func TestPreCommitLocalCheckout(t *testing.T) {
+	slow(t)
+	need(t, "pre-commit", "apt-get install pre-commit")
+	t.Parallel()
+	hooks, head := hookRepo(t)
+	dir := fixture(t, "app")
+	cfg := string(mustRead(t, filepath.Join(repoRoot, "docs", "examples", "pre-commit-config-local.yaml")))
+	for old, new := range map[string]string{
+		"repo: /home/you/src/dbaudit":                   "repo: " + hooks,
+		"rev: 0000000000000000000000000000000000000000": "rev: " + head,
+	} {
+		require.Contains(t, cfg, old)
+		cfg = strings.Replace(cfg, old, new, 1)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".pre-commit-config.yaml"), []byte(cfg), 0o644))
+	gitRepo(t, dir)
+	r := run(t, dir, preCommitEnv(t, t.TempDir()), "pre-commit", "run", "dbaudit-check", "--all-files", "--verbose")
+	out := r.stdout + r.stderr
+	assert.Equal(t, 1, r.code, "%s", out)
+	assert.Regexp(t, `dbaudit check\.+Failed`, out)
+	assert.Equal(t, checkFindings(t, dir), parseVetText(t, dir, out), "%s", out)
+}
+
 // subcommand reports whether the dbaudit binary has the command; under
 // CI=true a missing one fails the test, since the hooks name it.
 func subcommand(t *testing.T, dbaudit, name string) bool {

@@ -15,9 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// vetLine is one finding in go vet's text output: dbaudit-vet starts each
-// message with the rule id, as dbaudit check's text format does.
-var vetLine = regexp.MustCompile(`(?m)^(\S+\.go):(\d+):(\d+): ([a-z]+): `)
+// vetLine is one finding in go vet's text output, where dbaudit-vet starts
+// each message with the rule id, or in dbaudit check's, which puts the
+// severity before it.
+var vetLine = regexp.MustCompile(`(?m)^(\S+\.go):(\d+):(\d+): (?:(?:error|warning|info): )?([a-z]+): `)
 
 func parseVetText(t *testing.T, dir, stderr string) []finding {
 	t.Helper()
