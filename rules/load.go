@@ -204,9 +204,9 @@ func (es Errors) Error() string {
 const CurrentVersion = 1
 
 var (
-	yamlLine      = regexp.MustCompile(`^line (\d+): (.*)$`)
+	yamlLine      = regexp.MustCompile(`(?s)^line (\d+): (.*)$`)
 	yamlUnknown   = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	yamlWrongType = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
+	yamlWrongType = regexp.MustCompile("(?s)^cannot unmarshal (!\\S*)(?: `(.*)`)? into (.+)$")
 	yamlDuplicate = regexp.MustCompile(`^mapping key (".*") already defined at line (\d+)$`)
 	yamlAnchor    = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
 )
@@ -342,7 +342,11 @@ func describeGoType(t string) string {
 
 // describeYAMLValue says what was written, from the decoder's tag and text.
 func describeYAMLValue(tag, value string) string {
-	switch tag {
+	short, standard := strings.CutPrefix(tag, "!!")
+	if !standard {
+		return fmt.Sprintf("a value with the tag %s", strings.ReplaceAll(tag, "!!", "!"))
+	}
+	switch short {
 	case "seq":
 		return "a list"
 	case "map":
@@ -404,12 +408,15 @@ func pathAt(root *yaml.Node, line int, kind yaml.Kind) string {
 // kindOfTag is the node kind the decoder's !!tag stands for.
 func kindOfTag(tag string) yaml.Kind {
 	switch tag {
-	case "seq":
+	case "!!seq":
 		return yaml.SequenceNode
-	case "map":
+	case "!!map":
 		return yaml.MappingNode
 	}
-	return yaml.ScalarNode
+	if strings.HasPrefix(tag, "!!") {
+		return yaml.ScalarNode
+	}
+	return 0 // a custom tag: any kind
 }
 
 // validate checks what the YAML decoder cannot: rule names, enumerations,
