@@ -2,9 +2,6 @@ package schemacheck
 
 import (
 	"fmt"
-	"net/url"
-	"regexp"
-	"strings"
 
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -41,32 +38,4 @@ func MissingDSNError(cfg *rules.Config) error {
 		env = "$" + env
 	}
 	return fmt.Errorf("no database to compare with: pass --dsn, set %s, or give --schema-file", env)
-}
-
-const mask = "xxxxx"
-
-var kvPassword = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s]*)`)
-
-// MaskDSN returns dsn with any password replaced, in URL or key=value form,
-// so it can be printed.
-func MaskDSN(dsn string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			// An unparsable URL may still hold a password: keep only the scheme.
-			scheme, _, _ := strings.Cut(dsn, "://")
-			return scheme + "://" + mask + " (unparsable URL)"
-		}
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), mask)
-		}
-		q := u.Query()
-		if q.Has("password") {
-			q.Set("password", mask)
-			u.RawQuery = q.Encode()
-		}
-		s := u.String()
-		return strings.Replace(s, url.QueryEscape(mask), mask, -1)
-	}
-	return kvPassword.ReplaceAllString(dsn, "${1}"+mask)
 }

@@ -13,9 +13,12 @@ func TestParseTimings(t *testing.T) {
 	assert.Empty(t, parseTimings("no timings here\n  load 1s\n"))
 }
 
-func TestRedactDSN(t *testing.T) {
-	assert.Equal(t, "postgres://app@db:5432/x", redactDSN("postgres://app:secret@db:5432/x?sslmode=disable"))
-	assert.Equal(t, "the configured server", redactDSN("host=db password=secret"))
+func TestSchemacheckServerMasked(t *testing.T) {
+	o := &options{schemaDSN: "host=127.0.0.1 port=1 password=benchsecret connect_timeout=1"}
+	sc := schemacheckBench(o)
+	assert.Equal(t, "host=127.0.0.1 port=1 password=xxxxx connect_timeout=1", sc.Server)
+	assert.NotContains(t, sc.NA, "benchsecret")
+	assert.Contains(t, sc.NA, "schemacheck/benchmark failed")
 }
 
 func measured(wall float64, rss int64) *Measurement {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"net/url"
 
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/schemacheck/benchmark"
 )
 
@@ -36,11 +36,11 @@ func schemacheckBench(o *options) *SchemacheckBench {
 	if o.schemaDSN == "" {
 		return &SchemacheckBench{NA: "no database: set DBAUDIT_TEST_DATABASE_URL or -schemacheck-db"}
 	}
-	sc := &SchemacheckBench{Server: redactDSN(o.schemaDSN)}
+	sc := &SchemacheckBench{Server: redact.DSN(o.schemaDSN)}
 	logf("schemacheck at %d tables on %s", SchemacheckTables, sc.Server)
 	fig, err := benchmark.Run(context.Background(), o.schemaDSN, o.repoRoot, SchemacheckTables)
 	if err != nil {
-		sc.NA = "schemacheck/benchmark failed: " + oneLine(err.Error())
+		sc.NA = "schemacheck/benchmark failed: " + oneLine(redact.Secrets(err.Error(), o.schemaDSN))
 		return sc
 	}
 	sc.Tables, sc.Statements, sc.Findings = fig.Tables, fig.Statements, fig.Findings
@@ -48,17 +48,4 @@ func schemacheckBench(o *options) *SchemacheckBench {
 	sc.IntrospectSeconds, sc.CompareSeconds = fig.Introspect.Seconds(), fig.Compare.Seconds()
 	sc.PrepareSeconds, sc.RunSeconds = fig.Prepare.Seconds(), fig.Run.Seconds()
 	return sc
-}
-
-// redactDSN drops the password and parameters from a URL DSN.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" {
-		return "the configured server"
-	}
-	if u.User != nil {
-		u.User = url.User(u.User.Username())
-	}
-	u.RawQuery = ""
-	return u.String()
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/schemacheck"
@@ -25,6 +26,7 @@ type schemacheckFlags struct {
 	dumpSchema       string
 	statementTimeout time.Duration
 	lockTimeout      time.Duration
+	connectTimeout   time.Duration
 	noTests          bool
 	tags             string
 }
@@ -43,6 +45,8 @@ one pipeline inside a read-only transaction with statement and lock timeouts.
 
 The database comes from --dsn, the variable named by rules.yaml
 schema.dsn_env, or $DATABASE_URL; it is never printed with its password.
+It is connected to before the packages are loaded, within --connect-timeout,
+so an unreachable database fails in seconds.
 
   dbaudit schemacheck ./...                            # against $DATABASE_URL
   dbaudit schemacheck --dump-schema schema.json        # save the catalog
@@ -64,56 +68,75 @@ reached.`,
 	fs.StringVar(&f.dumpSchema, "dump-schema", "", "write the database's catalog to this file as deterministic JSON, and stop")
 	fs.DurationVar(&f.statementTimeout, "statement-timeout", 30*time.Second, "statement_timeout of the read-only session")
 	fs.DurationVar(&f.lockTimeout, "lock-timeout", 2*time.Second, "lock_timeout of the read-only session")
+	fs.DurationVar(&f.connectTimeout, "connect-timeout", 10*time.Second, "time allowed for connecting and starting the read-only session (also the per-host dial timeout when the DSN sets no connect_timeout)")
 	fs.BoolVar(&f.noTests, "no-tests", false, "leave _test.go files out")
 	fs.StringVar(&f.tags, "tags", "", "build tags, as for go build")
 	return cmd
 }
 
 func runSchemacheck(cmd *cobra.Command, args []string, f *schemacheckFlags) error {
+	dsn, err := schemacheckWithDSN(cmd, args, f)
+	// Anything a driver or the server said may repeat the DSN or part of it.
+	return redact.Error(err, dsn)
+}
+
+// schemacheckWithDSN runs the command and returns the DSN it used, for
+// scrubbing its error.
+func schemacheckWithDSN(cmd *cobra.Command, args []string, f *schemacheckFlags) (dsn string, _ error) {
 	if err := checkFormat(f.format, report.Formats); err != nil {
-		return err
+		return "", err
 	}
 	failOn, err := f.failOnSeverity()
 	if err != nil {
-		return err
+		return "", err
 	}
 	switch {
 	case f.schemaFile != "" && f.dsn != "":
-		return usageError{errors.New("--schema-file and --dsn are exclusive: compare with a snapshot or with a database")}
+		return "", usageError{errors.New("--schema-file and --dsn are exclusive: compare with a snapshot or with a database")}
 	case f.schemaFile != "" && f.dumpSchema != "":
-		return usageError{errors.New("--dump-schema needs a database, not --schema-file")}
+		return "", usageError{errors.New("--dump-schema needs a database, not --schema-file")}
 	}
 	cfg, err := f.loadConfig()
 	if err != nil {
-		return err
+		return "", err
 	}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	session := schemacheck.SessionOptions{StatementTimeout: f.statementTimeout, LockTimeout: f.lockTimeout}
-	dsn := ""
+	session := schemacheck.SessionOptions{StatementTimeout: f.statementTimeout, LockTimeout: f.lockTimeout, ConnectTimeout: f.connectTimeout}
 	var snapshot *catalog.Catalog
 	if f.schemaFile != "" {
 		if snapshot, err = catalog.ReadFile(f.schemaFile); err != nil {
-			return err
+			return "", err
 		}
 	} else {
 		if dsn, _ = schemacheck.ResolveDSN(f.dsn, cfg, os.Getenv); dsn == "" {
-			return usageError{schemacheck.MissingDSNError(cfg)}
+			return "", usageError{schemacheck.MissingDSNError(cfg)}
 		}
 	}
 
 	if f.dumpSchema != "" {
 		cat, err := schemacheck.Introspect(ctx, dsn, cfg, session)
 		if err != nil {
-			return err
+			return dsn, err
 		}
 		if err := cat.WriteFile(f.dumpSchema); err != nil {
-			return err
+			return dsn, err
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: wrote %d relation(s) of schema %v to %s\n", len(cat.Tables), cat.Schemas, f.dumpSchema)
-		return nil
+		return dsn, nil
+	}
+	if dsn != "" {
+		// Fail before the package load, which can take a minute, when the
+		// database cannot be reached.
+		sess, err := schemacheck.Open(ctx, dsn, session)
+		if err != nil {
+			return dsn, err
+		}
+		if err := sess.Close(ctx); err != nil {
+			return dsn, err
+		}
 	}
 
 	dir := engine.Getwd()
@@ -132,7 +155,7 @@ func runSchemacheck(cmd *cobra.Command, args []string, f *schemacheckFlags) erro
 	}
 	pkgs, err := engine.Load(loadOpts)
 	if err != nil {
-		return err
+		return dsn, err
 	}
 	var loadErrors []report.LoadError
 	for _, p := range pkgs {
@@ -145,12 +168,12 @@ func runSchemacheck(cmd *cobra.Command, args []string, f *schemacheckFlags) erro
 		Packages: pkgs, Config: cfg, Dir: dir, DSN: dsn, Catalog: snapshot, Session: session,
 	})
 	if err != nil {
-		return err
+		return dsn, err
 	}
 
 	w, finish, err := f.openOutput(cmd)
 	if err != nil {
-		return err
+		return dsn, err
 	}
 	if f.format == "json" {
 		err = res.WriteJSON(w)
@@ -165,10 +188,10 @@ func runSchemacheck(cmd *cobra.Command, args []string, f *schemacheckFlags) erro
 	}
 	if err != nil {
 		finish()
-		return err
+		return dsn, err
 	}
 	if err := finish(); err != nil {
-		return err
+		return dsn, err
 	}
 	if q := res.Queries; q.SkippedReason != "" && q.Found > 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: %d literal SQL statement(s) not checked: %s\n", q.Found, q.SkippedReason)
@@ -176,11 +199,11 @@ func runSchemacheck(cmd *cobra.Command, args []string, f *schemacheckFlags) erro
 	if msg := res.NothingCompared(len(pkgs)); msg != "" {
 		// Exit 2, not 0: a pre-commit hook that compares nothing must not pass.
 		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: %s\n", msg)
-		return exitCode(exitError)
+		return dsn, exitCode(exitError)
 	}
 	if len(loadErrors) > 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "dbaudit: %d package load or type error(s): the packages were checked as far as possible\n", len(loadErrors))
-		return exitCode(exitError)
+		return dsn, exitCode(exitError)
 	}
-	return exitCode(report.ExitCode(res.ReportFindings(), failOn))
+	return dsn, exitCode(report.ExitCode(res.ReportFindings(), failOn))
 }

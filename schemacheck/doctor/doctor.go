@@ -24,8 +24,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/rules"
-	"github.com/dbaudit/dbaudit/schemacheck"
 )
 
 // Status grades a check.
@@ -76,7 +76,9 @@ type Options struct {
 	Validate func(sink, dsn string) []Problem
 }
 
-// Report is the outcome.
+// Report is the outcome. No field holds a password: DSN is masked by
+// redact.DSN, and every check's detail (driver and server errors, hosts,
+// parameter names) goes through redact.Secrets with the DSN.
 type Report struct {
 	// DSN is the connection string with its password masked.
 	DSN    string  `json:"dsn"`
@@ -84,6 +86,9 @@ type Report struct {
 	Checks []Check `json:"checks"`
 	// Unreachable is set when no connection could be made (exit code 2).
 	Unreachable bool `json:"unreachable"`
+
+	// secrets is the unmasked DSN, whose passwords add removes.
+	secrets string
 }
 
 // Broken reports whether a check failed.
@@ -92,7 +97,7 @@ func (r *Report) Broken() bool {
 }
 
 func (r *Report) add(name string, s Status, format string, args ...any) {
-	r.Checks = append(r.Checks, Check{Name: name, Status: s, Detail: fmt.Sprintf(format, args...)})
+	r.Checks = append(r.Checks, Check{Name: name, Status: s, Detail: redact.Secrets(fmt.Sprintf(format, args...), r.secrets)})
 }
 
 // pgbouncerStartupParams are the startup parameters PgBouncer accepts by
@@ -123,7 +128,7 @@ func Run(ctx context.Context, opts Options) *Report {
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	r := &Report{DSN: schemacheck.MaskDSN(opts.DSN), Driver: opts.Driver}
+	r := &Report{DSN: redact.DSN(opts.DSN), Driver: opts.Driver, secrets: opts.DSN}
 
 	connCfg, poolCfg, err := parse(opts.Driver, opts.DSN)
 	if err != nil {
@@ -131,6 +136,11 @@ func Run(ctx context.Context, opts Options) *Report {
 		return r
 	}
 	r.add("dsn", OK, "%s parses it", opts.Driver)
+	if hostsWithAt(connCfg) {
+		// Connecting would only print the tail of the password as a host.
+		r.add("dsn host", Fail, "%s", redact.HostAdvice)
+		return r
+	}
 	if opts.Validate != nil {
 		for _, p := range opts.Validate(opts.Driver, opts.DSN) {
 			s := Warn
@@ -157,7 +167,7 @@ func Run(ctx context.Context, opts Options) *Report {
 		return r
 	}
 	defer release()
-	r.add("connect", OK, "connected to %s:%d as %s, database %s", conn.Config().Host, conn.Config().Port, conn.Config().User, conn.Config().Database)
+	r.add("connect", OK, "connected to %s:%d as %s, database %s", redact.Host(conn.Config().Host), conn.Config().Port, conn.Config().User, conn.Config().Database)
 	inspect(ctx, r, conn, opts)
 	return r
 }
@@ -170,6 +180,15 @@ func mapsKeys(m map[string]string) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// hostsWithAt reports whether a host the driver read contains '@': the
+// password holds an unescaped '@' (postgres://app:Pw@Rest@db).
+func hostsWithAt(cc *pgx.ConnConfig) bool {
+	if redact.HostHasAt(cc.Host) {
+		return true
+	}
+	return slices.ContainsFunc(cc.Fallbacks, func(fb *pgconn.FallbackConfig) bool { return redact.HostHasAt(fb.Host) })
 }
 
 // parse reads the DSN the way the driver does: pgxpool accepts its pool_*
@@ -208,11 +227,11 @@ func checkPooler(r *Report, cfg *rules.Config, cc *pgx.ConnConfig, forwarded []s
 	}
 	for i := range hosts {
 		if cfg.IsPooler(hosts[i], int(ports[i])) {
-			pooler = append(pooler, fmt.Sprintf("%s:%d", hosts[i], ports[i]))
+			pooler = append(pooler, fmt.Sprintf("%s:%d", redact.Host(hosts[i]), ports[i]))
 		}
 	}
 	if len(pooler) == 0 {
-		r.add("pooler", Info, "%s:%d is not a transaction-mode pooler per rules.yaml pooler (hosts %s, ports %v); exec mode %s", cc.Host, cc.Port, strings.Join(cfg.PoolerHosts(), ", "), cfg.PoolerPorts(), mode)
+		r.add("pooler", Info, "%s:%d is not a transaction-mode pooler per rules.yaml pooler (hosts %s, ports %v); exec mode %s", redact.Host(cc.Host), cc.Port, strings.Join(cfg.PoolerHosts(), ", "), cfg.PoolerPorts(), mode)
 		return
 	}
 	where := strings.Join(pooler, ", ")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck/doctor"
@@ -137,5 +138,42 @@ func TestDoctorValidatorSeam(t *testing.T) {
 	}})
 	if c := check(r, "dsn pool_x"); c.Status != doctor.Fail {
 		t.Errorf("validator problems become checks: %+v", r.Checks)
+	}
+}
+
+// TestDoctorPrintsNoPassword is D2 and D15 of the reliability report: the
+// header, the JSON dsn field and every check's detail, for the shapes that
+// leaked (an upper-case scheme, sslpassword in both forms, an unescaped
+// '@' whose tail pgx reads as the host, a scheme pgx reads as a key).
+func TestDoctorPrintsNoPassword(t *testing.T) {
+	t.Parallel()
+	for _, dsn := range []string{
+		"POSTGRES://app:hunter2secret@127.0.0.1:1/db",
+		"host=127.0.0.1 port=1 user=app password=hunter2secret sslpassword=keypass123",
+		"postgres://app:hunter2secret@127.0.0.1:1/db?sslpassword=keypass123",
+		"postgres://app:hunter2@keypass123@127.0.0.1:1/db",
+		"PostgreSQL://app:hunter2secret@127.0.0.1:1/db?sslpassword=keypass123",
+	} {
+		for _, driver := range doctor.Drivers {
+			r := doctor.Run(context.Background(), doctor.Options{DSN: dsn, Driver: driver, Timeout: 5 * time.Second})
+			var text, js bytes.Buffer
+			if err := r.WriteText(&text); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.WriteJSON(&js); err != nil {
+				t.Fatal(err)
+			}
+			out := text.String() + js.String()
+			if strings.Contains(out, "hunter2") || strings.Contains(out, "keypass123") {
+				t.Errorf("%s, %s: the report shows a password:\n%s", dsn, driver, out)
+			}
+			if !strings.Contains(r.DSN, "xxxxx") {
+				t.Errorf("%s: DSN %q is not masked", dsn, r.DSN)
+			}
+		}
+	}
+	r := doctor.Run(context.Background(), doctor.Options{DSN: "postgres://app:Pw@Rest1234@127.0.0.1:1/db"})
+	if c := check(r, "dsn host"); c.Status != doctor.Fail || !strings.Contains(c.Detail, "percent-encode the password") {
+		t.Errorf("an '@' in the host: %+v", r.Checks)
 	}
 }
