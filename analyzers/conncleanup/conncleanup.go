@@ -57,11 +57,12 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 			analyzerutil.Reportf(pass, idx, call.Expr, "", discardedMessage(acq))
 			continue
 		}
-		if acq.outer != nil {
+		if leaks := c.leaks(acq.track()); len(leaks) > 0 && acq.outer != nil {
+			// a closure's acquisition kept in its enclosing function's variable
 			if !c.outerReleases(acq) {
 				analyzerutil.Reportf(pass, idx, call.Expr, "", outerMessage(acq))
 			}
-		} else if leaks := c.leaks(acq.track()); len(leaks) > 0 {
+		} else if len(leaks) > 0 {
 			first := slices.MinFunc(leaks, func(a, b leak) int { return cmp.Compare(a.at.Pos(), b.at.Pos()) })
 			analyzerutil.Reportf(pass, idx, call.Expr, "", leakMessage(pass, acq, first))
 		}

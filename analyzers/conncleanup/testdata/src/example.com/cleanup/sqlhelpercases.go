@@ -298,3 +298,22 @@ func BadSQLRowsNotErrNoRowsBranch(ctx context.Context, stmt *sql.Stmt) (int, err
 	defer rows.Close()
 	return 0, nil
 }
+
+// The closure keeps its rows in the enclosing function's variable, but
+// closes them itself.
+func OkSQLRowsRetryClosureClosesItself(ctx context.Context, db *sql.DB) (n int, err error) {
+	var rows *sql.Rows
+	err = retry(3, func() error {
+		var err error
+		rows, err = db.QueryContext(ctx, "SELECT 1")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			n++
+		}
+		return rows.Err()
+	})
+	return n, err
+}
