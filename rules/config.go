@@ -16,6 +16,7 @@ var IDs = []string{
 	"poolconfig",
 	"sessioninject",
 	"txescape",
+	"ctxscope",
 	"conncleanup",
 	"sqlpattern",
 }

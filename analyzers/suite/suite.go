@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/analyzers/conncleanup"
+	"github.com/dbaudit/dbaudit/analyzers/ctxscope"
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
 	"github.com/dbaudit/dbaudit/analyzers/dsnleak"
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
@@ -35,6 +36,7 @@ var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
 	poolconfig.New,
 	sessioninject.New,
 	txescape.New,
+	ctxscope.New,
 	conncleanup.New,
 	sqlpattern.New,
 }

@@ -1,0 +1,35 @@
+package ctxscope_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dbaudit/dbaudit/analyzers/ctxscope"
+	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+)
+
+func TestCtxscope(t *testing.T) {
+	t.Parallel()
+	results := atest.Run(t, ctxscope.Analyzer, "example.com/ctx/...")
+	n := 0
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			n++
+			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
+				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
+			}
+			// A query that fails outright is an error; one that is merely
+			// not canceled is a warning.
+			want := "warning"
+			if strings.Contains(d.Message, `"context canceled"`) {
+				want = "error"
+			}
+			if d.Category != want {
+				t.Errorf("%s: severity %q, want %q", d.Message, d.Category, want)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no diagnostics: the fixtures did not load")
+	}
+}
