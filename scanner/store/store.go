@@ -25,6 +25,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/scanner/config"
 )
 
@@ -77,6 +78,11 @@ func Open(ctx context.Context, cfg config.DB, log *slog.Logger) (*Store, error) 
 	if err != nil {
 		return nil, ErrBadURL
 	}
+	if hostsWithAt(poolConfig.ConnConfig) {
+		// The password holds an unescaped '@' and pgx took its tail for
+		// the host: logging the host would log part of the password.
+		return nil, fmt.Errorf("DATABASE_URL: %w", redact.ErrHostHasAt)
+	}
 	poolConfig.MaxConns = cfg.EffectiveMaxConns()
 	if cfg.MaxConns < config.MinMaxConns {
 		log.Warn("pool size raised to the minimum", "configured", cfg.MaxConns, "used", poolConfig.MaxConns)
@@ -120,6 +126,19 @@ func Open(ctx context.Context, cfg config.DB, log *slog.Logger) (*Store, error) 
 	log.Info("database pool configured", "host", s.target.Host, "port", s.target.Port,
 		"database", s.target.Database, "max_conns", poolConfig.MaxConns, "pooler_mode", pooler)
 	return s, nil
+}
+
+// hostsWithAt reports whether a host pgx read from the URL contains '@'.
+func hostsWithAt(cc *pgx.ConnConfig) bool {
+	if redact.HostHasAt(cc.Host) {
+		return true
+	}
+	for _, fb := range cc.Fallbacks {
+		if redact.HostHasAt(fb.Host) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsPooler reports whether host:port looks like a transaction-mode pooler:
