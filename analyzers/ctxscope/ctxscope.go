@@ -50,8 +50,8 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		switch {
 		case where.background:
 			if call.API.Context && c.kindOf(call.Expr.Args[0], where) == requestCtx {
-				c.report(call.Expr.Args[0], rules.SeverityError, "%s in %s runs under the request's context: "+
-					`it fails with "context canceled" once the request ends`, api, where.launchedBy)
+				c.report(call.Expr.Args[0], rules.SeverityError, "%s in %s uses the request's context: "+
+					`"context canceled" once the request ends`, api, where.launchedBy)
 			}
 		case call.API.Context:
 			if arg := call.Expr.Args[0]; c.kindOf(arg, where) == backgroundCtx {
@@ -166,7 +166,7 @@ var launchers = map[string]string{
 	"golang.org/x/sync/errgroup.Group.Go":    "an errgroup task",
 	"golang.org/x/sync/errgroup.Group.TryGo": "an errgroup task",
 	"sync.WaitGroup.Go":                      "a WaitGroup task",
-	"time.AfterFunc":                         "a time.AfterFunc callback",
+	"time.AfterFunc":                         "an AfterFunc callback",
 }
 
 func (c *checker) launcher(call *ast.CallExpr, lit *ast.FuncLit) string {
@@ -501,7 +501,7 @@ func (c *checker) goCalls() {
 			}
 			if db := c.runsUnder(decl, params[i]); db != nil {
 				c.report(arg, rules.SeverityError, "goroutine %s runs %s under the request's context: "+
-					`it fails with "context canceled" once the request ends`, decl.Name.Name, dbapi.ShortName(db.Func))
+					`"context canceled" once the request ends`, decl.Name.Name, dbapi.ShortName(db.Func))
 			}
 		}
 	}

@@ -17,7 +17,7 @@ func (s *VisitsService) GetVisits(ctx context.Context, req *pb.GetVisitsRequest)
 	var n int64
 	err := s.pool.QueryRow(context.Background(), "SELECT count(*) FROM visits WHERE path = $1", req.Path).Scan(&n) // want `pgxpool.Pool.QueryRow in a gRPC method runs under context.Background\(\)`
 	go func() {
-		_, _ = s.pool.Exec(ctx, "UPDATE stats SET reads = reads + 1") // want `pgxpool.Pool.Exec in a goroutine runs under the request's context`
+		_, _ = s.pool.Exec(ctx, "UPDATE stats SET reads = reads + 1") // want `pgxpool.Pool.Exec in a goroutine uses the request's context`
 	}()
 	go func() {
 		_, _ = s.pool.Exec(context.WithoutCancel(ctx), "UPDATE stats SET reads = reads + 1")
@@ -28,7 +28,7 @@ func (s *VisitsService) GetVisits(ctx context.Context, req *pb.GetVisitsRequest)
 
 func (s *VisitsService) WatchVisits(req *pb.GetVisitsRequest, stream pb.Visits_WatchVisitsServer) error {
 	go func() {
-		_, _ = s.pool.Exec(stream.Context(), "UPDATE stats SET watches = watches + 1") // want `in a goroutine runs under the request's context`
+		_, _ = s.pool.Exec(stream.Context(), "UPDATE stats SET watches = watches + 1") // want `in a goroutine uses the request's context`
 	}()
 	_, err := s.pool.Exec(context.Background(), "SELECT 1") // want `in a gRPC method runs under context.Background\(\)`
 	return err

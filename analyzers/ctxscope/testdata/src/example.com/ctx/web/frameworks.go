@@ -14,7 +14,7 @@ func GinRoutes(e *gin.Engine, s *Server) {
 		_ = s.pool.QueryRow(context.Background(), "SELECT 1") // want `pgxpool.Pool.QueryRow in a gin handler runs under context.Background\(\)`
 		_ = s.pool.QueryRow(c.Request.Context(), "SELECT 1")
 		go func() {
-			_, _ = s.pool.Exec(c.Request.Context(), "SELECT 1") // want `pgxpool.Pool.Exec in a goroutine runs under the request's context`
+			_, _ = s.pool.Exec(c.Request.Context(), "SELECT 1") // want `pgxpool.Pool.Exec in a goroutine uses the request's context`
 		}()
 	})
 }

@@ -97,7 +97,7 @@ func (s *Server) NoContext(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) RequestCtxInGoroutine(w http.ResponseWriter, r *http.Request) {
 	go func() {
-		_, _ = s.pool.Exec(r.Context(), "INSERT INTO visits DEFAULT VALUES") // want `pgxpool.Pool.Exec in a goroutine runs under the request's context: it fails with "context canceled" once the request ends`
+		_, _ = s.pool.Exec(r.Context(), "INSERT INTO visits DEFAULT VALUES") // want `pgxpool.Pool.Exec in a goroutine uses the request's context: "context canceled" once the request ends`
 	}()
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -107,13 +107,13 @@ func (s *Server) DerivedCtxInGoroutine(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	ctx = context.WithValue(ctx, key{}, "v")
 	go func() {
-		_, _ = s.db.ExecContext(ctx, "INSERT INTO visits DEFAULT VALUES") // want `sql.DB.ExecContext in a goroutine runs under the request's context`
+		_, _ = s.db.ExecContext(ctx, "INSERT INTO visits DEFAULT VALUES") // want `sql.DB.ExecContext in a goroutine uses the request's context`
 	}()
 }
 
 func (s *Server) RequestCtxAsGoArg(w http.ResponseWriter, r *http.Request) {
 	go func(ctx context.Context) {
-		_, _ = s.pool.Exec(ctx, "INSERT INTO visits DEFAULT VALUES") // want `pgxpool.Pool.Exec in a goroutine runs under the request's context`
+		_, _ = s.pool.Exec(ctx, "INSERT INTO visits DEFAULT VALUES") // want `pgxpool.Pool.Exec in a goroutine uses the request's context`
 	}(r.Context())
 }
 
@@ -123,19 +123,19 @@ func (s *Server) record(ctx context.Context, path string) {
 }
 
 func (s *Server) RequestCtxToGoFunc(w http.ResponseWriter, r *http.Request) {
-	go s.record(r.Context(), r.URL.Path) // want `goroutine record runs pgxpool.Pool.Exec under the request's context: it fails with "context canceled"`
+	go s.record(r.Context(), r.URL.Path) // want `goroutine record runs pgxpool.Pool.Exec under the request's context: "context canceled" once the request ends`
 }
 
 func (s *Server) RequestCtxInAfterFunc(w http.ResponseWriter, r *http.Request) {
 	time.AfterFunc(time.Second, func() {
-		_, _ = s.pool.Exec(r.Context(), "DELETE FROM cache") // want `pgxpool.Pool.Exec in a time.AfterFunc callback runs under the request's context`
+		_, _ = s.pool.Exec(r.Context(), "DELETE FROM cache") // want `pgxpool.Pool.Exec in an AfterFunc callback uses the request's context`
 	})
 }
 
 func (s *Server) RequestCtxInUnwaitedErrgroup(w http.ResponseWriter, r *http.Request) {
 	var g errgroup.Group
 	g.Go(func() error {
-		_, err := s.pool.Exec(r.Context(), "DELETE FROM cache") // want `pgxpool.Pool.Exec in an errgroup task runs under the request's context`
+		_, err := s.pool.Exec(r.Context(), "DELETE FROM cache") // want `pgxpool.Pool.Exec in an errgroup task uses the request's context`
 		return err
 	})
 }
