@@ -74,10 +74,27 @@ func (x *Index) testEvidence(cfg *rules.Config, testOnly *pathSet) string {
 		return framework
 	case x.isMainPkg:
 		return ""
-	case rules.InTestDir(path):
+	case inTestDir(path, x.modulePath()):
 		return "under a test directory"
 	case testOnly.has(path):
 		return "imported only by tests"
+	}
+	return ""
+}
+
+// inTestDir is rules.InTestDir for the part of the path inside its module:
+// a module named like a test directory (github.com/acme/e2e) does not make
+// all of its code test support.
+func inTestDir(path, module string) bool {
+	if module != "" && (path == module || strings.HasPrefix(path, module+"/")) {
+		path = strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
+	}
+	return rules.InTestDir(path)
+}
+
+func (x *Index) modulePath() string {
+	if m := x.pass.Module; m != nil {
+		return m.Path
 	}
 	return ""
 }
@@ -124,7 +141,11 @@ func TestSupportPackages(cfg *rules.Config, pkgs []*packages.Package) []string {
 					n.testSupport = true
 				}
 			}
-			if cfg.IsTestPackage(p.PkgPath) || rules.InTestDir(p.PkgPath) {
+			mod := ""
+			if p.Module != nil {
+				mod = p.Module.Path
+			}
+			if cfg.IsTestPackage(p.PkgPath) || inTestDir(p.PkgPath, mod) {
 				n.testSupport = true
 			}
 		}

@@ -67,3 +67,28 @@ func TestDrivers(t *testing.T) {
 	assert.Equal(t, dbindex.DriverPostgres, dbindex.DriverOfPackage("github.com/jackc/pgx/v5/stdlib"))
 	assert.Equal(t, dbindex.DriverUnknown, dbindex.DriverOfPackage("example.com/app/mysqlish"))
 }
+
+// A module named like a test directory does not make its code test support;
+// a test directory inside it does.
+func TestTestSupportPackagesModuleName(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":             "module example.com/acme/e2e\n\ngo 1.22\n",
+		"store/store.go":     "package store\n",
+		"cmd/app/main.go":    "package main\n\nimport _ \"example.com/acme/e2e/store\"\n\nfunc main() {}\n",
+		"tests/seed/seed.go": "package seed\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	pkgs, err := packages.Load(&packages.Config{
+		Mode:  packages.NeedName | packages.NeedImports | packages.NeedForTest | packages.NeedModule,
+		Dir:   dir,
+		Tests: true,
+		Env:   append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off"),
+	}, "./...")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"example.com/acme/e2e/tests/seed"}, dbindex.TestSupportPackages(rules.Default(""), pkgs))
+}
