@@ -341,8 +341,8 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 			}
 		}
 	case *ast.AssignStmt:
-		for _, l := range s.Lhs {
-			if c.isVar(l, t.v) && n != t.from {
+		for i, l := range s.Lhs {
+			if c.isVar(l, t.v) && n != t.from && !c.rewraps(t, s, i) {
 				note(overwritten)
 			}
 			if t.errVar != nil && c.isVar(l, t.errVar) {
@@ -571,6 +571,19 @@ func (c *checker) wrappedResult(t *tracked, e ast.Expr) bool {
 		if h, ok := c.classifier.Handle(f.Type()); ok && h.Session() || types.AssignableTo(t.v.Type(), f.Type()) {
 			return true
 		}
+	}
+	return false
+}
+
+// rewraps: the assignment's i-th target is v and its value is v passed
+// through a call that returns it, or a value holding it (tx =
+// withLockTimeout(ctx, tx)): still the same resource.
+func (c *checker) rewraps(t *tracked, s *ast.AssignStmt, i int) bool {
+	switch {
+	case len(s.Lhs) == len(s.Rhs):
+		return c.wrappedResult(t, s.Rhs[i])
+	case len(s.Rhs) == 1 && i == 0:
+		return c.wrappedResult(t, s.Rhs[0])
 	}
 	return false
 }

@@ -190,3 +190,33 @@ func (i *TxInterceptor) BadPgxBeginReturnsDerivedInt(ctx context.Context) (int, 
 	}
 	return i.size(tx), nil
 }
+
+// withLockTimeout hands back the transaction it is given.
+func withLockTimeout(ctx context.Context, tx pgx.Tx) pgx.Tx {
+	_, _ = tx.Exec(ctx, "SET LOCAL lock_timeout = '1s'")
+	return tx
+}
+
+// The variable is given the same transaction back: still this function's.
+func OkPgxTxRewrapped(ctx context.Context, pool *pgxpool.Pool) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	tx = withLockTimeout(ctx, tx)
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "UPDATE users SET n = 0"); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func BadPgxTxRewrappedNeverFinished(ctx context.Context, pool *pgxpool.Pool) error {
+	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back`
+	if err != nil {
+		return err
+	}
+	tx = withLockTimeout(ctx, tx)
+	_, err = tx.Exec(ctx, "UPDATE users SET n = 0")
+	return err
+}
