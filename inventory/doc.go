@@ -7,7 +7,14 @@
 // walk as `dbaudit check` (see Run): the index already knows every call of
 // a database API by type, never by name, so calls through an sqlc DBTX
 // interface, an embedded *pgxpool.Pool or a helper taking sqlx.ExtContext
-// count, and a method named Query on an unrelated type does not.
+// count, and a method named Query on an unrelated type does not. A
+// project's own interface counts when its method has the whole signature
+// of a database method — ExecContext(ctx, string, ...any) (sql.Result,
+// error), sqlx's GetContext(ctx, dest any, string, ...any) error, pgx's
+// Exec(ctx, string, ...any) (pgconn.CommandTag, error), … (see
+// dbapi.InterfaceMethod) — and not when only the name matches.
+// pq.NewConnector, where a program built on sql.OpenDB reads its DSN, is a
+// construct touchpoint.
 //
 // # Kinds
 //

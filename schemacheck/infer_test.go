@@ -140,7 +140,7 @@ func TestInferredPgxModelsAgainstDatabase(t *testing.T) {
 		}
 	}
 	slices.Sort(found)
-	want := []string{"nullability:Emailemail", "query-error:", "unmapped-column:label"}
+	want := []string{"nullability:Emailemail", "param-type:", "query-error:", "unmapped-column:label"}
 	if !slices.Equal(found, want) {
 		t.Errorf("findings %v, want %v", found, want)
 	}

@@ -127,8 +127,8 @@ func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suit
 			}
 			st.Prepared = st.SQL
 			switch {
-			case strings.HasPrefix(name, pgxPath+"/") || strings.HasPrefix(name, pgxPath+"."):
-				st.Driver = DriverPgx
+			case strings.HasPrefix(name, pgxPath+"/") || strings.HasPrefix(name, pgxPath+"."), returnsPgx(c.Func):
+				st.Driver = DriverPgx // pgx's own, or an interface with pgx's signature (an sqlc DBTX)
 			default:
 				st.Driver = DriverDatabaseSQL
 			}
@@ -163,6 +163,24 @@ func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suit
 		}
 	}
 	return out, hints
+}
+
+// returnsPgx reports a function or method with a pgx result type: the
+// methods of an interface pgx handles satisfy (sqlc's pgx DBTX) reach pgx.
+func returnsPgx(fn *types.Func) bool {
+	if fn == nil {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok {
+		return false
+	}
+	for i := 0; i < sig.Results().Len(); i++ {
+		if n := typeFullName(sig.Results().At(i).Type()); strings.HasPrefix(n, pgxPath+".") || strings.HasPrefix(n, pgconnPath+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // readsIntoDest reports sqlx's Get and Select, and the methods of a

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -82,4 +83,16 @@ func TaggedInvoices(ctx context.Context, db *pgxpool.Pool) ([]Tagged, error) {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Tagged])
+}
+
+// DBTX is sqlc's interface over pgx: its statements reach pgx, which
+// converts a float64 for an integer parameter silently.
+type DBTX interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func LabelOf(ctx context.Context, db DBTX, id float64) (label string, err error) {
+	err = db.QueryRow(ctx, "SELECT label FROM tags WHERE id = $1", id).Scan(&label)
+	return label, err
 }
