@@ -19,6 +19,26 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// finder reads rows the database/sql way.
+type finder interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// rowFinder reads one row the database/sql way.
+type rowFinder interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func Names(ctx context.Context, f finder, one rowFinder) (first string, err error) {
+	rows, err := f.QueryContext(ctx, "select name from things") // touch: query other Names api=example.com/app/querier.finder.QueryContext
+	if err != nil {
+		return "", err
+	}
+	rows.Close()
+	err = one.QueryRowContext(ctx, "select name from things limit 1").Scan(&first) // touch: query other Names api=example.com/app/querier.rowFinder.QueryRowContext
+	return first, err
+}
+
 // reader is sqlx's, as a repository declares it.
 type reader interface {
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
