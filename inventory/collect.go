@@ -22,6 +22,10 @@ var migrationImports = []string{
 	"github.com/pressly/goose",
 }
 
+// gormAutoMigrate creates and alters tables: the function calling it
+// runs migrations.
+const gormAutoMigrate = "gorm.io/gorm.DB.AutoMigrate"
+
 // pkgCollector turns one package's index into touchpoints.
 type pkgCollector struct {
 	idx       *suite.Index
@@ -52,6 +56,11 @@ func collectPackage(idx *suite.Index, dir string) []Touchpoint {
 	c.migrationFuncs = map[*ast.FuncDecl]bool{}
 	if !c.migration {
 		c.findMigrationFuncs()
+		for _, call := range idx.Calls {
+			if call.API.Name == gormAutoMigrate && call.Decl != nil && !call.Test {
+				c.migrationFuncs[call.Decl] = true // gorm creates and alters the tables here
+			}
+		}
 	}
 	for _, call := range idx.Calls {
 		if call.API.Kind.Touches() || call.API.BuildsConnector() {

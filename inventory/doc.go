@@ -53,8 +53,9 @@
 //  4. migration: packages matching rules.yaml migration_packages or named
 //     migrations, migration or migrate; elsewhere the functions that use
 //     golang-migrate or goose and the functions they hand to it (goose Go
-//     migrations). Not the whole package importing one: a store that also
-//     applies its embedded migrations at start-up is not all migration.
+//     migrations), and those calling gorm's AutoMigrate. Not the whole
+//     package importing one: a store that also applies its embedded
+//     migrations at start-up is not all migration.
 //     Before main, so a cmd/migrate binary is a migration.
 //  5. main: package main.
 //  6. service: a rules.yaml components.service glob matches.

@@ -97,8 +97,8 @@ func Prepared(ctx context.Context, st *sqlx.Stmt, named *sqlx.NamedStmt) ([]int6
 
 type Thing struct{ ID int64 }
 
-func Migrate(db *gorm.DB) error { // touch: inject other Migrate api=gorm.io/gorm.DB
-	return db.AutoMigrate(&Thing{}) // touch: exec other Migrate api=gorm.io/gorm.DB.AutoMigrate
+func Migrate(db *gorm.DB) error { // touch: inject migration Migrate api=gorm.io/gorm.DB
+	return db.AutoMigrate(&Thing{}) // touch: exec migration Migrate api=gorm.io/gorm.DB.AutoMigrate
 }
 
 // Connector reads the DSN into a lib/pq connector for sql.OpenDB.
