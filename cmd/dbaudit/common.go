@@ -24,7 +24,7 @@ type outputFlags struct {
 }
 
 func (o *outputFlags) register(fs *pflag.FlagSet, formats []string) {
-	fs.StringVar(&o.config, "config", "", "rules.yaml to use (default: the first rules.yaml above the working directory, else the built-in default)")
+	fs.StringVar(&o.config, "config", "", "config file to use (default: the nearest .dbaudit.yaml or rules.yaml up to the module root, else the built-in default)")
 	fs.StringVarP(&o.format, "format", "f", formats[0], "output format: "+strings.Join(formats, ", "))
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info")

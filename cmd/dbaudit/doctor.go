@@ -47,7 +47,7 @@ be reached.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDoctor(cmd, &f) },
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.config, "config", "", "rules.yaml to use (default: the first rules.yaml above the working directory, else the built-in default)")
+	fs.StringVar(&f.config, "config", "", "config file to use (default: the nearest .dbaudit.yaml or rules.yaml up to the module root, else the built-in default)")
 	fs.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(doctorFormats, ", "))
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fs.StringVar(&f.dsn, "dsn", "", "connection string (default: $DATABASE_URL or rules.yaml schema.dsn_env)")

@@ -53,7 +53,7 @@ could not be loaded.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runInventory(cmd, args, &f) },
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.config, "config", "", "rules.yaml to use (default: the first rules.yaml above the working directory, else the built-in default)")
+	fs.StringVar(&f.config, "config", "", "config file to use (default: the nearest .dbaudit.yaml or rules.yaml up to the module root, else the built-in default)")
 	fs.StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(inventory.Formats, ", ")+" (default: from the file extension, else markdown)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the inventory to this file instead of standard output")
 	fs.StringVar(&f.check, "check", "", "regenerate the inventory and compare its touchpoints (not line numbers) with this file: exit 1, listing what changed, when it is stale")
