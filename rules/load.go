@@ -205,8 +205,8 @@ const CurrentVersion = 1
 
 var (
 	yamlLine      = regexp.MustCompile(`(?s)^line (\d+): (.*)$`)
-	yamlUnknown   = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	yamlWrongType = regexp.MustCompile("(?s)^cannot unmarshal (!\\S*)(?: `(.*)`)? into (.+)$")
+	yamlUnknown   = regexp.MustCompile(`(?s)^field (.*) not found in type \S+$`)
+	yamlWrongType = regexp.MustCompile("(?s)^cannot unmarshal (!.*?)(?: `(.*)`)? into ([^\\s`]+)$")
 	yamlDuplicate = regexp.MustCompile(`^mapping key (".*") already defined at line (\d+)$`)
 	yamlAnchor    = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
 )
@@ -279,6 +279,11 @@ func convertYAMLError(file string, data []byte, root *yaml.Node, err error) erro
 		case yamlDuplicate.MatchString(e.Msg):
 			m := yamlDuplicate.FindStringSubmatch(e.Msg)
 			e.Msg = fmt.Sprintf("key %s is given twice (first at line %s)", m[1], m[2])
+		case strings.HasPrefix(e.Msg, "cannot unmarshal"):
+			e.Msg = "a value of the wrong kind for its key"
+			if where := pathAt(root, e.Line, 0); where != "" {
+				e.Msg = where + ": " + e.Msg
+			}
 		}
 		errs = append(errs, e)
 	}
