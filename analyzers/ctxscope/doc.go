@@ -3,7 +3,7 @@
 //
 // # Analyzer ctxscope
 //
-// ctxscope: database calls under a background context (or none) in request code, or under the request's context in work that outlives it
+// ctxscope: the context a database call runs under must fit its lifetime: the request's in request code, never in work that outlives it
 //
 // Code that runs for a request — an HTTP handler (func(http.ResponseWriter,
 // *http.Request), ServeHTTP, chi and every net/http router), a gin, echo or
