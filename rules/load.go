@@ -223,9 +223,12 @@ func Parse(file string, data []byte) (*Config, error) {
 	var second yaml.Node
 	switch err := dec.Decode(&second); {
 	case err == nil:
-		return nil, Errors{{File: file, Line: max(second.Line, 1),
-			Msg: "a second YAML document starts here: dbaudit reads one; remove the --- line and what follows, or merge it into the first"}}
+		return nil, secondDocument(file, second.Line)
 	case !errors.Is(err, io.EOF):
+		// A broken second document is a second document first.
+		if line := documentStart(data, root.Line); line > 0 {
+			return nil, secondDocument(file, line)
+		}
 		return nil, convertYAMLError(file, data, &root, err)
 	}
 	c := &Config{}
@@ -238,6 +241,22 @@ func Parse(file string, data []byte) (*Config, error) {
 		return nil, errs
 	}
 	return c, nil
+}
+
+func secondDocument(file string, line int) Errors {
+	return Errors{{File: file, Line: max(line, 1),
+		Msg: "a second YAML document starts here: dbaudit reads one; remove the --- line and what follows, or merge it into the first"}}
+}
+
+// documentStart returns the line of the first "---" line after line after,
+// or 0.
+func documentStart(data []byte, after int) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if i+1 > after && bytes.HasPrefix(l, []byte("---")) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r') {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // convertYAMLError turns the YAML decoder's errors into Errors with a line

@@ -162,6 +162,7 @@ func TestParseRejectsWhatCanNeverMatch(t *testing.T) {
 		{"bad dsn_env glob", "dsn_env: [\"DB_[\"]\n", `x.yaml:1: dsn_env[0]: "DB_[" is not a valid glob`},
 		{"second document", "rules: {}\n---\nanything: at all\n", `x.yaml:2: a second YAML document starts here`},
 		{"empty second document", "ignore: []\n---\n", `x.yaml:2: a second YAML document starts here`},
+		{"broken second document", "ignore: []\n---\ngarbage: [\n", `x.yaml:2: a second YAML document starts here`},
 		{"escaped NUL in a glob", "ignore: [\"gen/\\0**\"]\n", `x.yaml:1: ignore[0]: contains a NUL byte`},
 		{"escaped NUL in a package", "approved_packages:\n  - \"./db\\0\"\n", `x.yaml:2: approved_packages[0]: contains a NUL byte`},
 		{"raw NUL byte", "rules: {}\nignore: [\"gen\x00\"]\n", `x.yaml:2: control character`},
