@@ -12,6 +12,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dsn/sites"
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -110,11 +111,12 @@ func diagnostic(site *sites.Site, text dsn.Text, d *dsn.DSN, p drivers.Problem) 
 	if p.Kind == drivers.Ignored {
 		severity = rules.SeverityWarning
 	}
-	diag := analysis.Diagnostic{Pos: pos, End: end, Category: string(severity), Message: p.Message()}
+	// A value the driver rejects may be a mislaid piece of the password.
+	diag := analysis.Diagnostic{Pos: pos, End: end, Category: string(severity), Message: redact.Secrets(p.Message(), d.Input)}
 	if p.Fix != nil {
 		if start, stop, newText, ok := text.Edit(p.Fix.Range, p.Fix.NewText); ok {
 			diag.SuggestedFixes = []analysis.SuggestedFix{{
-				Message:   p.Fix.Message,
+				Message:   redact.Secrets(p.Fix.Message, d.Input),
 				TextEdits: []analysis.TextEdit{{Pos: start, End: stop, NewText: []byte(newText)}},
 			}}
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dsn/sites"
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -116,7 +117,7 @@ func pooler(cfg *rules.Config, d *dsn.DSN) (string, dsn.Range, bool) {
 		if port != 0 && cfg.IsPooler("", port) {
 			return fmt.Sprintf("port %d is a transaction-mode pooler's (rules.yaml pooler)", port), paramRange(portParam, hostParam), true
 		}
-		return fmt.Sprintf("host %s is a transaction-mode pooler (rules.yaml pooler)", host), paramRange(hostParam, portParam), true
+		return fmt.Sprintf("host %s is a transaction-mode pooler (rules.yaml pooler)", redact.Host(host)), paramRange(hostParam, portParam), true
 	}
 	return "", dsn.Range{}, false
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
 	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -146,7 +147,8 @@ func judge(pass *analysis.Pass, idx *dbindex.Index, tables *drivers.Tables, e as
 }
 
 // describe names the user, host and database of a connection string,
-// never its password.
+// never its password, nor the piece of it a driver may read as the host
+// (postgres://u:pw@rest@db) or the database (postgres://u:pw/rest@db).
 func describe(d *dsn.DSN) string {
 	get := func(k string) string {
 		p, _ := d.Get(k)
@@ -173,7 +175,7 @@ func describe(d *dsn.DSN) string {
 	if db := get("dbname"); db != "" {
 		parts = append(parts, "database "+db)
 	}
-	return strings.Join(parts, ", ")
+	return redact.Secrets(strings.Join(parts, ", "), d.Input)
 }
 
 // parenthetical prefixes a non-empty description.

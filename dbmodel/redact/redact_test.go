@@ -54,6 +54,9 @@ var dsnCases = []struct {
 	{"postgres://app:pa#ss@db/app", "postgres://app:xxxxx@db/app", []string{"pa#ss"}},
 	{"postgres://a@u:sec:ret@h/db", "postgres://a@u:xxxxx@h/db", []string{"sec:ret"}},
 	{"postgres://db:notaport/app", "postgres://db:xxxxx/app", []string{"notaport"}},
+	// After a userinfo a port that is not a number is a typo, shown.
+	{"postgres://app@db:5o32/orders", "postgres://app@db:5o32/orders", nil},
+	{"postgres://app:s3cret@db:5o32/orders", "postgres://app:xxxxx@db:5o32/orders", []string{"s3cret"}},
 	{"postgres://h?password=se@cret&sslpassword=abcdef", "postgres://h?password=xxxxx&sslpassword=xxxxx", []string{"se@cret", "abcdef"}},
 	// An '@' after the first '/' may end a password holding an unescaped
 	// '/': masked from the first ':' to the last '@', even in a valid URL.

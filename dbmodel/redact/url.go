@@ -39,9 +39,10 @@ func urlScheme(s string) int {
 //     decoding, any case) is masked up to the next '&', wherever the query
 //     starts under each reading (first '?' overall, after the first or after
 //     the last '@').
-//   - A port that is not a number is a stranded password
-//     (postgres://u:pa/ss@db: the '/' ended the authority early): it is
-//     masked, up to the last '@' of the string if one follows.
+//   - Without a userinfo, a port that is not a number may be a stranded
+//     password (postgres://u:pa/ss@db: the '/' ended the authority early;
+//     postgres://user:secret): it is masked, up to the last '@' of the
+//     string if one follows.
 func markURL(marked []bool, s string, start int) {
 	rest := s[start:]
 	mark := func(from, to int) {
@@ -82,13 +83,11 @@ func markURL(marked []bool, s string, start int) {
 		markQueryPasswords(rest, from+q+1, mark)
 	}
 
-	// Ports that are not numbers, after each reading of the userinfo.
-	hostStarts := []int{0}
-	if firstAt >= 0 {
-		hostStarts = []int{firstAt + 1, lastAt + 1}
-	}
-	for _, from := range hostStarts {
-		markStrandedPorts(rest, from, mark)
+	// Without a userinfo, a port that is not a number may be a password
+	// (postgres://user:secret with the host left out). After a userinfo it
+	// is a typo (db:5o32), shown as written.
+	if firstAt < 0 {
+		markStrandedPorts(rest, 0, mark)
 	}
 
 }
