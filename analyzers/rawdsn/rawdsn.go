@@ -46,10 +46,19 @@ func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *db
 		if idx.IsTestSupport(f.Pos()) && !cfg.CheckTests {
 			continue
 		}
+		compared := map[ast.Expr]bool{}
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.ImportSpec, *ast.Field:
 				return false // import paths and struct tags
+			case *ast.BinaryExpr:
+				if n.Op == token.EQL || n.Op == token.NEQ {
+					compared[ast.Unparen(n.X)], compared[ast.Unparen(n.Y)] = true, true
+				}
+			case *ast.CaseClause:
+				for _, e := range n.List {
+					compared[ast.Unparen(e)] = true
+				}
 			case *ast.CallExpr:
 				checkUserPassword(pass, idx, n)
 			case *ast.AssignStmt:
@@ -68,6 +77,12 @@ func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *db
 			e, ok := n.(ast.Expr)
 			if !ok {
 				return true
+			}
+			if compared[ast.Unparen(e)] {
+				// Text a value is compared with connects nowhere
+				// (IsDefaultDatabaseURL), and the value itself is judged
+				// where it is written.
+				return false
 			}
 			tv, ok := pass.TypesInfo.Types[e]
 			if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
