@@ -49,17 +49,17 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		api := dbapi.ShortName(call.Func)
 		switch {
 		case where.background:
-			if call.API.Context && c.kindOf(call.Expr.Args[0], where) == requestCtx {
-				c.report(call.Expr.Args[0], rules.SeverityError, "%s in %s uses the request's context: "+
+			if arg := call.Expr.Args; call.API.Context && c.kindOf(arg[0], where) == requestCtx {
+				c.report(arg[0], rules.SeverityError, c.withoutCancel(call.File, arg[0]), "%s in %s uses the request's context: "+
 					`"context canceled" once the request ends`, api, where.launchedBy)
 			}
 		case call.API.Context:
 			if arg := call.Expr.Args[0]; c.kindOf(arg, where) == backgroundCtx {
-				c.report(arg, rules.SeverityWarning, "%s in %s runs under %s: it keeps running after the client has gone",
+				c.report(arg, rules.SeverityWarning, c.useRequestCtx(call, where.request), "%s in %s runs under %s: it keeps running after the client has gone",
 					api, where.request.what, describe(arg))
 			}
 		case c.hasContextForm(call):
-			c.report(call.Expr, rules.SeverityWarning, "%s in %s takes no context: it keeps running after the client has gone",
+			c.report(call.Expr, rules.SeverityWarning, c.contextFormFix(call, where.request), "%s in %s takes no context: it keeps running after the client has gone",
 				api, where.request.what)
 		}
 	}
@@ -500,7 +500,7 @@ func (c *checker) goCalls() {
 				continue
 			}
 			if db := c.runsUnder(decl, params[i]); db != nil {
-				c.report(arg, rules.SeverityError, "goroutine %s runs %s under the request's context: "+
+				c.report(arg, rules.SeverityError, c.withoutCancel(c.fileOf(g), arg), "goroutine %s runs %s under the request's context: "+
 					`"context canceled" once the request ends`, decl.Name.Name, dbapi.ShortName(db.Func))
 			}
 		}
@@ -539,6 +539,6 @@ func (c *checker) runsUnder(decl *ast.FuncDecl, param *types.Var) *dbindex.Call 
 	return nil
 }
 
-func (c *checker) report(at ast.Node, sev rules.Severity, format string, args ...any) {
-	analyzerutil.Reportf(c.pass, c.idx, at, sev, fmt.Sprintf(format, args...))
+func (c *checker) report(at ast.Node, sev rules.Severity, fixes []analysis.SuggestedFix, format string, args ...any) {
+	analyzerutil.Reportf(c.pass, c.idx, at, sev, fmt.Sprintf(format, args...), fixes...)
 }

@@ -33,3 +33,8 @@ func TestCtxscope(t *testing.T) {
 		t.Fatal("no diagnostics: the fixtures did not load")
 	}
 }
+
+func TestCtxscopeFixes(t *testing.T) {
+	t.Parallel()
+	atest.RunWithSuggestedFixes(t, ctxscope.Analyzer, "example.com/ctxfix")
+}

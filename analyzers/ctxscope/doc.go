@@ -37,6 +37,12 @@
 //     context.WithoutCancel(ctx) (Go 1.21), which keeps the request's
 //     values without its cancellation, or the worker's own context.
 //
+// Suggested fixes (dbaudit check --fix) where they are mechanical: the
+// request's context for a context.Background() written in the call, the
+// *Context form with the request's context for a database/sql or sqlx
+// method, and context.WithoutCancel around the request's context in
+// background work.
+//
 // Left alone: a handler passing its request's context; main() and other
 // code that does not run for a request using context.Background(); work
 // started from a handler under context.WithoutCancel(...),
