@@ -37,9 +37,9 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 	if dbapi.IsDriverPackage(pass.Pkg.Path()) {
 		return
 	}
-	c := &checker{pass: pass, idx: idx, cfg: cfg, vars: map[varKey]ctxKind{}}
+	c := &checker{pass: pass, idx: idx, cfg: cfg, vars: map[varKey]ctxKind{}, decls: map[*ast.FuncDecl]*requestFunc{}}
 	for _, call := range idx.Calls {
-		if (call.Test && !cfg.CheckTests) || !statement(call.API.Kind) {
+		if (call.Test && !cfg.CheckTests) || !statement(call.API.Kind) || call.API.Context && len(call.Expr.Args) == 0 {
 			continue
 		}
 		where := c.placeOf(call.Cursor)
@@ -81,6 +81,8 @@ type checker struct {
 	cfg  *rules.Config
 	// vars memoizes the kind of context a local variable holds.
 	vars map[varKey]ctxKind
+	// decls memoizes requestDecl.
+	decls map[*ast.FuncDecl]*requestFunc
 	// services are the generated gRPC service interfaces the package sees.
 	services     []*types.Interface
 	servicesDone bool
@@ -200,6 +202,15 @@ func (c *checker) handlerWhat(ft *ast.FuncType) string {
 }
 
 func (c *checker) requestDecl(d *ast.FuncDecl) *requestFunc {
+	if r, ok := c.decls[d]; ok {
+		return r
+	}
+	r := c.newRequestDecl(d)
+	c.decls[d] = r
+	return r
+}
+
+func (c *checker) newRequestDecl(d *ast.FuncDecl) *requestFunc {
 	if what := c.handlerWhat(d.Type); what != "" {
 		return &requestFunc{node: d, what: what}
 	}
@@ -307,8 +318,14 @@ func (c *checker) kindOf(e ast.Expr, p place) ctxKind {
 		case "context.WithoutCancel":
 			return detachedCtx
 		case "context.WithValue", "context.WithCancel", "context.WithCancelCause":
+			if len(e.Args) == 0 {
+				return unknownCtx
+			}
 			return c.kindOf(e.Args[0], p)
 		case "context.WithTimeout", "context.WithDeadline", "context.WithTimeoutCause", "context.WithDeadlineCause":
+			if len(e.Args) == 0 {
+				return unknownCtx
+			}
 			if k := c.kindOf(e.Args[0], p); k != backgroundCtx {
 				return k
 			}
