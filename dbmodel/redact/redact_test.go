@@ -40,6 +40,8 @@ var dsnCases = []struct {
 	{"postgres://db/app?db_password=under_score&x=1", "postgres://db/app?db_password=xxxxx&x=1", []string{"under_score"}},
 	{"postgres://db/app?password=has#hash&sslmode=disable", "postgres://db/app?password=xxxxx&sslmode=disable", []string{"has#hash"}},
 	{"postgres://db/app?password=q?mark", "postgres://db/app?password=xxxxx", []string{"q?mark"}},
+	{"postgres://db/app?password=amp&ersand&sslmode=disable", "postgres://db/app?password=xxxxx&sslmode=disable", []string{"amp&ersand", "ersand"}},
+	{"POSTGRES://0@0/db?password=& 000&0=0", "POSTGRES://0@0/db?password=xxxxx&0=0", []string{"& 000"}},
 	{"POSTGRES://app:pw1secret@db/app?sslpassword=pw2secret", "POSTGRES://app:xxxxx@db/app?sslpassword=xxxxx", []string{"pw1secret", "pw2secret"}},
 	// pgx reads a scheme other than postgres:// and postgresql:// as
 	// keyword/value text: the key runs to the first '='.

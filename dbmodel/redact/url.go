@@ -94,9 +94,12 @@ func markURL(marked []bool, s string, start int) {
 
 // markQueryPasswords marks the values of the '&'-separated pairs of
 // rest[from:] whose key ends in "password". A value runs to the next '&'
-// (pgx and libpq; net/url also stops at '#', which is inside).
+// (pgx and libpq; net/url also stops at '#', which is inside), and on over
+// the pieces without '=' that follow it: a raw '&' in the password
+// (password=p&ss), which pgx refuses while quoting the piece.
 func markQueryPasswords(rest string, from int, mark func(from, to int)) {
 	i := from
+	inPassword := false
 	for i <= len(rest) {
 		end := strings.IndexByte(rest[i:], '&')
 		if end < 0 {
@@ -105,8 +108,15 @@ func markQueryPasswords(rest string, from int, mark func(from, to int)) {
 			end += i
 		}
 		pair := rest[i:end]
-		if eq := strings.IndexByte(pair, '='); eq >= 0 && isPasswordKey(percentDecode(pair[:eq])) {
-			mark(i+eq+1, end)
+		eq := strings.IndexByte(pair, '=')
+		switch {
+		case eq < 0 && inPassword:
+			mark(i-1, end)
+		case eq >= 0:
+			inPassword = isPasswordKey(percentDecode(pair[:eq]))
+			if inPassword {
+				mark(i+eq+1, end)
+			}
 		}
 		i = end + 1
 	}
