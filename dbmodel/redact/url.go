@@ -69,7 +69,9 @@ func markURL(marked []bool, s string, start int) {
 	// last '@'. A valid URL with an '@' in its path or query loses its host
 	// and port in print, never a password.
 	if at := strings.LastIndexByte(rest, '@'); at > slash {
-		if c := firstColonOutsideBrackets(rest[:slash]); c >= 0 {
+		// The first ':' before it: in the authority, or after a user
+		// holding a raw '/' (postgres:///:secret@db).
+		if c := firstColonOutsideBrackets(rest[:at]); c >= 0 {
 			mark(c+1, at)
 		}
 	}
