@@ -231,3 +231,16 @@ func (s *Server) Ignored(w http.ResponseWriter, r *http.Request) {
 	//dbaudit:ignore ctxscope -- the audit write must finish even if the client goes
 	_, _ = s.pool.Exec(context.Background(), "INSERT INTO audit DEFAULT VALUES")
 }
+
+// Search has database-like method names but is not a database handle.
+type Search struct{}
+
+func (Search) Query(ctx context.Context, q string, args ...any) ([]string, error) { return nil, nil }
+func (Search) Exec(q string) error                                                { return nil }
+
+func (s *Server) LookAlikes(w http.ResponseWriter, r *http.Request) {
+	var search Search
+	_, _ = search.Query(context.Background(), "golang")
+	_ = search.Exec("reindex")
+	_ = r.URL.Query()
+}
