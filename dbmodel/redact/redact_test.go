@@ -65,6 +65,7 @@ var dsnCases = []struct {
 	{"postgres://u:12/ab@db/app", "postgres://u:xxxxx@db/app", []string{"12/ab"}},
 	{"PostgreSQL://0:,00/@0/db?0=0", "PostgreSQL://0:xxxxx@0/db?0=0", []string{",00/"}},
 	{"postgres:///:0000@0/db?0=0", "postgres:///:xxxxx@0/db?0=0", []string{"0000"}},
+	{"postgresql://0[:/000@0/db?0=0", "postgresql://0[:xxxxx@0/db?0=0", []string{"/000"}},
 	{"postgres://app:s3cret@db:5432/app?application_name=a@b", "postgres://app:xxxxx@b", []string{"s3cret"}},
 	// Keyword/value form.
 	{"host=db user=app password=s3cret dbname=app", "host=db user=app password=xxxxx dbname=app", []string{"s3cret"}},

@@ -224,9 +224,10 @@ func isASCIISpace(c byte) bool {
 }
 
 // firstColonOutsideBrackets returns the index of the first ':' of s that is
-// not inside an IPv6 [...] literal, or -1.
+// not inside an IPv6 [...] literal, else the first ':' at all (a bracket
+// that never closes, or a port-less IPv6 host), or -1.
 func firstColonOutsideBrackets(s string) int {
-	depth := 0
+	depth, first := 0, -1
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '[':
@@ -237,7 +238,10 @@ func firstColonOutsideBrackets(s string) int {
 			if depth == 0 {
 				return i
 			}
+			if first < 0 {
+				first = i
+			}
 		}
 	}
-	return -1
+	return first
 }
