@@ -6,6 +6,8 @@ import (
 
 	"github.com/dbaudit/dbaudit/analyzers/ctxscope"
 	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/rules"
 )
 
 func TestCtxscope(t *testing.T) {
@@ -37,4 +39,15 @@ func TestCtxscope(t *testing.T) {
 func TestCtxscopeFixes(t *testing.T) {
 	t.Parallel()
 	atest.RunWithSuggestedFixes(t, ctxscope.Analyzer, "example.com/ctxfix")
+}
+
+// TestCtxscopeJobRunners: a job given to a rules.yaml job runner runs after
+// the request, like a goroutine.
+func TestCtxscopeJobRunners(t *testing.T) {
+	t.Parallel()
+	cfg, err := rules.Parse("rules.yaml", []byte("job_runners:\n  - example.com/ctxjobs.Queue.Enqueue\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	atest.Run(t, ctxscope.New(cfg, dbindex.New(cfg)), "example.com/ctxjobs")
 }
