@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -55,7 +56,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 			}
 		case call.API.Context:
 			if arg := call.Expr.Args[0]; c.kindOf(arg, where) == backgroundCtx {
-				c.report(arg, rules.SeverityWarning, c.useRequestCtx(call, where.request), "%s in %s runs under %s: it keeps running after the client has gone",
+				c.report(arg, rules.SeverityWarning, c.useRequestCtx(call.File, arg, where.request), "%s in %s runs under %s: it keeps running after the client has gone",
 					api, where.request.what, describe(arg))
 			}
 		case c.hasContextForm(call):
@@ -63,7 +64,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 				api, where.request.what)
 		}
 	}
-	c.goCalls()
+	c.localCalls()
 }
 
 // statement: the calls that send work to the server.
@@ -496,32 +497,56 @@ func contextForm(name string) string {
 	return name + "Context"
 }
 
-// goCalls: go s.record(r.Context(), id) in request code, not waited for,
-// where the package's own record runs a database call under that
-// parameter.
-func (c *checker) goCalls() {
+// localCalls: the package's own functions called from request code with
+// a context that does not fit — go s.record(r.Context(), id) not waited
+// for, s.save(context.Background(), x) in the handler — where the callee
+// runs a database call under that parameter.
+func (c *checker) localCalls() {
 	info := c.pass.TypesInfo
-	for cur := range c.idx.Inspector.Root().Preorder((*ast.GoStmt)(nil)) {
-		g := cur.Node().(*ast.GoStmt)
-		decl := c.idx.Decls[dbindex.CalleeFunc(info, g.Call)]
-		if decl == nil || g.Call.Ellipsis.IsValid() || c.idx.IsTest(g.Pos()) && !c.cfg.CheckTests {
-			continue
-		}
-		where := c.placeOf(cur)
-		if where.request == nil || launch.Joined(info, launch.Enclosing(cur), g.Pos(), launch.Refs(info, g.Call, nil)) {
+	for cur := range c.idx.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		decl := c.idx.Decls[dbindex.CalleeFunc(info, call)]
+		if decl == nil || call.Ellipsis.IsValid() || len(call.Args) == 0 || c.idx.IsTest(call.Pos()) && !c.cfg.CheckTests {
 			continue
 		}
 		params := paramVars(info, decl.Type)
-		for i, arg := range g.Call.Args {
-			if i >= len(params) || c.kindOf(arg, where) != requestCtx {
+		if !slices.ContainsFunc(params, isContext) {
+			continue
+		}
+		where := c.placeOf(cur)
+		if where.request == nil {
+			continue
+		}
+		g, started := cur.Parent().Node().(*ast.GoStmt)
+		started = started && g.Call == call && !launch.Joined(info, launch.Enclosing(cur.Parent()), g.Pos(), launch.Refs(info, call, nil))
+		for i, arg := range call.Args {
+			if i >= len(params) || !isContext(params[i]) {
 				continue
 			}
-			if db := c.runsUnder(decl, params[i]); db != nil {
-				c.report(arg, rules.SeverityError, c.withoutCancel(c.fileOf(g), arg), "goroutine %s runs %s under the request's context: "+
-					`"context canceled" once the request ends`, decl.Name.Name, dbapi.ShortName(db.Func))
+			switch k := c.kindOf(arg, where); {
+			case started && k == requestCtx:
+				if db := c.runsUnder(decl, params[i]); db != nil {
+					c.report(arg, rules.SeverityError, c.withoutCancel(c.fileOf(call), arg), "goroutine %s runs %s under the request's context: "+
+						`"context canceled" once the request ends`, decl.Name.Name, dbapi.ShortName(db.Func))
+				}
+			case started:
+			case where.background && k == requestCtx:
+				if db := c.runsUnder(decl, params[i]); db != nil {
+					c.report(arg, rules.SeverityError, c.withoutCancel(c.fileOf(call), arg), "%s in %s runs %s under the request's context: "+
+						`"context canceled" once the request ends`, decl.Name.Name, where.launchedBy, dbapi.ShortName(db.Func))
+				}
+			case !where.background && k == backgroundCtx:
+				if db := c.runsUnder(decl, params[i]); db != nil {
+					c.report(arg, rules.SeverityWarning, c.useRequestCtx(c.fileOf(call), arg, where.request), "%s in %s runs %s under %s: "+
+						"it keeps running after the client has gone", decl.Name.Name, where.request.what, dbapi.ShortName(db.Func), describe(arg))
+				}
 			}
 		}
 	}
+}
+
+func isContext(v *types.Var) bool {
+	return v != nil && dbapi.TypeName(v.Type()) == "context.Context"
 }
 
 func paramVars(info *types.Info, ft *ast.FuncType) []*types.Var {

@@ -52,12 +52,14 @@
 // context.Background(), ...)) — a bound chosen, not a cancellation
 // forgotten; function literals handed to functions the rule does not know
 // (it cannot tell when they run); and contexts from calls it does not know
-// (a tracing helper's). Handlers are recognised by signature, gRPC methods
+// (a tracing helper's). The package's own functions called from request
+// code are followed one level: s.save(context.Background(), v) is reported
+// when save runs a database call under that parameter; functions of other
+// packages are not followed. Handlers are recognised by signature, gRPC methods
 // as methods of a type implementing a protoc-gen-go-grpc service interface
 // (the XServer that RegisterXServer takes) visible to the package. Methods
 // named Query or Exec on other types (url.Values, a framework's c.Query)
-// are not database calls: calls are matched by type. Helpers called from a
-// handler are not followed. Test code is skipped unless rules.yaml sets
+// are not database calls: calls are matched by type. Test code is skipped unless rules.yaml sets
 // check_tests.
 //
 // Bad:

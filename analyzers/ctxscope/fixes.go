@@ -57,15 +57,14 @@ func (c *checker) visible(v *types.Var, pos token.Pos, suffix string) string {
 	return v.Name() + suffix
 }
 
-// useRequestCtx replaces context.Background() written in the call with the
+// useRequestCtx replaces context.Background() written as arg with the
 // request's context, when the file goes on using package context.
-func (c *checker) useRequestCtx(call *dbindex.Call, req *requestFunc) []analysis.SuggestedFix {
-	arg := call.Expr.Args[0]
-	if _, ok := ast.Unparen(arg).(*ast.CallExpr); !ok {
+func (c *checker) useRequestCtx(f *ast.File, arg ast.Expr, req *requestFunc) []analysis.SuggestedFix {
+	if _, ok := ast.Unparen(arg).(*ast.CallExpr); !ok || f == nil {
 		return nil
 	}
 	ctx := c.requestCtxExpr(req, arg.Pos())
-	if ctx == "" || c.contextUses(call.File) < 2 {
+	if ctx == "" || c.contextUses(f) < 2 {
 		return nil
 	}
 	return []analysis.SuggestedFix{{

@@ -244,3 +244,24 @@ func (s *Server) LookAlikes(w http.ResponseWriter, r *http.Request) {
 	_ = search.Exec("reindex")
 	_ = r.URL.Query()
 }
+
+// --- the package's own helpers, called from a handler ---
+
+func (s *Server) save(ctx context.Context, v string) error {
+	_, err := s.pool.Exec(ctx, "INSERT INTO t (v) VALUES ($1)", v)
+	return err
+}
+
+func (s *Server) cached(ctx context.Context, v string) string { return v } // no database call
+
+func (s *Server) Helpers(w http.ResponseWriter, r *http.Request) {
+	_ = s.save(context.Background(), "x") // want `save in an HTTP handler runs pgxpool.Pool.Exec under context.Background\(\): it keeps running`
+	_ = s.save(r.Context(), "x")
+	_ = s.cached(context.Background(), "x")
+	go func() {
+		_ = s.save(r.Context(), "x") // want `save in a goroutine runs pgxpool.Pool.Exec under the request's context: "context canceled"`
+	}()
+	go func() {
+		_ = s.save(context.Background(), "x")
+	}()
+}
