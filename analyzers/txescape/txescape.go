@@ -13,6 +13,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
 	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/analyzers/internal/launch"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -66,7 +67,7 @@ type checker struct {
 
 // goStmt: go func() { ... tx ... }(), go work(tx), go q.Run(ctx).
 func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
-	fns := enclosingFuncs(cur)
+	fns := launch.Enclosing(cur)
 	if len(fns) == 0 {
 		return
 	}
@@ -91,7 +92,7 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 			esc = &escape{at: id, t: t, how: "is captured by a goroutine this function does not wait for"}
 		}
 	}
-	if esc == nil || c.joined(fns, g.Pos(), c.syncRefs(g.Call, lit)) || c.ownedByStruct(fns[len(fns)-1], esc.at, g.Pos()) {
+	if esc == nil || launch.Joined(c.pass.TypesInfo, fns, g.Pos(), launch.Refs(c.pass.TypesInfo, g.Call, lit)) || c.ownedByStruct(fns[len(fns)-1], esc.at, g.Pos()) {
 		return
 	}
 	c.report(esc)
@@ -117,7 +118,7 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 	if !ok || len(call.Args) == 0 {
 		return
 	}
-	fns := enclosingFuncs(cur)
+	fns := launch.Enclosing(cur)
 	if len(fns) == 0 {
 		return
 	}
@@ -141,8 +142,8 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 	if !ok {
 		return
 	}
-	refs := []syncRef{c.syncRefOf(sel.X)}
-	if c.joined(fns, call.Pos(), refs) || c.ownedByStruct(fns[len(fns)-1], id, call.Pos()) {
+	refs := []launch.SyncRef{launch.RefOf(c.pass.TypesInfo, sel.X)}
+	if launch.Joined(c.pass.TypesInfo, fns, call.Pos(), refs) || c.ownedByStruct(fns[len(fns)-1], id, call.Pos()) {
 		return
 	}
 	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner + " that this function does not wait for"})
@@ -150,7 +151,7 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 
 // send: ch <- tx, jobs <- Job{Tx: tx}.
 func (c *checker) send(cur inspector.Cursor, s *ast.SendStmt) {
-	fns := enclosingFuncs(cur)
+	fns := launch.Enclosing(cur)
 	if len(fns) == 0 {
 		return
 	}
@@ -230,7 +231,7 @@ func (c *checker) store(cur inspector.Cursor, a *ast.AssignStmt) {
 	if len(a.Lhs) != len(a.Rhs) {
 		return
 	}
-	fns := enclosingFuncs(cur)
+	fns := launch.Enclosing(cur)
 	if len(fns) == 0 {
 		return
 	}
@@ -273,7 +274,7 @@ func (c *checker) syncStore(cur inspector.Cursor, call *ast.CallExpr) {
 	if !dbindex.IsPackageLevel(root) {
 		return
 	}
-	fns := enclosingFuncs(cur)
+	fns := launch.Enclosing(cur)
 	if len(fns) == 0 {
 		return
 	}
@@ -389,18 +390,6 @@ func (c *checker) handlerReceiver(outer ast.Node, v *types.Var) bool {
 func isIdent(e ast.Expr) bool {
 	_, ok := ast.Unparen(e).(*ast.Ident)
 	return ok
-}
-
-// enclosingFuncs lists the functions around cur, innermost first.
-func enclosingFuncs(cur inspector.Cursor) []ast.Node {
-	var out []ast.Node
-	for anc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		if anc == cur {
-			continue
-		}
-		out = append(out, anc.Node())
-	}
-	return out
 }
 
 // launchedLit is the function literal a go statement or runner starts:
@@ -534,58 +523,7 @@ func (c *checker) report(e *escape) {
 	analyzerutil.Reportf(c.pass, c.idx, e.at, "", fmt.Sprintf("%s %s: %s; %s", e.t.label(), e.how, e.t.failure(), e.t.fix()))
 }
 
-// joined reports whether the goroutine started at pos is waited for: one of
-// the WaitGroups or errgroups it refers to is waited on after pos (or in a
-// defer) in the function that declares it, or belongs to a caller (a
-// parameter); or it reports on a channel that function receives from
-// after pos.
-func (c *checker) joined(fns []ast.Node, pos token.Pos, refs []syncRef) bool {
-	info := c.pass.TypesInfo
-	for _, r := range refs {
-		if r.root == nil {
-			continue
-		}
-		home := declaringFunc(fns, r.root)
-		if home == nil {
-			continue // a field or a global: waited on elsewhere, if at all
-		}
-		if isParamOf(home, r.root) {
-			return true // the caller's WaitGroup: the caller waits
-		}
-		_, body := dbindex.FuncBody(home)
-		found := false
-		var deferred []ast.Node
-		ast.Inspect(body, func(n ast.Node) bool {
-			if found || n == nil {
-				return false
-			}
-			if d, ok := n.(*ast.DeferStmt); ok {
-				deferred = append(deferred, d)
-			}
-			switch n := n.(type) {
-			case *ast.CallExpr:
-				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-				if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && (n.Pos() > pos || within(deferred, n)) {
-					found = true
-				}
-			case *ast.UnaryExpr:
-				if r.chanVar && n.Op == token.ARROW && n.Pos() > pos && identVar(info, n.X) == r.root {
-					found = true
-				}
-			case *ast.RangeStmt:
-				if r.chanVar && n.Pos() > pos && identVar(info, n.X) == r.root {
-					found = true
-				}
-			}
-			return true
-		})
-		if found {
-			return true
-		}
-	}
-	return false
-}
-
+// within reports whether n lies inside one of nodes.
 func within(nodes []ast.Node, n ast.Node) bool {
 	for _, d := range nodes {
 		if n.Pos() >= d.Pos() && n.End() <= d.End() {
@@ -593,85 +531,4 @@ func within(nodes []ast.Node, n ast.Node) bool {
 		}
 	}
 	return false
-}
-
-// syncRef is a WaitGroup, errgroup or channel a goroutine refers to.
-type syncRef struct {
-	key     string // the expression, & and parentheses removed
-	root    *types.Var
-	chanVar bool
-}
-
-func exprKey(e ast.Expr) string {
-	e = ast.Unparen(e)
-	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		e = ast.Unparen(u.X)
-	}
-	return types.ExprString(e)
-}
-
-func (c *checker) syncRefOf(e ast.Expr) syncRef {
-	return syncRef{key: exprKey(e), root: dbindex.RootVar(c.pass.TypesInfo, e)}
-}
-
-// syncRefs collects the WaitGroups, errgroups and local channels the
-// goroutine's call and body refer to.
-func (c *checker) syncRefs(call *ast.CallExpr, lit *ast.FuncLit) []syncRef {
-	info := c.pass.TypesInfo
-	var out []syncRef
-	visit := func(n ast.Node) bool {
-		e, ok := n.(ast.Expr)
-		if !ok {
-			return true
-		}
-		switch ast.Unparen(e).(type) {
-		case *ast.Ident, *ast.SelectorExpr:
-		default:
-			return true
-		}
-		t := info.TypeOf(e)
-		if t == nil {
-			return true
-		}
-		if isWaiter(t) {
-			out = append(out, c.syncRefOf(e))
-			return false
-		}
-		if _, ok := t.Underlying().(*types.Chan); ok {
-			if v := identVar(info, e); v != nil {
-				out = append(out, syncRef{root: v, chanVar: true})
-			}
-		}
-		return true
-	}
-	for _, arg := range call.Args {
-		ast.Inspect(arg, visit)
-	}
-	if lit != nil {
-		ast.Inspect(lit.Body, visit)
-	}
-	return out
-}
-
-func isWaiter(t types.Type) bool {
-	switch dbapi.TypeName(t) {
-	case "sync.WaitGroup", "golang.org/x/sync/errgroup.Group":
-		return true
-	}
-	return false
-}
-
-// declaringFunc is the innermost of fns whose body declares v.
-func declaringFunc(fns []ast.Node, v *types.Var) ast.Node {
-	for _, f := range fns {
-		if v.Pos() >= f.Pos() && v.Pos() < f.End() {
-			return f
-		}
-	}
-	return nil
-}
-
-func isParamOf(fn ast.Node, v *types.Var) bool {
-	ft, _ := dbindex.FuncBody(fn)
-	return ft != nil && ft.Params != nil && v.Pos() >= ft.Params.Pos() && v.Pos() < ft.Params.End()
 }
