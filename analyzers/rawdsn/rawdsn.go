@@ -142,7 +142,7 @@ func extendsDSN(info *types.Info, tables *drivers.Tables, e ast.Expr) bool {
 
 func judge(pass *analysis.Pass, idx *dbindex.Index, tables *drivers.Tables, e ast.Expr, text dsn.Text) {
 	lit, ok := dsn.AsLiteral(text.S, tables.KnownKey)
-	if !ok {
+	if !ok || stockLocalDefault(lit.DSN) {
 		return
 	}
 	where := describe(lit.DSN)
@@ -159,6 +159,30 @@ func judge(pass *analysis.Pass, idx *dbindex.Index, tables *drivers.Tables, e as
 	analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: string(rules.SeverityWarning),
 		Message: fmt.Sprintf("a connection string is written into the code%s: where the service connects is then fixed at build time, the same in every environment; %s",
 			parenthetical(" (", where)+closing(where), advice)})
+}
+
+// stockLocalDefault reports whether d reaches only a server on this machine
+// with the user's name as its password (user=postgres password=postgres, the
+// images' and installers' default, as miniflux ships it): it names no
+// deployment and holds no secret, so it is a development default rather than
+// a connection string or a password written into the code.
+func stockLocalDefault(d *dsn.DSN) bool {
+	user, _ := d.Get("user")
+	pw, ok := d.Password()
+	if !ok || user.Value == "" || pw.Value != user.Value || d.Partial() {
+		return false
+	}
+	h, _ := d.Get("host")
+	for _, host := range strings.Split(h.Value, ",") {
+		switch host {
+		case "", "localhost", "127.0.0.1", "::1", "[::1]":
+		default:
+			if !strings.HasPrefix(host, "/") { // a Unix socket directory
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // describe names the user, host and database of a connection string,

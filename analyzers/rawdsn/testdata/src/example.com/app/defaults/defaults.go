@@ -4,7 +4,21 @@
 // the code.
 package defaults
 
-const defaultURL = "user=postgres password=postgres dbname=app sslmode=disable" // want `a database password is written into the code`
+const defaultURL = "user=app password=s3cret dbname=app sslmode=disable" // want `a database password is written into the code`
+
+// The stock local credentials (password = user name, on this machine only)
+// are a development default, not a secret: silent.
+const (
+	stockKV     = "user=postgres password=postgres dbname=app sslmode=disable"
+	stockURL    = "postgres://postgres:postgres@localhost:5432/app?sslmode=disable"
+	stockSocket = "host=/var/run/postgresql user=app password=app dbname=app"
+)
+
+// The same credentials on another host reach a deployment: flagged.
+const (
+	remoteKV  = "host=db.internal user=postgres password=postgres dbname=app" // want `a database password is written into the code`
+	remoteURL = "postgres://postgres:postgres@db.internal/app"                // want `a database password is written into the code`
+)
 
 type options struct{ databaseURL string }
 
@@ -35,4 +49,4 @@ func (o options) Fallback() string {
 	return o.databaseURL
 }
 
-var _ = defaultURL
+var _ = []string{defaultURL, stockKV, stockURL, stockSocket, remoteKV, remoteURL}
