@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/rules"
@@ -45,7 +46,7 @@ are still reported).`,
 	}
 	f.register(cmd.Flags(), report.Formats)
 	fs := cmd.Flags()
-	fs.BoolVar(&f.diff, "diff", false, "print the suggested fixes as a unified diff instead of the report")
+	fs.BoolVar(&f.diff, "diff", false, "print the suggested fixes as a unified diff instead of the report (passwords in the lines shown are masked; --fix writes the real text)")
 	fs.BoolVar(&f.fix, "fix", false, "apply the suggested fixes (all or nothing: conflicting edits are refused)")
 	fs.StringVar(&f.baseline, "baseline", "", "report only findings not recorded in this baseline file")
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in this baseline file")
@@ -191,7 +192,9 @@ func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Se
 			}
 			original[name] = data
 		}
-		fmt.Fprint(cmd.OutOrStdout(), report.Diff(original, res.Files))
+		// The diff repeats source lines, and a DSN literal's password with
+		// them: mask it, as every output does (--fix writes the real text).
+		fmt.Fprint(cmd.OutOrStdout(), redact.Text(report.Diff(original, res.Files)))
 		fmt.Fprintf(stderr, "dbaudit: the diff fixes %d of %d finding(s); until it is applied: ", len(res.Applied), len(run.Findings))
 	} else {
 		for _, name := range names {
