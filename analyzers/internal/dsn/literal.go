@@ -34,14 +34,21 @@ func AsLiteral(s string, knownKey func(string) bool) (Literal, bool) {
 		if d.Err != nil || d.Opaque || len(d.Params) < 2 {
 			return Literal{}, false
 		}
-		core := false
+		// One mistyped key (sslMode) does not make a connection string
+		// anything else: unknown keys are allowed beside at least two core
+		// keys and more known keys than unknown ones; driveropts reports
+		// the unknown key.
+		known, core := 0, 0
 		for _, p := range d.Params {
-			if !knownKey(p.Key) {
-				return Literal{}, false
+			if knownKey(p.Key) {
+				known++
+				if coreKeys[p.Key] {
+					core++
+				}
 			}
-			core = core || coreKeys[p.Key]
 		}
-		if !core {
+		unknown := len(d.Params) - known
+		if core == 0 || unknown > 0 && (core < 2 || unknown >= known) {
 			return Literal{}, false
 		}
 	default:

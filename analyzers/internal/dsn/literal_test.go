@@ -32,8 +32,11 @@ func TestAsLiteral(t *testing.T) {
 		{"postgresql://", false, false},
 		{"https://example.com/?user=a&password=b", false, false},
 		{"a=b c=d", false, false},
-		{"sslmode=disable application_name=x", false, false}, // no core key
-		{"name=foo host=bar", false, false},                  // an unknown key
+		{"sslmode=disable application_name=x", false, false},                           // no core key
+		{"name=foo host=bar", false, false},                                            // an unknown key beside one core key
+		{"host=db user=svc password=s3cret dbname=orders sslMode=require", true, true}, // one mistyped key
+		{"level=info msg=started host=db", false, false},                               // a log line
+		{"host=db dbname=x a=1 b=2 c=3", false, false},                                 // more unknown keys than known
 		{"postgresql+asyncpg://app:hunter2@db/orders", true, true},
 		{"host=%s port=%d user=%s password=%s dbname=%s", false, false},
 		{"postgres://app:S3CR3T@db/orders", true, true},

@@ -6,6 +6,10 @@ package defaults
 
 const defaultURL = "user=app password=s3cret dbname=app sslmode=disable" // want `a database password is written into the code`
 
+// One mistyped key (sslMode, which driveropts reports) leaves a connection
+// string a connection string.
+const mistyped = "host=db user=svc password=Sup3rS3cret dbname=orders sslMode=require" // want `a database password is written into the code`
+
 // The stock local credentials (password = user name, on this machine only)
 // are a development default, not a secret: silent.
 const (
@@ -49,4 +53,4 @@ func (o options) Fallback() string {
 	return o.databaseURL
 }
 
-var _ = []string{defaultURL, stockKV, stockURL, stockSocket, remoteKV, remoteURL}
+var _ = []string{mistyped, defaultURL, stockKV, stockURL, stockSocket, remoteKV, remoteURL}
