@@ -136,11 +136,12 @@ func TestGoVetVettoolConfig(t *testing.T) {
 		dir := fixture(t, "app")
 		require.NoError(t, os.Remove(filepath.Join(dir, "rules.yaml")))
 		r := run(t, dir, offlineEnv(), "go", "vet", "-vettool="+vet, "./internal/platform", "./legacy")
-		// By default neither package is approved.
+		// Without approved_packages there is no policy: only what is a bug
+		// under any policy, the pool built per loop iteration (OpenShards);
+		// the retry loop (OpenReplica, line 15) and legacy's pool built once
+		// stay silent.
 		assert.Equal(t, []finding{
-			{"internal/platform/platform.go", 15, 16, "poolconstruct"},
 			{"internal/platform/platform.go", 31, 14, "poolconstruct"},
-			{"legacy/legacy.go", 13, 9, "poolconstruct"},
 		}, ofRules(parseVetText(t, dir, r.stderr), "poolconstruct", "ignore"), "%s", r.stderr)
 	})
 
