@@ -147,7 +147,11 @@ func Run(ctx context.Context, opts Options) *Report {
 			if p.Breaks {
 				s = Fail
 			}
-			r.add("dsn "+p.Key, s, "%s", p.Message)
+			name := "dsn"
+			if p.Key != "" { // a problem with the whole string (a jdbc: URL) names no key
+				name += " " + p.Key
+			}
+			r.add(name, s, "%s", p.Message)
 		}
 	}
 	forwarded := slices.Sorted(mapsKeys(connCfg.RuntimeParams))
