@@ -160,24 +160,7 @@ func fmtInt(n int) string {
 }
 
 func loadInferredGopath(t *testing.T) []*packages.Package {
-	t.Helper()
-	gopath, err := filepath.Abs("testdata/gopath")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := &packages.Config{
-		Mode: engine.LoadMode,
-		Dir:  filepath.Join(gopath, "src", "example.com", "inferred"),
-		Env:  append(os.Environ(), "GO111MODULE=off", "GOPATH="+gopath, "GOFLAGS="),
-	}
-	pkgs, err := packages.Load(cfg, "example.com/inferred")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if packages.PrintErrors(pkgs) > 0 {
-		t.Fatal("fixture errors")
-	}
-	return pkgs
+	return loadGopathPackage(t, "example.com/inferred")
 }
 
 const inferredGopathFile = "testdata/gopath/src/example.com/inferred/inferred.go"

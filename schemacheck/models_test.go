@@ -18,6 +18,12 @@ import (
 // loadGopath loads the gorm and sqlx fixtures, which import stub packages,
 // in GOPATH mode.
 func loadGopath(t *testing.T) []*packages.Package {
+	return loadGopathPackage(t, "example.com/app")
+}
+
+// loadGopathPackage loads one fixture package of testdata/gopath in GOPATH
+// mode.
+func loadGopathPackage(t *testing.T, pkgPath string) []*packages.Package {
 	t.Helper()
 	gopath, err := filepath.Abs("testdata/gopath")
 	if err != nil {
@@ -25,10 +31,10 @@ func loadGopath(t *testing.T) []*packages.Package {
 	}
 	cfg := &packages.Config{
 		Mode: engine.LoadMode,
-		Dir:  filepath.Join(gopath, "src", "example.com", "app"),
+		Dir:  filepath.Join(gopath, "src", filepath.FromSlash(pkgPath)),
 		Env:  append(os.Environ(), "GO111MODULE=off", "GOPATH="+gopath, "GOFLAGS="),
 	}
-	pkgs, err := packages.Load(cfg, "example.com/app")
+	pkgs, err := packages.Load(cfg, pkgPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -364,22 +364,7 @@ func TestSIGTERMInterruptsRunningJobs(t *testing.T) {
 			Handle("/hang.xml", sitetest.Resource{Body: sitetest.URLSet(site.URL("/x")), Delay: time.Minute})
 		ids = append(ids, p.scan(site.URL("")))
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		busy := 0
-		for _, j := range readJobs(t, dsn) {
-			if j.status == "running" && j.files == 1 {
-				busy++
-			}
-		}
-		if busy == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("two jobs never got stuck on hang.xml:\n%s", p.output())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitJobsStuckOnHang(t, dsn, p)
 
 	start := time.Now()
 	if code := p.stop(syscall.SIGTERM, 8*time.Second); code != 0 {
@@ -406,5 +391,27 @@ func TestSIGTERMInterruptsRunningJobs(t *testing.T) {
 	}
 	if !strings.Contains(p.output(), "stopped cleanly") {
 		t.Errorf("no clean stop logged:\n%s", p.output())
+	}
+}
+
+// waitJobsStuckOnHang waits until two jobs are running with one file read,
+// each held by the site's hang.xml.
+func waitJobsStuckOnHang(t *testing.T, dsn string, p *process) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		busy := 0
+		for _, j := range readJobs(t, dsn) {
+			if j.status == "running" && j.files == 1 {
+				busy++
+			}
+		}
+		if busy == 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("two jobs never got stuck on hang.xml:\n%s", p.output())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

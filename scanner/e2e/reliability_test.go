@@ -146,22 +146,7 @@ func TestSIGTERMWithDatabaseDownReportsUnwrittenOutcomes(t *testing.T) {
 			Handle("/hang.xml", sitetest.Resource{Body: sitetest.URLSet(site.URL("/x")), Delay: time.Minute})
 		p.scan(site.URL(""))
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		busy := 0
-		for _, j := range readJobs(t, dsn) {
-			if j.status == "running" && j.files == 1 {
-				busy++
-			}
-		}
-		if busy == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("two jobs never got stuck on hang.xml:\n%s", p.output())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitJobsStuckOnHang(t, dsn, p)
 
 	execSQL(t, admin, `ALTER DATABASE `+dbName+` ALLOW_CONNECTIONS false`,
 		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '`+dbName+`'`)
