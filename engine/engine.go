@@ -23,6 +23,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -268,7 +269,7 @@ func loadAndAnalyze(opts Options, analyzers []*analysis.Analyzer, s *suite.Suite
 // data, which holds none of the package's syntax unless results are kept.
 type outcome struct {
 	actions       []actionOutcome
-	badDirectives []*suite.Directive
+	badDirectives []*dbindex.Directive
 	duration      time.Duration
 }
 
@@ -293,7 +294,7 @@ func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index
 		if keepResults {
 			ao.result = act.Result
 		}
-		if idx, ok := act.Result.(*suite.Index); ok && act.Analyzer == index {
+		if idx, ok := act.Result.(*dbindex.Index); ok && act.Analyzer == index {
 			o.badDirectives = idx.BadDirectives
 		}
 		o.actions = append(o.actions, ao)
@@ -372,7 +373,7 @@ A directive without " -- <reason>" or naming a rule dbaudit does not have
 suppresses nothing and is reported under this id, so a typo cannot hide a
 finding. Run 'dbaudit rules' for the rule ids.`
 
-func (c *collector) badDirectives(fset *token.FileSet, directives []*suite.Directive) {
+func (c *collector) badDirectives(fset *token.FileSet, directives []*dbindex.Directive) {
 	for _, d := range directives {
 		c.add(fset, IgnoreRule, analysis.Diagnostic{Pos: d.Pos, Message: d.Problem, Category: string(rules.SeverityError)})
 	}

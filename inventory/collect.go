@@ -12,7 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 )
 
 // migrationImports are the import path prefixes of migration libraries:
@@ -28,7 +28,7 @@ const gormAutoMigrate = "gorm.io/gorm.DB.AutoMigrate"
 
 // pkgCollector turns one package's index into touchpoints.
 type pkgCollector struct {
-	idx       *suite.Index
+	idx       *dbindex.Index
 	pass      *analysis.Pass
 	dir       string // absolute run directory
 	migration bool   // the whole package holds migrations
@@ -38,7 +38,7 @@ type pkgCollector struct {
 	out            []Touchpoint
 }
 
-func collectPackage(idx *suite.Index, dir string) []Touchpoint {
+func collectPackage(idx *dbindex.Index, dir string) []Touchpoint {
 	pass := idx.Pass()
 	c := &pkgCollector{
 		idx:  idx,
@@ -79,7 +79,7 @@ func collectPackage(idx *suite.Index, dir string) []Touchpoint {
 	return c.out
 }
 
-func (c *pkgCollector) addCall(call *suite.Call) {
+func (c *pkgCollector) addCall(call *dbindex.Call) {
 	var enclosing []inspector.Cursor
 	for cur := range call.Cursor.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		enclosing = append(enclosing, cur)
@@ -99,7 +99,7 @@ func (c *pkgCollector) addCall(call *suite.Call) {
 
 // addParam records a parameter of handle type; a method's receiver is the
 // handle's own API, not an injection.
-func (c *pkgCollector) addParam(h *suite.Handle) {
+func (c *pkgCollector) addParam(h *dbindex.Handle) {
 	if h.Decl == nil {
 		return
 	}
@@ -117,13 +117,13 @@ func (c *pkgCollector) addParam(h *suite.Handle) {
 	c.out = append(c.out, t)
 }
 
-func (c *pkgCollector) addHandle(kind string, h *suite.Handle, function string) {
+func (c *pkgCollector) addHandle(kind string, h *dbindex.Handle, function string) {
 	t := c.touchpoint(kind, h.Ident.Pos(), h.Ident.End(), function, handleTypeName(h.Obj.Type()))
 	t.Component = c.component(h.Ident.Pos(), h.Test, nil, nil)
 	c.out = append(c.out, t)
 }
 
-func (c *pkgCollector) fieldName(h *suite.Handle) string {
+func (c *pkgCollector) fieldName(h *dbindex.Handle) string {
 	if h.Struct == nil {
 		return c.names.pkg + "." + h.Obj.Name()
 	}

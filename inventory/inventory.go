@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/report"
 )
@@ -102,7 +102,7 @@ func Collect(res *engine.Result, dir string) (*Inventory, error) {
 	inv := &Inventory{}
 	seen := map[touchKey]bool{}
 	for _, v := range res.Results[res.Suite.Index] {
-		idx, _ := v.(*suite.Index)
+		idx, _ := v.(*dbindex.Index)
 		if idx == nil {
 			continue // the index failed for this package: a load error says why
 		}

@@ -4,6 +4,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -86,7 +87,7 @@ func directives(cfg *rules.Config, index *analysis.Analyzer, prefix bool) *analy
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
 			report := reporter(cfg, pass, engine.IgnoreRule, prefix)
-			for _, d := range pass.ResultOf[index].(*suite.Index).BadDirectives {
+			for _, d := range pass.ResultOf[index].(*dbindex.Index).BadDirectives {
 				report(analysis.Diagnostic{Pos: d.Pos, Category: string(rules.SeverityError), Message: d.Problem})
 			}
 			return nil, nil

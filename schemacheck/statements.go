@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -60,15 +61,15 @@ const (
 )
 
 // indexPackages runs the shared dbindex analyzer over the packages.
-func indexPackages(pkgs []*packages.Package, cfg *rules.Config) (map[*packages.Package]*suite.Index, error) {
+func indexPackages(pkgs []*packages.Package, cfg *rules.Config) (map[*packages.Package]*dbindex.Index, error) {
 	index := suite.New(cfg).Index
 	graph, err := checker.Analyze([]*analysis.Analyzer{index}, pkgs, &checker.Options{})
 	if err != nil {
 		return nil, err
 	}
-	out := map[*packages.Package]*suite.Index{}
+	out := map[*packages.Package]*dbindex.Index{}
 	for _, act := range graph.Roots {
-		if idx, ok := act.Result.(*suite.Index); ok {
+		if idx, ok := act.Result.(*dbindex.Index); ok {
 			out[act.Package] = idx
 		}
 	}
@@ -77,7 +78,7 @@ func indexPackages(pkgs []*packages.Package, cfg *rules.Config) (map[*packages.P
 
 // collectStatements gathers the literal SQL of the indexed calls, and
 // learns which structs gorm and sqlx use.
-func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*suite.Index, cfg *rules.Config) ([]*Statement, modelHints) {
+func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*dbindex.Index, cfg *rules.Config) ([]*Statement, modelHints) {
 	hints := modelHints{gorm: map[*types.TypeName]bool{}, sqlx: map[*types.TypeName]bool{}}
 	var out []*Statement
 	seen := map[token.Position]bool{}
@@ -186,7 +187,7 @@ func returnsPgx(fn *types.Func) bool {
 // readsIntoDest reports sqlx's Get and Select, and the methods of a
 // project's interfaces with their signature (dest, then the SQL): the
 // argument before the SQL is where the result goes.
-func readsIntoDest(c *suite.Call) bool {
+func readsIntoDest(c *dbindex.Call) bool {
 	name := c.API.Name
 	if strings.HasPrefix(name, gormPath+".") || c.API.SQLArg < 1 {
 		return false
@@ -299,7 +300,7 @@ func isBytes(t types.Type) bool {
 // resultDests finds where a query's rows go: a Scan chained on the call,
 // or, when the result is assigned to a variable, that variable's Scan
 // calls and pgx's CollectRows-style helpers in the same function.
-func resultDests(pkg *packages.Package, c *suite.Call) []*ScanDest {
+func resultDests(pkg *packages.Package, c *dbindex.Call) []*ScanDest {
 	info := pkg.TypesInfo
 	parent := c.Cursor.Parent().Node()
 	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" {

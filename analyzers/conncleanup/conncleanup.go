@@ -13,8 +13,8 @@ import (
 	"golang.org/x/tools/go/cfg"
 
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

@@ -10,8 +10,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 )
 
 // Facts: conncleanup exports, for each exported function, what it does

@@ -11,8 +11,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 )
 
 // tracked is one path question: from the statement `from` (or from the

@@ -3,8 +3,8 @@ package conncleanup
 import (
 	"go/ast"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 )
 
 // uncheckedErr applies x/tools' sqlrowserr approach to any rows: if the

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
-	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 func TestDriveropts(t *testing.T) {

@@ -12,10 +12,10 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
-	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/drivers"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

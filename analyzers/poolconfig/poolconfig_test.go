@@ -3,8 +3,8 @@ package poolconfig_test
 import (
 	"testing"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/internal/atest"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/analyzers/poolconfig"
 	"github.com/dbaudit/dbaudit/rules"
 )

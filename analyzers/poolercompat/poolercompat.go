@@ -13,10 +13,10 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
-	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dsn/sites"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/drivers"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn/sites"
 	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/rules"
 )

@@ -3,7 +3,7 @@ package poolercompat_test
 import (
 	"testing"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/atest"
+	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 )
 

@@ -12,8 +12,6 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
 	"github.com/dbaudit/dbaudit/analyzers/dsnleak"
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
 	"github.com/dbaudit/dbaudit/analyzers/poolconfig"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
@@ -21,6 +19,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/analyzers/txescape"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -100,18 +99,3 @@ func Summary(a *analysis.Analyzer) string {
 	first, _, _ := strings.Cut(a.Doc, "\n")
 	return strings.TrimSpace(strings.TrimPrefix(first, a.Name+":"))
 }
-
-// The index types, for the inventory, schemacheck and the engine, which live
-// outside analyzers/ and cannot import its internal packages.
-type (
-	Index      = dbindex.Index
-	Call       = dbindex.Call
-	Handle     = dbindex.Handle
-	Directive  = dbindex.Directive
-	Kind       = dbapi.Kind
-	HandleKind = dbapi.HandleKind
-	API        = dbapi.API
-)
-
-// FullName is dbapi.FullName: "pkg.Func" or "pkg.Type.Method".
-var FullName = dbapi.FullName

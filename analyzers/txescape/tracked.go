@@ -6,8 +6,8 @@ import (
 	"go/types"
 	"strings"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 )
 
 // tracked is a variable whose value must not outlive its function.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/dbaudit/dbaudit/analyzers/suite"
 	"os"
 	"slices"
 	"strings"
@@ -75,18 +74,7 @@ func runDoctor(cmd *cobra.Command, f *doctorFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	validate := func(sink, connString string) []doctor.Problem {
-		problems, err := suite.CheckDSN(cfg, sink, connString)
-		if err != nil {
-			return []doctor.Problem{{Message: err.Error(), Breaks: true}}
-		}
-		out := make([]doctor.Problem, 0, len(problems))
-		for _, p := range problems {
-			out = append(out, doctor.Problem{Key: p.Key, Message: p.Message, Breaks: p.Breaks})
-		}
-		return out
-	}
-	r := doctor.Run(ctx, doctor.Options{DSN: dsn, Config: cfg, Driver: f.driver, Timeout: f.timeout, Validate: validate})
+	r := doctor.Run(ctx, doctor.Options{DSN: dsn, Config: cfg, Driver: f.driver, Timeout: f.timeout})
 	var buf bytes.Buffer
 	if f.format == "json" {
 		err = r.WriteJSON(&buf)

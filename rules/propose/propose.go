@@ -11,7 +11,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/dbaudit/dbaudit/analyzers/suite"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -30,12 +31,12 @@ func ApprovedPackages(dir string) ([]string, error) {
 	}
 	seen := map[string]bool{}
 	for pkg, r := range res.Results[res.Suite.Index] {
-		idx, ok := r.(*suite.Index)
+		idx, ok := r.(*dbindex.Index)
 		if !ok || idx == nil || idx.TestSupport() != "" {
 			continue
 		}
 		for _, c := range idx.Calls {
-			if c.API.Kind != suite.Kind("construct") || c.Test {
+			if c.API.Kind != dbapi.Kind("construct") || c.Test {
 				continue
 			}
 			pattern := pkg.PkgPath

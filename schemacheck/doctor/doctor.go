@@ -24,6 +24,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/dbaudit/dbaudit/dbmodel/drivers"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn"
 	"github.com/dbaudit/dbaudit/dbmodel/redact"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -46,14 +48,6 @@ type Check struct {
 	Detail string `json:"detail"`
 }
 
-// Problem is what a DSN validator reports about one setting.
-type Problem struct {
-	Key     string
-	Message string
-	// Breaks: the driver or server refuses it (as opposed to ignoring it).
-	Breaks bool
-}
-
 // Drivers doctor can connect through, by the sink names of rules.yaml.
 var Drivers = []string{"pgxpool", "pgx", "stdlib"}
 
@@ -67,13 +61,6 @@ type Options struct {
 	Timeout time.Duration
 	// Pings is how many round trips the latency is measured over (default 5).
 	Pings int
-	// Validate judges the DSN against the driver-option tables (the
-	// driveropts rule's tables in analyzers/internal/drivers).
-	//
-	// The CLI passes suite.CheckDSN; when nil, doctor relies on the driver's
-	// own parser plus the server's answer, which catch the same keys one at
-	// a time.
-	Validate func(sink, dsn string) []Problem
 }
 
 // Report is the outcome. No field holds a password: DSN is masked by
@@ -141,18 +128,16 @@ func Run(ctx context.Context, opts Options) *Report {
 		r.add("dsn host", Fail, "%s", redact.HostAdvice)
 		return r
 	}
-	if opts.Validate != nil {
-		for _, p := range opts.Validate(opts.Driver, opts.DSN) {
-			s := Warn
-			if p.Breaks {
-				s = Fail
-			}
-			name := "dsn"
-			if p.Key != "" { // a problem with the whole string (a jdbc: URL) names no key
-				name += " " + p.Key
-			}
-			r.add(name, s, "%s", p.Message)
+	for _, p := range driverProblems(opts.Config, opts.Driver, opts.DSN) {
+		s := Warn
+		if p.Kind != drivers.Ignored {
+			s = Fail
 		}
+		name := "dsn"
+		if p.Key != "" { // a problem with the whole string (a jdbc: URL) names no key
+			name += " " + p.Key
+		}
+		r.add(name, s, "%s", p.Message())
 	}
 	forwarded := slices.Sorted(mapsKeys(connCfg.RuntimeParams))
 	if len(forwarded) > 0 {
@@ -396,4 +381,18 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		*Report
 		Broken bool `json:"broken"`
 	}{1, r, r.Broken()})
+}
+
+// driverProblems judges the DSN with the driveropts rule's tables (extended
+// by rules.yaml drivers), as the rule judges a literal in source.
+func driverProblems(cfg *rules.Config, sink, connString string) []drivers.Problem {
+	tables, err := drivers.New(cfg)
+	if err != nil {
+		return []drivers.Problem{{Kind: drivers.Rejected, Why: err.Error()}}
+	}
+	s := tables.Sink(sink)
+	if s == nil {
+		return nil
+	}
+	return s.Check(dsn.Parse(connString))
 }

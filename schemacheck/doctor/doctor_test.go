@@ -31,13 +31,17 @@ func TestDoctorDirect(t *testing.T) {
 			t.Errorf("%s: broken: %+v", driver, r.Checks)
 		}
 		for name, want := range map[string]doctor.Status{
-			"dsn": doctor.OK, "connect": doctor.OK, "server": doctor.Info, "tls": doctor.Info,
+			"dsn": doctor.OK, "connect": doctor.OK, "server": doctor.Info,
 			"query": doctor.OK, "search_path": doctor.Info,
 			"statement_timeout": doctor.OK, "pooler": doctor.Info, "role": doctor.OK,
 		} {
 			if c := check(r, name); c.Status != want {
 				t.Errorf("%s: %s = %s (%s), want %s", driver, name, c.Status, c.Detail, want)
 			}
+		}
+		// TLS is ok where the server has ssl = on (sslmode=prefer uses it), info otherwise.
+		if c := check(r, "tls"); c.Status != doctor.OK && c.Status != doctor.Info {
+			t.Errorf("%s: tls = %s (%s)", driver, c.Status, c.Detail)
 		}
 		if c := check(r, "latency"); c.Status == doctor.Fail || !strings.Contains(c.Detail, "over 5 pings") {
 			t.Errorf("%s: latency: %+v", driver, c) // warn is allowed: a loaded machine may exceed 50ms
@@ -127,17 +131,16 @@ func TestDoctorBreakage(t *testing.T) {
 	}
 }
 
-func TestDoctorValidatorSeam(t *testing.T) {
+func TestDoctorJudgesTheDSNWithTheDriverTables(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	r := doctor.Run(context.Background(), doctor.Options{DSN: dsn, Validate: func(sink, d string) []doctor.Problem {
-		if sink != "pgxpool" || d != dsn {
-			t.Errorf("validator called with %q %q", sink, d)
-		}
-		return []doctor.Problem{{Key: "pool_x", Message: "unknown", Breaks: true}}
-	}})
-	if c := check(r, "dsn pool_x"); c.Status != doctor.Fail {
-		t.Errorf("validator problems become checks: %+v", r.Checks)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	r := doctor.Run(context.Background(), doctor.Options{DSN: dsn + sep + "statement_cache_size=0"})
+	if c := check(r, "dsn statement_cache_size"); c.Status != doctor.Fail {
+		t.Errorf("statement_cache_size (asyncpg's) must fail the dsn check: %+v", r.Checks)
 	}
 }
 

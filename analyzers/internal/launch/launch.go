@@ -17,8 +17,8 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 )
 
 // How says how a function literal runs.

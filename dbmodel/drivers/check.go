@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn"
 )
 
 // Kind classifies a problem by when and how it shows.

@@ -24,9 +24,9 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
-	"github.com/dbaudit/dbaudit/analyzers/internal/drivers"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dsn"
-	"github.com/dbaudit/dbaudit/analyzers/internal/dsn/sites"
+	"github.com/dbaudit/dbaudit/dbmodel/drivers"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn/sites"
 )
 
 // target is where every rewritten string points.
@@ -73,7 +73,7 @@ func TestDriverTablesAgainstServer(t *testing.T) {
 // string it judged, once per sink and text.
 func fixtures(t *testing.T) []driveropts.Judged {
 	t.Helper()
-	root, err := filepath.Abs("../../../..")
+	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}

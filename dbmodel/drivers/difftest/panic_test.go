@@ -63,7 +63,7 @@ func TestHealthCheckPeriodZeroPanics(t *testing.T) {
 // health-check message quotes.
 func panicQuote(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs("../../../..")
+	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}

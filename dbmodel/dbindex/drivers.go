@@ -6,7 +6,7 @@ import (
 	"go/types"
 	"strings"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
 )
 
 // SQLDriversFlag names the index analyzer's flag carrying the database/sql

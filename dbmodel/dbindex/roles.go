@@ -4,7 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 
-	"github.com/dbaudit/dbaudit/analyzers/internal/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
 )
 
 // Role says how the package itself arranges for a function to run, beyond
