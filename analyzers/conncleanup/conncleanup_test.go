@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/dbaudit/dbaudit/analyzers/conncleanup"
-	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/dbaudit/dbaudit/analyzers/ctxscope"
-	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

@@ -6,8 +6,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dbaudit/dbaudit/analyzers/dsnleak"
-	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

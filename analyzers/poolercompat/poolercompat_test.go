@@ -3,8 +3,8 @@ package poolercompat_test
 import (
 	"testing"
 
-	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 func TestPoolercompat(t *testing.T) {

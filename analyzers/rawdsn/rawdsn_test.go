@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/analyzers/rawdsn"
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 func TestRawdsn(t *testing.T) {

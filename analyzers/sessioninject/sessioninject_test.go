@@ -3,9 +3,9 @@ package sessioninject_test
 import (
 	"testing"
 
-	"github.com/dbaudit/dbaudit/internal/atest"
-	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

@@ -3,9 +3,9 @@ package sqlpattern_test
 import (
 	"testing"
 
-	"github.com/dbaudit/dbaudit/internal/atest"
-	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

@@ -11,9 +11,9 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/internal/launch"
 	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
-	"github.com/dbaudit/dbaudit/analyzers/internal/launch"
 	"github.com/dbaudit/dbaudit/rules"
 )
 

@@ -3,8 +3,8 @@ package txescape_test
 import (
 	"testing"
 
-	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/analyzers/txescape"
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 func TestTxescape(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 // show reports what the index found, so fixtures can state it with // want.
