@@ -22,6 +22,7 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/suite"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/report"
@@ -280,6 +281,7 @@ type actionOutcome struct {
 	err         error
 	duration    time.Duration
 	diagnostics []analysis.Diagnostic
+	notes       *note.Notes // the severity and help of diagnostics
 }
 
 func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index *analysis.Analyzer, keepResults bool) *outcome {
@@ -290,7 +292,7 @@ func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index
 	}
 	o := &outcome{}
 	for _, act := range g.Roots {
-		ao := actionOutcome{analyzer: act.Analyzer, name: act.String(), err: act.Err, duration: act.Duration, diagnostics: act.Diagnostics}
+		ao := actionOutcome{analyzer: act.Analyzer, name: act.String(), err: act.Err, duration: act.Duration, diagnostics: act.Diagnostics, notes: note.From(act.Result)}
 		if keepResults {
 			ao.result = act.Result
 		}
@@ -348,7 +350,7 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 				continue
 			}
 			for _, d := range act.diagnostics {
-				c.add(pkg.Fset, act.analyzer.Name, d)
+				c.add(pkg.Fset, act.analyzer.Name, d, act.notes.Of(d))
 			}
 		}
 	}
@@ -356,30 +358,13 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 	sort.SliceStable(res.Findings, func(i, j int) bool { return lessFinding(res.Findings[i], res.Findings[j]) })
 }
 
-// IgnoreRule is the id under which malformed //dbaudit:ignore directives are
-// reported.
-const IgnoreRule = "ignore"
-
-// IgnoreDoc documents IgnoreRule as an analyzer's Doc would: what `dbaudit
-// rules ignore` prints, so every id a finding carries has a doc.
-const IgnoreDoc = IgnoreRule + `: a //dbaudit:ignore directive without a reason, or naming an unknown rule
-
-A directive suppresses one finding: write it on the finding's line or the
-line above, naming the rules it silences and why:
-
-	//dbaudit:ignore rawdsn,dsnleak -- local fixture, the password is "postgres"
-
-A directive without " -- <reason>" or naming a rule dbaudit does not have
-suppresses nothing and is reported under this id, so a typo cannot hide a
-finding. Run 'dbaudit rules' for the rule ids.`
-
 func (c *collector) badDirectives(fset *token.FileSet, directives []*dbindex.Directive) {
 	for _, d := range directives {
-		c.add(fset, IgnoreRule, analysis.Diagnostic{Pos: d.Pos, Message: d.Problem, Category: string(rules.SeverityError)})
+		c.add(fset, dbindex.IgnoreRule, analysis.Diagnostic{Pos: d.Pos, Message: d.Problem, Category: dbindex.IgnoreRule}, note.Note{Severity: string(rules.SeverityError)})
 	}
 }
 
-func (c *collector) add(fset *token.FileSet, rule string, d analysis.Diagnostic) {
+func (c *collector) add(fset *token.FileSet, rule string, d analysis.Diagnostic, n note.Note) {
 	pos := fset.Position(d.Pos)
 	file := c.rel(pos.Filename)
 	if c.cfg.Ignored(pos.Filename) || c.cfg.Ignored(file) {
@@ -387,11 +372,12 @@ func (c *collector) add(fset *token.FileSet, rule string, d analysis.Diagnostic)
 	}
 	f := report.Finding{
 		Rule:     rule,
-		Severity: c.cfg.SeverityOf(rule, rules.Severity(d.Category)),
+		Severity: c.cfg.SeverityOf(rule, rules.Severity(n.Severity)),
 		File:     file,
 		Line:     pos.Line,
 		Column:   pos.Column,
 		Message:  d.Message,
+		Help:     n.Help,
 		Fixes:    []report.Fix{},
 	}
 	if d.End.IsValid() {

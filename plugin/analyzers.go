@@ -5,7 +5,6 @@ import (
 
 	"github.com/dbaudit/dbaudit/analyzers/suite"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
-	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -26,7 +25,7 @@ type Options struct {
 // Analyzers returns the dbaudit rule analyzers for cfg, doing what dbaudit's
 // engine does around them: findings in files matching rules.yaml ignore
 // globs are dropped, and malformed //dbaudit:ignore directives are reported
-// under the rule id "ignore" (engine.IgnoreRule). The analyzers share one
+// under the rule id "ignore" (dbindex.IgnoreRule). The analyzers share one
 // index, so each package is walked once.
 func Analyzers(cfg *rules.Config, opts Options) []*analysis.Analyzer {
 	s := suite.New(cfg)
@@ -81,14 +80,14 @@ func disabled(a *analysis.Analyzer) *analysis.Analyzer {
 // (no reason, or an unknown rule), as dbaudit check does.
 func directives(cfg *rules.Config, index *analysis.Analyzer, prefix bool) *analysis.Analyzer {
 	return &analysis.Analyzer{
-		Name:             engine.IgnoreRule,
-		Doc:              engine.IgnoreRule + ": reports //dbaudit:ignore directives without a reason or naming an unknown rule\n\nA directive is written //dbaudit:ignore <rule>[,<rule>] -- <reason>.",
+		Name:             dbindex.IgnoreRule,
+		Doc:              dbindex.IgnoreRule + ": reports //dbaudit:ignore directives without a reason or naming an unknown rule\n\nA directive is written //dbaudit:ignore <rule>[,<rule>] -- <reason>.",
 		Requires:         []*analysis.Analyzer{index},
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
-			report := reporter(cfg, pass, engine.IgnoreRule, prefix)
+			report := reporter(cfg, pass, dbindex.IgnoreRule, prefix)
 			for _, d := range pass.ResultOf[index].(*dbindex.Index).BadDirectives {
-				report(analysis.Diagnostic{Pos: d.Pos, Category: string(rules.SeverityError), Message: d.Problem})
+				report(analysis.Diagnostic{Pos: d.Pos, Category: dbindex.IgnoreRule, Message: d.Problem})
 			}
 			return nil, nil
 		},

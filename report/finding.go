@@ -12,7 +12,9 @@ type Finding struct {
 	EndLine   int            `json:"-"`
 	EndColumn int            `json:"-"`
 	Message   string         `json:"message"`
-	Fixes     []Fix          `json:"fixes"`
+	// Help is the measured failure and the fix, shown under the message.
+	Help  string `json:"help,omitempty"`
+	Fixes []Fix  `json:"fixes"`
 }
 
 // Fix is one suggested fix: a set of edits that belong together.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dbaudit/dbaudit/analyzers/ctxscope"
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
@@ -26,8 +27,8 @@ func TestCtxscope(t *testing.T) {
 			if strings.Contains(d.Message, `"context canceled"`) {
 				want = "error"
 			}
-			if d.Category != want {
-				t.Errorf("%s: severity %q, want %q", d.Message, d.Category, want)
+			if got := note.From(r.Result).Of(d).Severity; got != want || d.Category != r.Action.Analyzer.Name {
+				t.Errorf("%s: severity %q, want %q (category %q)", d.Message, got, want, d.Category)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/dbmodel/drivers"
 	"github.com/dbaudit/dbaudit/dbmodel/dsn"
@@ -26,7 +27,12 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // flagged or not; the differential test connects with each of them.
 type Result struct {
 	Judged []Judged
+	// Notes are the severity and help of the findings.
+	Notes *note.Notes
 }
+
+// FindingNotes makes the result a note.Holder.
+func (r *Result) FindingNotes() *note.Notes { return r.Notes }
 
 // Judged is one connection string at one site.
 type Judged struct {
@@ -52,7 +58,10 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 			if tablesErr != nil {
 				return nil, tablesErr
 			}
-			return run(pass, cfg, tables, analyzerutil.Index(pass, index)), nil
+			end := analyzerutil.BeginNotes(pass)
+			res := run(pass, cfg, tables, analyzerutil.Index(pass, index))
+			res.Notes = end()
+			return res, nil
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/rawdsn"
 	"github.com/dbaudit/dbaudit/internal/atest"
 )
@@ -20,8 +21,8 @@ func TestRawdsn(t *testing.T) {
 			if strings.Contains(d.Message, "password is written") {
 				want = "error"
 			}
-			if d.Category != want {
-				t.Errorf("%s: severity hint %q, want %q", d.Message, d.Category, want)
+			if got := note.From(r.Result).Of(d).Severity; got != want || d.Category != r.Action.Analyzer.Name {
+				t.Errorf("%s: severity hint %q, want %q (category %q)", d.Message, got, want, d.Category)
 			}
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dbaudit/dbaudit/analyzers/suite"
-	"github.com/dbaudit/dbaudit/engine"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/rules/propose"
 	"github.com/dbaudit/dbaudit/schemacheck"
@@ -38,7 +38,7 @@ func newRulesCmd() *cobra.Command {
 			for _, a := range s.All {
 				fmt.Fprintf(tw, "%s\t%s\n", a.Name, suite.Summary(a))
 			}
-			fmt.Fprintf(tw, "%s\t%s\n", engine.IgnoreRule, ignoreSummary())
+			fmt.Fprintf(tw, "%s\t%s\n", dbindex.IgnoreRule, ignoreSummary())
 			for _, r := range schemacheck.Rules {
 				fmt.Fprintf(tw, "%s\t(schemacheck) %s\n", r.ID, r.Short)
 			}
@@ -54,8 +54,8 @@ func printRuleDoc(out io.Writer, s *suite.Suite, id string) error {
 		_, err := fmt.Fprintln(out, a.Doc)
 		return err
 	}
-	if id == engine.IgnoreRule {
-		_, err := fmt.Fprintln(out, engine.IgnoreDoc)
+	if id == dbindex.IgnoreRule {
+		_, err := fmt.Fprintln(out, dbindex.IgnoreDoc)
 		return err
 	}
 	for _, r := range schemacheck.Rules {
@@ -68,8 +68,8 @@ func printRuleDoc(out io.Writer, s *suite.Suite, id string) error {
 }
 
 func ignoreSummary() string {
-	first, _, _ := strings.Cut(engine.IgnoreDoc, "\n")
-	return strings.TrimPrefix(first, engine.IgnoreRule+": ")
+	first, _, _ := strings.Cut(dbindex.IgnoreDoc, "\n")
+	return strings.TrimPrefix(first, dbindex.IgnoreRule+": ")
 }
 
 func newInitCmd() *cobra.Command {

@@ -4,9 +4,12 @@ package analyzerutil
 
 import (
 	"go/ast"
+	"reflect"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -19,12 +22,40 @@ func Index(pass *analysis.Pass, index *analysis.Analyzer) *dbindex.Index {
 // Report reports d under the pass's analyzer name unless a //dbaudit:ignore
 // directive for that rule stands on its line or the line above. A rule that
 // grades its findings puts the grade (a rules.Severity) in d.Category;
-// rules.yaml may still override it.
+// rules.yaml may still override it. The grade moves to the finding's note
+// and d.Category becomes the rule id, as the analysis contract expects.
 func Report(pass *analysis.Pass, idx *dbindex.Index, d analysis.Diagnostic) {
+	ReportHelp(pass, idx, d, "")
+}
+
+// ReportHelp is Report with help text: the measured driver or server error
+// and the fix, which dbaudit shows under the one-line message (go vet and
+// golangci-lint show the message only).
+func ReportHelp(pass *analysis.Pass, idx *dbindex.Index, d analysis.Diagnostic, help string) {
 	if idx.Suppressed(pass.Analyzer.Name, d.Pos) {
 		return
 	}
+	n := note.Note{Severity: d.Category, Help: help}
+	d.Category = pass.Analyzer.Name
+	if ns, ok := notesOf.Load(pass); ok {
+		ns.(*note.Notes).Add(d, n)
+	}
 	pass.Report(d)
+}
+
+// notesOf holds each running pass's notes, from BeginNotes to its result.
+var notesOf sync.Map // *analysis.Pass → *note.Notes
+
+// BeginNotes starts collecting the notes of pass's findings; call the
+// returned function when the pass has reported everything: it returns the
+// notes, for the analyzer's result.
+func BeginNotes(pass *analysis.Pass) (end func() *note.Notes) {
+	ns := &note.Notes{}
+	notesOf.Store(pass, ns)
+	return func() *note.Notes {
+		notesOf.Delete(pass)
+		return ns
+	}
 }
 
 // Reportf reports a finding at node's range.
@@ -56,16 +87,19 @@ func MustExtractDoc(content, name string) string {
 // New returns a rule analyzer: named name, documented by the "# Analyzer
 // NAME" section of its embedded doc.go, requiring the shared index, run
 // despite type errors (rules judge what they can see), and running run with
-// the index.
+// the index. Its result is the notes of its findings.
 func New(name, docGo string, index *analysis.Analyzer, run func(pass *analysis.Pass, idx *dbindex.Index) error) *analysis.Analyzer {
 	return &analysis.Analyzer{
 		Name:             name,
 		Doc:              MustExtractDoc(docGo, name),
 		URL:              DocURL(name),
 		Requires:         []*analysis.Analyzer{index},
+		ResultType:       reflect.TypeFor[*note.Notes](),
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
-			return nil, run(pass, Index(pass, index))
+			end := BeginNotes(pass)
+			err := run(pass, Index(pass, index))
+			return end(), err
 		},
 	}
 }
