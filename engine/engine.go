@@ -54,8 +54,10 @@ type Options struct {
 	// BuildFlags are passed to the go command (e.g. -tags).
 	BuildFlags []string
 	Progress   Progress
-	// Extra analyzers run beside the enabled rules (the inventory collector);
-	// their results are in Result.Results.
+	// Extra analyzers run beside the enabled rules (the inventory and
+	// schemacheck collectors). Their results must be plain data (no syntax
+	// or type information; gob-encodable, for the cache): they are in
+	// Result.Products.
 	Extra []*analysis.Analyzer
 	// FindingsOnly says the caller reads only the findings and counts of the
 	// Result (dbaudit check): each package is then analysed as soon as it is
@@ -77,8 +79,11 @@ type Result struct {
 	// Results holds each root action's result for Extra analyzers and the index,
 	// by analyzer and package.
 	Results map[*analysis.Analyzer]map[*packages.Package]any
-	Suite   *suite.Suite
-	Timings Timings
+	// Products holds the results of Options.Extra analyzers: analyzer name
+	// → package ID → result, for every analysed package.
+	Products map[string]map[string]any
+	Suite    *suite.Suite
+	Timings  Timings
 }
 
 // Timings says where a run spent its time. With FindingsOnly the analysis
@@ -162,11 +167,15 @@ func Run(opts Options) (*Result, error) {
 	roots := append([]*analysis.Analyzer{res.Suite.Index}, analyzers...)
 	roots = append(roots, opts.Extra...)
 	keep := !opts.FindingsOnly
+	extra := map[*analysis.Analyzer]bool{}
+	for _, a := range opts.Extra {
+		extra[a] = true
+	}
 
 	t0 := time.Now()
 	var outcomes []*outcome
 	if opts.FindingsOnly {
-		res.Packages, outcomes, err = loadAndAnalyze(opts, roots, res.Suite)
+		res.Packages, outcomes, err = loadAndAnalyze(opts, roots, res.Suite, extra)
 		if err != nil {
 			return nil, err
 		}
@@ -183,13 +192,13 @@ func Run(opts Options) (*Result, error) {
 		}
 		res.Timings.Load = time.Since(t0)
 		t1 := time.Now()
-		outcomes = analyze(roots, res.Packages, res.Suite.Index, opts.Progress)
+		outcomes = analyze(roots, res.Packages, res.Suite.Index, opts.Progress, extra)
 		res.Timings.Analyze = time.Since(t1)
 	}
 	writeHeapProfile()
 
 	t2 := time.Now()
-	c := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res}
+	c := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res, extra: extra}
 	c.collect(res.Packages, outcomes, keep)
 	res.Timings.Report = time.Since(t2)
 	return res, nil
@@ -198,7 +207,7 @@ func Run(opts Options) (*Result, error) {
 // analyze runs the analyzers package by package on a pool of workers, so
 // that progress can be reported and each package's syntax is touched by one
 // goroutine at a time.
-func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, index *analysis.Analyzer, progress Progress) []*outcome {
+func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, index *analysis.Analyzer, progress Progress, products map[*analysis.Analyzer]bool) []*outcome {
 	if progress != nil {
 		progress.Stage("analysing packages", len(pkgs))
 	}
@@ -210,7 +219,7 @@ func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, index *an
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				outcomes[i] = analyzePackage(analyzers, pkgs[i], index, true)
+				outcomes[i] = analyzePackage(analyzers, pkgs[i], index, true, products)
 				if progress != nil {
 					progress.Step()
 				}
@@ -228,7 +237,7 @@ func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, index *an
 // loadAndAnalyze is Load and analyze at once, for FindingsOnly: each package
 // is analysed in its checking slot as soon as it is type-checked, and then
 // loses its syntax and type information.
-func loadAndAnalyze(opts Options, analyzers []*analysis.Analyzer, s *suite.Suite) ([]*packages.Package, []*outcome, error) {
+func loadAndAnalyze(opts Options, analyzers []*analysis.Analyzer, s *suite.Suite, products map[*analysis.Analyzer]bool) ([]*packages.Package, []*outcome, error) {
 	index := s.Index
 	var (
 		mu   sync.Mutex
@@ -243,7 +252,7 @@ func loadAndAnalyze(opts Options, analyzers []*analysis.Analyzer, s *suite.Suite
 		},
 		checked: func(p *packages.Package, analyse bool) {
 			if analyse {
-				o := analyzePackage(analyzers, p, index, false)
+				o := analyzePackage(analyzers, p, index, false, products)
 				mu.Lock()
 				byPk[p] = o
 				mu.Unlock()
@@ -284,7 +293,7 @@ type actionOutcome struct {
 	notes       *note.Notes // the severity and help of diagnostics
 }
 
-func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index *analysis.Analyzer, keepResults bool) *outcome {
+func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index *analysis.Analyzer, keepResults bool, products map[*analysis.Analyzer]bool) *outcome {
 	start := time.Now()
 	g, err := checker.Analyze(analyzers, []*packages.Package{pkg}, &checker.Options{Sequential: true})
 	if err != nil {
@@ -293,7 +302,7 @@ func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index
 	o := &outcome{}
 	for _, act := range g.Roots {
 		ao := actionOutcome{analyzer: act.Analyzer, name: act.String(), err: act.Err, duration: act.Duration, diagnostics: act.Diagnostics, notes: note.From(act.Result)}
-		if keepResults {
+		if keepResults || products[act.Analyzer] {
 			ao.result = act.Result
 		}
 		if idx, ok := act.Result.(*dbindex.Index); ok && act.Analyzer == index {
@@ -306,10 +315,11 @@ func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index
 }
 
 type collector struct {
-	dir  string
-	cfg  *rules.Config
-	seen map[string]bool
-	res  *Result
+	dir   string
+	cfg   *rules.Config
+	seen  map[string]bool
+	res   *Result
+	extra map[*analysis.Analyzer]bool
 }
 
 func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepResults bool) {
@@ -318,6 +328,7 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 		res.Results = map[*analysis.Analyzer]map[*packages.Package]any{}
 	}
 	res.Timings.Analyzer = map[string]time.Duration{}
+	res.Products = map[string]map[string]any{}
 	files := map[string]bool{}
 	loadErrs := map[string]bool{}
 	for i, pkg := range pkgs {
@@ -339,6 +350,12 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 		c.badDirectives(pkg.Fset, o.badDirectives)
 		for _, act := range o.actions {
 			res.Timings.Analyzer[act.analyzer.Name] += act.duration
+			if c.extra[act.analyzer] && act.err == nil {
+				if res.Products[act.analyzer.Name] == nil {
+					res.Products[act.analyzer.Name] = map[string]any{}
+				}
+				res.Products[act.analyzer.Name][pkg.ID] = act.result
+			}
 			if keepResults {
 				if res.Results[act.analyzer] == nil {
 					res.Results[act.analyzer] = map[*packages.Package]any{}
