@@ -170,6 +170,8 @@ var fragmentMethods = map[string]int{
 	gorm + ".DB.Not":    0,
 	gorm + ".DB.Having": 0,
 	gorm + ".DB.Joins":  0,
+	gorm + ".DB.Order":  0,
+	gorm + ".DB.Group":  0,
 }
 
 // FragmentArg returns the index of the SQL fragment argument of fn, or -1.

@@ -15,6 +15,7 @@ func (db *DB) Having(query interface{}, args ...interface{}) *DB {
 	return db
 }
 func (db *DB) Order(value interface{}) *DB { return db }
+func (db *DB) Group(name string) *DB       { return db }
 func (db *DB) Limit(limit int) *DB         { return db }
 
 func (db *DB) Update(column string, value interface{}) *DB { return db }

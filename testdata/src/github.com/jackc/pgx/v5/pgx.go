@@ -35,6 +35,9 @@ type TxOptions struct{}
 
 type Identifier []string
 
+// Sanitize returns the identifier quoted and escaped for SQL text.
+func (ident Identifier) Sanitize() string { return "" }
+
 type CopyFromSource interface {
 	Next() bool
 	Values() ([]any, error)

@@ -36,6 +36,9 @@ type StatementDescription struct {
 
 type PgConn struct{}
 
+// EscapeString escapes a string literal's contents for SQL text.
+func (pgConn *PgConn) EscapeString(s string) (string, error) { return s, nil }
+
 type MultiResultReader struct{}
 type ResultReader struct{}
 
