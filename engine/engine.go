@@ -163,7 +163,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	res := &Result{Suite: suite.New(opts.Config)}
 	analyzers := suite.WithoutFacts(res.Suite.Enabled()) // packages are analysed one by one: no facts
-	res.Rules = res.Suite.Meta(analyzers)
+	res.Rules = ruleMeta(opts.Config, analyzers)
 	roots := append([]*analysis.Analyzer{res.Suite.Index}, analyzers...)
 	roots = append(roots, opts.Extra...)
 	keep := !opts.FindingsOnly

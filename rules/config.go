@@ -5,32 +5,6 @@ package rules
 
 import "regexp"
 
-// IDs are the rule ids of `dbaudit check`, in the order they are documented.
-// They never change: users' suppressions and baselines name them.
-var IDs = []string{
-	"poolconstruct",
-	"rawdsn",
-	"dsnleak",
-	"driveropts",
-	"poolercompat",
-	"poolconfig",
-	"sessioninject",
-	"txescape",
-	"ctxscope",
-	"conncleanup",
-	"sqlpattern",
-}
-
-// IsRule reports whether id names a dbaudit check rule.
-func IsRule(id string) bool {
-	for _, r := range IDs {
-		if r == id {
-			return true
-		}
-	}
-	return false
-}
-
 // Config is a decoded rules.yaml. The zero value is not useful: use Default or
 // Load. A Config is immutable once loaded and safe to share between goroutines.
 type Config struct {

@@ -496,7 +496,7 @@ func (c *Config) validate(file string, root *yaml.Node) Errors {
 	}
 	for id := range c.Rules {
 		if !IsRule(id) {
-			add(keyLine(root, "rules", id), "unknown rule %q (known: %s)", id, strings.Join(IDs, ", "))
+			add(keyLine(root, "rules", id), "unknown rule %q (known: %s)", id, strings.Join(IDs(), ", "))
 		}
 	}
 	for i, h := range c.HandleTypes {

@@ -149,11 +149,6 @@ func (c *Config) Enabled(rule string) bool {
 	return true
 }
 
-// defaultSeverity is each rule's severity unless rules.yaml says otherwise.
-var defaultSeverity = map[string]Severity{
-	"poolconfig": SeverityWarning,
-}
-
 // SeverityOf is the severity of a finding of rule. A rule may grade its own
 // findings (rawdsn: a DSN without a password is a warning) by passing the
 // grade as hint; an explicit rules.yaml severity overrides both.
@@ -164,8 +159,8 @@ func (c *Config) SeverityOf(rule string, hint Severity) Severity {
 	if hint != "" {
 		return hint
 	}
-	if s, ok := defaultSeverity[rule]; ok {
-		return s
+	if m, ok := MetaOf(rule); ok && m.Severity != "" {
+		return m.Severity
 	}
 	return SeverityError
 }

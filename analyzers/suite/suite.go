@@ -11,7 +11,6 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/ctxscope"
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
 	"github.com/dbaudit/dbaudit/analyzers/dsnleak"
-	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/analyzers/poolconfig"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
@@ -20,24 +19,37 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/analyzers/txescape"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
-	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
-// constructors build each rule analyzer for a config and the shared index.
-// The order is rules.IDs' order; a rule that is not written yet is absent.
-var constructors = []func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer{
-	poolconstruct.New,
-	rawdsn.New,
-	dsnleak.New,
-	driveropts.New,
-	poolercompat.New,
-	poolconfig.New,
-	sessioninject.New,
-	txescape.New,
-	ctxscope.New,
-	conncleanup.New,
-	sqlpattern.New,
+// Rule is one registered check rule: its metadata and its constructor, which
+// builds the analyzer for a config and the shared index.
+type Rule struct {
+	Meta rules.Meta
+	New  func(*rules.Config, *analysis.Analyzer) *analysis.Analyzer
+}
+
+// Registry is every check rule, in the order they are documented. Adding a
+// rule is one folder under analyzers/ (doc.go, meta.go, the analyzer and its
+// tests) and one line here.
+var Registry = []Rule{
+	{poolconstruct.Meta, poolconstruct.New},
+	{rawdsn.Meta, rawdsn.New},
+	{dsnleak.Meta, dsnleak.New},
+	{driveropts.Meta, driveropts.New},
+	{poolercompat.Meta, poolercompat.New},
+	{poolconfig.Meta, poolconfig.New},
+	{sessioninject.Meta, sessioninject.New},
+	{txescape.Meta, txescape.New},
+	{ctxscope.Meta, ctxscope.New},
+	{conncleanup.Meta, conncleanup.New},
+	{sqlpattern.Meta, sqlpattern.New},
+}
+
+func init() {
+	for _, r := range Registry {
+		rules.Register(r.Meta)
+	}
 }
 
 // Suite is the analyzers for one configuration.
@@ -52,8 +64,8 @@ type Suite struct {
 // New builds the suite for cfg.
 func New(cfg *rules.Config) *Suite {
 	s := &Suite{Config: cfg, Index: dbindex.New(cfg)}
-	for _, mk := range constructors {
-		s.All = append(s.All, mk(cfg, s.Index))
+	for _, r := range Registry {
+		s.All = append(s.All, r.New(cfg, s.Index))
 	}
 	return s
 }
@@ -77,21 +89,6 @@ func (s *Suite) Lookup(name string) *analysis.Analyzer {
 		}
 	}
 	return nil
-}
-
-// Meta describes the analyzers for reports (SARIF rule metadata).
-func (s *Suite) Meta(analyzers []*analysis.Analyzer) []report.RuleMeta {
-	var out []report.RuleMeta
-	for _, a := range analyzers {
-		out = append(out, report.RuleMeta{
-			ID:       a.Name,
-			Short:    Summary(a),
-			Full:     a.Doc,
-			HelpURI:  analyzerutil.DocURL(a.Name),
-			Severity: s.Config.SeverityOf(a.Name, ""),
-		})
-	}
-	return out
 }
 
 // Summary is the one-line doc: the first line of Doc without "name: ".

@@ -336,7 +336,7 @@ func parseDirective(c *ast.Comment) *Directive {
 	default:
 		for _, r := range d.Rules {
 			if !rules.IsRule(r) {
-				d.Problem = "//dbaudit:ignore names unknown rule " + quote(r) + " (known: " + strings.Join(rules.IDs, ", ") + ")"
+				d.Problem = "//dbaudit:ignore names unknown rule " + quote(r) + " (known: " + strings.Join(rules.IDs(), ", ") + ")"
 				break
 			}
 		}

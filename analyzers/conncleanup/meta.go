@@ -1,0 +1,6 @@
+package conncleanup
+
+import "github.com/dbaudit/dbaudit/rules"
+
+// Meta is the rule's metadata; doc.go is its documentation.
+var Meta = rules.Meta{ID: "conncleanup", Severity: rules.SeverityError}

@@ -1,0 +1,6 @@
+package ctxscope
+
+import "github.com/dbaudit/dbaudit/rules"
+
+// Meta is the rule's metadata; doc.go is its documentation.
+var Meta = rules.Meta{ID: "ctxscope", Severity: rules.SeverityError, Sections: []string{"job_runners"}}
