@@ -25,6 +25,10 @@ const (
 	// Misread: the driver reads the string in a way that loses its meaning
 	// (a foreign URL scheme parsed as keyword/value).
 	Misread Kind = "misread"
+	// Unsafe: the setting works, but the module's driver version has known
+	// vulnerabilities in what it turns on (pgx's simple protocol before the
+	// SQL-injection fixes).
+	Unsafe Kind = "unsafe"
 )
 
 // Problem is one thing the sink's driver or the server will not do.
@@ -40,7 +44,12 @@ type Problem struct {
 	Answer string
 	// Why explains the problem; Instead names the Go way.
 	Why, Instead string
-	Fix          *Fix
+	// Short, when set, is a one-line headline for a Why too long for one
+	// (see Headline).
+	Short string
+	// Detail is more help text (the advisories of an Unsafe setting).
+	Detail string
+	Fix    *Fix
 	// Sink is the sink the string was judged for.
 	Sink *Sink
 }
@@ -65,6 +74,52 @@ func (p Problem) Message() string {
 		b.WriteString("; " + p.Instead)
 	}
 	return b.String()
+}
+
+// MaxHeadline is the longest a finding's one-line message may be.
+const MaxHeadline = 120
+
+// Headline is the one-line finding text (at most MaxHeadline characters
+// for the tables' own texts): what is wrong and what breaks. The driver's
+// answer and the fix are in Help.
+func (p Problem) Headline() string {
+	h := p.Short
+	if h == "" {
+		h = p.Why
+	}
+	if len(h) > MaxHeadline {
+		// A key or value of the user's own: cut at a word.
+		cut := strings.LastIndexByte(h[:MaxHeadline-1], ' ')
+		if cut < MaxHeadline/2 {
+			cut = MaxHeadline - 1
+		}
+		h = h[:cut] + "…"
+	}
+	return h
+}
+
+// Help is the text beside the headline: the whole reason when the headline
+// is shortened, the exact answer of the driver or server and when it comes,
+// and what to write instead.
+func (p Problem) Help() string {
+	s := p.Sink
+	var lines []string
+	if p.Short != "" || len(p.Why) > MaxHeadline {
+		lines = append(lines, p.Why+".")
+	}
+	if p.Answer != "" {
+		lines = append(lines, fmt.Sprintf("%s answers %s: %s", s.short(), s.when(p.Kind), p.Answer))
+	}
+	if p.Detail != "" {
+		lines = append(lines, p.Detail)
+	}
+	if p.Instead != "" {
+		lines = append(lines, "Fix: "+p.Instead+".")
+	}
+	if dv := s.DriverVersion(); dv != "" && s.Version != "" {
+		lines = append(lines, "Judged for "+dv+", the version the module requires.")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // when says when the answer comes: database/sql parses nothing before the
@@ -302,7 +357,7 @@ func (s *Sink) checkForwarded(d *dsn.DSN, i int) (Problem, bool) {
 		prob := Problem{Kind: Refused, Param: i, Key: key, Answer: s.serverError(msg, "55P02"),
 			Why: fmt.Sprintf("%s is not a key %s reads, so it goes to the server, where %s is a server-wide setting no session may change", key, s.short(), key),
 			Fix: s.renameOrDrop(d, i)}
-		if f, ok := t.foreign[key]; ok {
+		if f, ok := s.foreignOf(key); ok {
 			prob.Why = fmt.Sprintf("%s is %s option that %s does not read, so it goes to the server, where %s is a server-wide setting no session may change", key, article(f.From), s.short(), key)
 			prob.Instead = "use " + f.Instead
 		}
@@ -320,7 +375,11 @@ func (s *Sink) checkForwarded(d *dsn.DSN, i int) (Problem, bool) {
 	prob := Problem{Kind: Refused, Param: i, Key: key,
 		Answer: s.serverError(fmt.Sprintf(`unrecognized configuration parameter "%s"`, key), "42704"),
 		Fix:    s.renameOrDrop(d, i)}
-	switch f, ok := t.foreign[key]; {
+	switch f, ok := s.foreignOf(key); {
+	case s.tooNew[key] != "":
+		prob.Why = fmt.Sprintf("%s is read by pgx only since %s; the module requires %s, which sends it to the server", key, s.tooNew[key], s.Version)
+		prob.Short = fmt.Sprintf("%s is a pgx %s+ key; the module's pgx %s sends it to the server, which refuses it", key, s.tooNew[key], s.Version)
+		prob.Instead = fmt.Sprintf("upgrade %s to %s or later, or drop %s", s.Module, s.tooNew[key], key)
 	case s.GoFields[key] != "":
 		prob.Why = fmt.Sprintf("RuntimeParams go to the server as they are, and %s is read by pgx only while it parses a connection string", key)
 		prob.Instead = "set " + s.GoFields[key] + " instead"
@@ -424,11 +483,14 @@ func (s *Sink) renameOrDrop(d *dsn.DSN, i int) *Fix {
 	if p.Part != dsn.PartQuery && p.Part != dsn.PartKV {
 		return nil
 	}
-	if f, ok := s.tables.foreign[p.Key]; ok && f.Rename != "" && (f.Only == "" || string(s.Family) == f.Only) {
+	if f, ok := s.foreignOf(p.Key); ok && f.Rename != "" && (f.Only == "" || string(s.Family) == f.Only) {
 		_, taken := d.Get(f.Rename)
 		value := p.Value
 		if f.Values != nil {
 			value = f.Values[p.Value]
+		}
+		if f.Rename == "default_query_exec_mode" && value == "simple_protocol" && !s.simpleProtocolOK() {
+			value = "exec" // no prepared statements either, without the simple protocol's flaws
 		}
 		if _, known := s.Keys[f.Rename]; (known || s.isSessionGUC(f.Rename)) && !taken && value != "" && !p.ValueDynamic() {
 			return &Fix{Message: fmt.Sprintf("write %s=%s", f.Rename, value), Range: p.PairRange,
@@ -548,7 +610,7 @@ func (s *Sink) checkValue(d *dsn.DSN, i int, k *Key) (Problem, bool) {
 		}
 		if k.Min != nil && n < *k.Min {
 			prob, _ := bad("")
-			prob.Answer = k.MinError
+			prob.Answer = strings.ReplaceAll(k.MinError, "{value}", v)
 			return prob, true
 		}
 	case "duration":
@@ -681,9 +743,10 @@ func checkRequireAuth(s string) string {
 func (s *Sink) checkWhole(d *dsn.DSN) []Problem {
 	var out []Problem
 	if s.Family == FamilyPgx {
-		if _, ok := s.Keys["statement_cache_capacity"]; ok {
-			out = append(out, s.cacheTraps(d)...)
+		if _, ok := s.Keys["default_query_exec_mode"]; ok {
+			out = append(out, s.cacheTraps(d)...) // pgx v4 without a cache prepares unnamed statements
 		}
+		out = append(out, s.simpleProtocol(d)...)
 		if _, ok := s.Keys["sslcertmode"]; ok {
 			cert, hasCert := d.Get("sslcert")
 			key, hasKey := d.Get("sslkey")
@@ -763,4 +826,66 @@ func indexOf(d *dsn.DSN, key string) int {
 		}
 	}
 	return -1
+}
+
+// simpleProtocolOK reports whether the sink's pgx version has every fix of
+// the simple protocol's SQL-injection advisories; an unknown version is the
+// measured one.
+func (s *Sink) simpleProtocolOK() bool {
+	v := s.Version
+	if v == "" {
+		v = s.Measured
+	}
+	return len(SimpleProtocolOpen(s.Module, v)) == 0
+}
+
+// simpleProtocol flags the simple protocol (v5 default_query_exec_mode=
+// simple_protocol, v4 prefer_simple_protocol=true) where the module's pgx
+// lacks the fixes for its SQL-injection advisories.
+func (s *Sink) simpleProtocol(d *dsn.DSN) []Problem {
+	if s.Version == "" {
+		return nil // judged as measured: v5.12.0 has the fixes
+	}
+	open := SimpleProtocolOpen(s.Module, s.Version)
+	if len(open) == 0 {
+		return nil
+	}
+	var key string
+	switch {
+	case s.Keys["default_query_exec_mode"] != nil:
+		key = "default_query_exec_mode"
+		if p, ok := d.Get(key); !ok || p.ValueDynamic() || p.Value != "simple_protocol" {
+			return nil
+		}
+	case s.Keys["prefer_simple_protocol"] != nil:
+		key = "prefer_simple_protocol"
+		p, ok := d.Get(key)
+		if !ok || p.ValueDynamic() {
+			return nil
+		}
+		if b, err := strconv.ParseBool(p.Value); err != nil || !b {
+			return nil
+		}
+	default:
+		return nil
+	}
+	i := indexOf(d, key)
+	p := d.Params[i]
+	prob := Problem{Kind: Unsafe, Param: i, Key: key,
+		Why:    fmt.Sprintf("%s=%s turns on the simple protocol, which %s %s leaves open to SQL injection (%s)", key, p.Value, s.Module, s.Version, advisoryIDs(open)),
+		Short:  fmt.Sprintf("%s=%s: the simple protocol of pgx %s is open to SQL injection (%s)", key, p.Value, s.Version, open[0].ID),
+		Detail: advisoryHelp(s.Module, s.Version, open),
+	}
+	if s.Module == ModulePgx4 {
+		prob.Instead = fmt.Sprintf("upgrade to %s %s or later, or drop %s (statement_cache_mode=describe prepares no named statements)", ModulePgx5, SafeSimpleProtocol, key)
+		if r, ok := d.RemovalRange(i); ok {
+			prob.Fix = &Fix{Message: "drop " + key, Range: r}
+		}
+	} else {
+		prob.Instead = fmt.Sprintf("upgrade %s to %s or later, or write default_query_exec_mode=exec (no prepared statements, parameters sent apart)", s.Module, SafeSimpleProtocol)
+		if p.Part == dsn.PartQuery || p.Part == dsn.PartKV {
+			prob.Fix = &Fix{Message: "write default_query_exec_mode=exec", Range: p.ValueRange, NewText: "exec"}
+		}
+	}
+	return []Problem{prob}
 }

@@ -202,7 +202,7 @@ func TestTablesCoverSource(t *testing.T) {
 			}
 		}
 	}
-	if len(SinkNames()) != 8 {
+	if len(SinkNames()) != 12 {
 		t.Errorf("sinks: %v", SinkNames())
 	}
 	if ctx, ok := Default().GUCContext("TimeZone"); !ok || ctx != "user" {

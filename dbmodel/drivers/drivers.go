@@ -19,6 +19,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -77,6 +78,24 @@ type Sink struct {
 	// GoFields maps a key to the Go config field that means the same
 	// (for RuntimeParams writes of driver keys).
 	GoFields map[string]string `yaml:"go_fields"`
+	// Module is the driver module whose required version picks the table
+	// (see Tables.SinkFor).
+	Module string `yaml:"module"`
+	// Measured is the Module version the table was measured with.
+	Measured string `yaml:"measured"`
+	// V4 names the sink that applies instead when the analysed module
+	// requires pgx v4 and not pgx v5.
+	V4 string `yaml:"v4"`
+	// ForeignKeys override the shared foreign table for this sink (a pgx v5
+	// key handed to pgx v4 means something else than one handed to lib/pq).
+	ForeignKeys map[string]*Foreign `yaml:"foreign"`
+
+	// Version is the Module version the sink was chosen for by SinkFor
+	// ("" for the table as measured).
+	Version string `yaml:"-"`
+	// tooNew are the keys the table's driver reads that Version does not
+	// read yet: key → the first version that reads it.
+	tooNew map[string]string
 
 	// forwardOK are keys rules.yaml allows to be forwarded.
 	forwardOK map[string]bool
@@ -110,6 +129,7 @@ type Tables struct {
 	startupErrors map[string]StartupError
 	startupKeys   map[string]bool
 	families      map[Family]familyDoc
+	views         sync.Map // name@version → *Sink
 }
 
 type familyDoc struct {
@@ -186,6 +206,9 @@ func load(ext map[string]rules.DriverExtension) (*Tables, error) {
 		f.Key = k
 	}
 	for name, s := range t.sinks {
+		for k, f := range s.ForeignKeys {
+			f.Key = k
+		}
 		s.Name = name
 		s.tables = t
 		s.forwardOK = map[string]bool{}
@@ -223,6 +246,14 @@ func load(ext map[string]rules.DriverExtension) (*Tables, error) {
 		for k := range parent.forwardOK {
 			s.forwardOK[k] = true
 		}
+		for k, f := range parent.ForeignKeys {
+			if _, own := s.ForeignKeys[k]; !own {
+				if s.ForeignKeys == nil {
+					s.ForeignKeys = map[string]*Foreign{}
+				}
+				s.ForeignKeys[k] = f
+			}
+		}
 		if !s.URLAliasSSLTrue {
 			s.URLAliasSSLTrue = parent.URLAliasSSLTrue
 		}
@@ -241,8 +272,9 @@ func load(ext map[string]rules.DriverExtension) (*Tables, error) {
 			return nil, fmt.Errorf("rules.yaml: drivers: unknown sink %q (known: %s)", name, strings.Join(SinkNamesOf(t), ", "))
 		}
 		e := ext[name]
+		v4 := t.sinks[name].V4 // extending pgx extends pgx4 too
 		for _, s := range t.sinks {
-			if !t.descends(s, name) {
+			if !t.descends(s, name) && (v4 == "" || !t.descends(s, v4)) {
 				continue
 			}
 			for _, k := range e.Consumed {
@@ -329,6 +361,67 @@ func (t *Tables) Sink(name string) *Sink { return t.sinks[name] }
 func (t *Tables) Foreign(key string) (*Foreign, bool) {
 	f, ok := t.foreign[key]
 	return f, ok
+}
+
+// foreignOf is the sink's own entry for a key of another driver, or the
+// shared one.
+func (s *Sink) foreignOf(key string) (*Foreign, bool) {
+	if f, ok := s.ForeignKeys[key]; ok {
+		return f, true
+	}
+	f, ok := s.tables.foreign[key]
+	return f, ok
+}
+
+// SinkFor returns the sink's table for the driver versions an analysed
+// module requires: pgx v4's table where the module requires pgx v4 and not
+// v5, and for an older pgx v5 the v5 table without the keys that version
+// does not read yet (which it forwards to the server instead). With
+// unknown versions it is Sink(name), the table as measured.
+func (t *Tables) SinkFor(name string, v Versions) *Sink {
+	s := t.sinks[name]
+	if s == nil || s.Module == "" {
+		return s
+	}
+	if s.V4 != "" && v[s.Module] == "" && v.Pgx4() != "" {
+		if s4 := t.sinks[s.V4]; s4 != nil {
+			s = s4
+		}
+	}
+	version := v[s.Module]
+	if version == "" {
+		return s
+	}
+	key := s.Name + "@" + version
+	if view, ok := t.views.Load(key); ok {
+		return view.(*Sink)
+	}
+	view := *s
+	view.Version = version
+	view.Keys = map[string]*Key{}
+	view.tooNew = map[string]string{}
+	for k, key := range s.Keys {
+		if key.Since != "" && Before(version, key.Since) {
+			view.tooNew[k] = key.Since
+			continue
+		}
+		view.Keys[k] = key
+	}
+	actual, _ := t.views.LoadOrStore(key, &view)
+	return actual.(*Sink)
+}
+
+// DriverVersion is the driver and version the sink judges by, e.g.
+// "github.com/jackc/pgx/v5 v5.5.5" ("" when the sink names no module).
+func (s *Sink) DriverVersion() string {
+	v := s.Version
+	if v == "" {
+		v = s.Measured
+	}
+	if s.Module == "" || v == "" {
+		return ""
+	}
+	return s.Module + " " + v
 }
 
 // GUCContext returns the pg_settings context of a server setting (user,
