@@ -54,24 +54,39 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 			continue
 		}
 		if acq.v == nil {
-			analyzerutil.Reportf(pass, idx, call.Expr, "", discardedMessage(acq))
+			report(pass, idx, call.Expr, nil, discardedMessage(acq), discardedHelp(acq))
 			continue
 		}
 		if leaks := c.leaks(acq.track()); len(leaks) > 0 && acq.outer != nil {
 			// a closure's acquisition kept in its enclosing function's variable
 			if !c.outerReleases(acq) {
-				analyzerutil.Reportf(pass, idx, call.Expr, "", outerMessage(acq))
+				report(pass, idx, call.Expr, nil, outerMessage(acq), outerHelp(acq))
 			}
 		} else if len(leaks) > 0 {
 			first := slices.MinFunc(leaks, func(a, b leak) int { return cmp.Compare(a.at.Pos(), b.at.Pos()) })
-			analyzerutil.Reportf(pass, idx, call.Expr, "", leakMessage(pass, acq, first))
+			report(pass, idx, call.Expr, &first, leakMessage(acq, first), leakHelp(pass, acq, first))
+		} else if res.Kind == dbapi.Results {
+			if rel := c.releasedUnder(acq); rel != nil {
+				report(pass, idx, call.Expr, &leak{at: rel.at, kind: leakParent}, underMessage(acq, rel), underHelp(pass, acq, rel))
+			}
 		}
 		if res.Kind == dbapi.Rows {
-			if line := c.uncheckedErr(acq); line > 0 {
-				analyzerutil.Reportf(pass, idx, call.Expr, "", errMessage(acq, line))
+			if next := c.uncheckedErr(acq); next != nil {
+				report(pass, idx, call.Expr, &leak{at: next, kind: leakNext}, errMessage(acq), errHelp(pass, acq, next))
 			}
 		}
 	}
+}
+
+// report reports msg at n with help; at, when known, is the place the
+// finding is about (the return that leaves the resource open), given as
+// related information.
+func report(pass *analysis.Pass, idx *dbindex.Index, n ast.Node, at *leak, msg, help string) {
+	d := analysis.Diagnostic{Pos: n.Pos(), End: n.End(), Message: msg}
+	if at != nil {
+		d.Related = []analysis.RelatedInformation{{Pos: at.at.Pos(), End: at.at.End(), Message: at.related()}}
+	}
+	analyzerutil.ReportHelp(pass, idx, d, help)
 }
 
 func firstResult(t types.Type) types.Type {
@@ -250,9 +265,6 @@ func (c *checker) cfgOf(body *ast.BlockStmt) *cfg.CFG {
 	return g
 }
 
-// line is the source line of pos.
-func (c *checker) line(n ast.Node) int { return c.pass.Fset.Position(n.Pos()).Line }
-
 func (a *acquisition) what() string {
 	switch a.res.Kind {
 	case dbapi.Rows:
@@ -267,12 +279,17 @@ func (a *acquisition) what() string {
 	return "connection"
 }
 
+// name is the variable holding the resource, or x.
+func (a *acquisition) name() string {
+	if a.v != nil {
+		return a.v.Name()
+	}
+	return "x"
+}
+
 // advice is the line to write, with the variable's own name.
 func (a *acquisition) advice() string {
-	name := "x"
-	if a.v != nil {
-		name = a.v.Name()
-	}
+	name := a.name()
 	switch a.res.Kind {
 	case dbapi.Tx:
 		if a.res.Pgx {
@@ -295,44 +312,62 @@ func (a *acquisition) advice() string {
 	return fmt.Sprintf("defer %s.Close() right after the error check", name)
 }
 
-// cost says what an unreturned resource does at run time.
+// cost says what an unreturned resource does at run time, with the
+// measured driver or server error.
 func (a *acquisition) cost() string {
 	switch a.res.Kind {
 	case dbapi.Rows:
 		if a.res.Pgx {
-			return "open rows keep their connection busy: on a *pgx.Conn the next statement fails with \"conn busy\", " +
-				"and a pool connection is not returned, so the pool runs dry and Acquire waits until its context expires"
+			return "Open rows keep their connection busy: on a *pgx.Conn the next statement fails with \"conn busy\", " +
+				"and a pool connection is not returned, so the pool runs dry and Acquire waits until its context expires."
 		}
-		return "open rows hold their connection: the pool runs dry, and then every query waits for a free connection " +
-			"(forever under SetMaxOpenConns; without it, connections pile up until the server refuses more: FATAL: sorry, too many clients already)"
+		return "Open rows hold their connection: the pool runs dry, and then every query waits for a free connection " +
+			"(forever under SetMaxOpenConns; without it, connections pile up until the server refuses more: FATAL: sorry, too many clients already)."
 	case dbapi.Results:
-		return "the connection stays busy until Close reads the remaining results; the next statement on it fails with \"conn busy\""
+		return "The connection stays busy until Close reads the remaining results; the next statement on it fails with \"conn busy\" " +
+			"(and a pool's SendBatch keeps its connection checked out)."
 	case dbapi.Stmt:
-		return "the statement stays prepared on every connection that ran it, holding server memory, until the pool is closed"
+		return "The statement stays prepared on every connection that ran it, holding server memory, until the pool is closed."
 	case dbapi.Tx:
-		return "its connection stays checked out, idle in transaction and holding its locks, so the pool runs dry and other sessions wait on those locks"
+		return "Its connection stays checked out, idle in transaction and holding its locks, so the pool runs dry and other sessions wait on those locks."
 	}
 	if a.res.Pgx {
-		return "the pool never gets it back; once all MaxConns connections are out, every Acquire waits until its context expires"
+		return "The pool never gets it back; once all MaxConns connections are out, every Acquire waits until its context expires."
 	}
-	return "database/sql never gets it back; once the pool's connections are all out, every query waits for a free one"
+	return "database/sql never gets it back; once the pool's connections are all out, every query waits for a free one."
+}
+
+// shortCost is cost in a few words, for the one-line message.
+func (a *acquisition) shortCost() string {
+	switch a.res.Kind {
+	case dbapi.Rows:
+		if a.res.Pgx {
+			return `the connection stays busy ("conn busy")`
+		}
+		return "they hold their connection from the pool"
+	case dbapi.Results:
+		return `the connection stays busy ("conn busy")`
+	case dbapi.Stmt:
+		return "it stays prepared on the server"
+	case dbapi.Tx:
+		return "its connection stays idle in transaction"
+	}
+	if a.res.Pgx {
+		return "the pool never gets it back"
+	}
+	return "database/sql never gets it back"
 }
 
 func (a *acquisition) notDone() string {
 	switch a.res.Kind {
 	case dbapi.Tx:
-		return "neither committed nor rolled back"
+		return "left open"
 	case dbapi.Conn:
 		if a.res.Pgx {
 			return "not released"
 		}
 	}
 	return "not closed"
-}
-
-func leakMessage(pass *analysis.Pass, a *acquisition, l leak) string {
-	return fmt.Sprintf("%s from %s %s %s %s: %s; %s",
-		a.what(), dbapi.ShortName(a.call.Func), verb(a), a.notDone(), l.describe(pass), a.cost(), a.advice())
 }
 
 func verb(a *acquisition) string {
@@ -342,27 +377,65 @@ func verb(a *acquisition) string {
 	return "is"
 }
 
+// maxMessage is the longest one-line message.
+const maxMessage = 120
+
+// oneLine is head: tail, or head alone when that would be too long.
+func oneLine(head, tail string) string {
+	if tail != "" && len(head)+2+len(tail) <= maxMessage {
+		return head + ": " + tail
+	}
+	return head
+}
+
+func leakMessage(a *acquisition, l leak) string {
+	head := fmt.Sprintf("%s from %s %s %s %s", a.what(), dbapi.ShortName(a.call.Func), verb(a), a.notDone(), l.where())
+	if l.kind == leakNilErr {
+		return oneLine(head, fmt.Sprintf("the deferred %s needs %s != nil", l.method, l.errName))
+	}
+	return oneLine(head, a.shortCost())
+}
+
+func leakHelp(pass *analysis.Pass, a *acquisition, l leak) string {
+	return fmt.Sprintf("%s %s Fix: %s.", l.describe(pass, a), a.cost(), a.advice())
+}
+
 func discardedMessage(a *acquisition) string {
 	name := dbapi.ShortName(a.call.Func)
 	switch a.res.Kind {
 	case dbapi.Rows:
-		return fmt.Sprintf("the rows returned by %s are discarded, so nothing can close them: %s; "+
-			"use Exec for statements whose rows you do not read, or QueryRow(...).Scan for one row", name, a.cost())
+		return oneLine(fmt.Sprintf("the rows returned by %s are discarded, so nothing can close them", name), a.shortCost())
 	case dbapi.Tx:
-		return fmt.Sprintf("the transaction returned by %s is discarded, so it can never be committed or rolled back: %s; "+
-			"keep it (tx, err := ...) and defer tx.Rollback", name, a.cost())
+		return oneLine(fmt.Sprintf("the transaction returned by %s is discarded, so it is never committed or rolled back", name), "")
 	}
-	return fmt.Sprintf("the %s returned by %s is discarded, so it can never be given back: %s; keep it and defer its Close or Release",
-		a.what(), name, a.cost())
+	return oneLine(fmt.Sprintf("the %s returned by %s is discarded, so it can never be given back", a.what(), name), a.shortCost())
+}
+
+func discardedHelp(a *acquisition) string {
+	switch a.res.Kind {
+	case dbapi.Rows:
+		return a.cost() + " Fix: use Exec for statements whose rows you do not read, or QueryRow(...).Scan for one row."
+	case dbapi.Tx:
+		return a.cost() + " Fix: keep it (tx, err := ...) and defer tx.Rollback."
+	}
+	return a.cost() + " Fix: keep it and defer its Close or Release."
 }
 
 func outerMessage(a *acquisition) string {
-	return fmt.Sprintf("%s from %s %s assigned to %s, a variable of the enclosing function, which never gives it back: %s; %s",
-		a.what(), dbapi.ShortName(a.call.Func), verb(a), a.v.Name(), a.cost(), a.advice())
+	return oneLine(fmt.Sprintf("%s from %s %s assigned to %s, a variable of the enclosing function, which never gives it back",
+		a.what(), dbapi.ShortName(a.call.Func), verb(a), a.v.Name()), a.shortCost())
 }
 
-func errMessage(a *acquisition, line int) string {
-	return fmt.Sprintf("%s.Err() is never checked after the Next loop at line %d: Next returns false both at the end of the result "+
-		"and on an error (a broken connection, a failed decode, a statement timeout), so an error looks like a short result; "+
-		"after the loop add if err := %s.Err(); err != nil { return err }", a.v.Name(), line, a.v.Name())
+func outerHelp(a *acquisition) string {
+	return fmt.Sprintf("%s Fix: in the enclosing function, %s.", a.cost(), a.advice())
+}
+
+func errMessage(a *acquisition) string {
+	return fmt.Sprintf("%s.Err() is never checked after the Next loop: an error ends the loop like the end of the result", a.v.Name())
+}
+
+func errHelp(pass *analysis.Pass, a *acquisition, next ast.Node) string {
+	return fmt.Sprintf("The Next loop at line %d ends both at the end of the result and on an error (a broken connection, "+
+		"a failed decode, a statement timeout), so an error looks like a short result. "+
+		"Fix: after the loop add if err := %s.Err(); err != nil { return err }.", pass.Fset.Position(next.Pos()).Line, a.v.Name())
 }

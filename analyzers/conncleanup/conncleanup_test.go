@@ -1,17 +1,66 @@
 package conncleanup_test
 
 import (
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dbaudit/dbaudit/analyzers/conncleanup"
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
+
+	"golang.org/x/tools/go/analysis/analysistest"
 )
+
+// helpWants are what the help of the finding reported on a fixture line
+// must say: the line of the path that leaks (the one-line message carries
+// no line numbers), the measured cost and the fix.
+var helpWants = []struct {
+	file string
+	line int
+	want string
+}{
+	{"pgxcases.go", 25, `returns at line 30`},
+	{"pgxcases.go", 34, `returns at line 42`},
+	{"pgxcases.go", 50, `returns at line 64`},
+	{"pgxcases.go", 174, `returns at line 178`},
+	{"pgxcases.go", 191, `Next loop at line 197`},
+	{"pgxcases.go", 239, `comes back to line 239`},
+	{"pgxcases.go", 290, `returns at line 292`},
+	{"pgxcases.go", 290, `defer br.Close() right after SendBatch`},
+	{"pgxcases.go", 290, `"conn busy"`},
+	{"pgxcases.go", 312, `returns at line 317`},
+	{"pgxcases.go", 312, `defer conn.Release() right after the error check`},
+	{"pgxcases.go", 312, `every Acquire waits until its context expires`},
+	{"pgxcases.go", 351, `returns at line 356`},
+	{"pgxcases.go", 351, `defer tx.Rollback(ctx) right after the error check`},
+	{"pgxcases.go", 351, `holding its locks`},
+	{"pgxcases.go", 438, `returns at line 442`},
+	{"pgxcases.go", 505, `returns at line 510`},
+	{"pgxcases.go", 521, `end of the function (line 526)`},
+	{"sqlcases.go", 15, `returns at line 23`},
+	{"sqlcases.go", 64, `Next loop at line 70`},
+	{"sqlcases.go", 121, `returns at line 126`},
+	{"sqlcases.go", 121, `defer tx.Rollback() right after`},
+	{"sqlcases.go", 132, `returns at line 137`},
+	{"sqlcases.go", 132, `defer tx.Rollback() right after`},
+	{"sqlcases.go", 155, `returns at line 160`},
+	{"sqlcases.go", 187, `returns at line 192`},
+	{"sqlcases.go", 208, `returns at line 216`},
+	{"sqlcases.go", 241, `returns at line 247`},
+	{"sqlcases.go", 251, `returns at line 254`},
+	{"sqlcases.go", 274, `returns at line 276`},
+	{"sqlcases.go", 322, `returns at line 328`},
+	{"sqlccases.go", 31, `returns at line 36`},
+}
 
 func TestConncleanup(t *testing.T) {
 	t.Parallel()
-	atest.Run(t, conncleanup.Analyzer, "example.com/cleanup/...")
+	results := atest.Run(t, conncleanup.Analyzer, "example.com/cleanup/...")
+	checkFindings(t, results)
 }
 
 // With check_tests, test code is judged too: t.Fatal ends a path.
@@ -19,5 +68,46 @@ func TestConncleanupCheckTests(t *testing.T) {
 	t.Parallel()
 	cfg := rules.Default("")
 	cfg.CheckTests = true
-	atest.Run(t, conncleanup.New(cfg, dbindex.New(cfg)), "example.com/cleanuptests")
+	results := atest.Run(t, conncleanup.New(cfg, dbindex.New(cfg)), "example.com/cleanuptests")
+	checkFindings(t, results)
+}
+
+// checkFindings: every message is one line of at most 120 characters with
+// no line number in it, and the help of the findings in helpWants says what
+// it must.
+func checkFindings(t *testing.T, results []*analysistest.Result) {
+	t.Helper()
+	helps := map[string][]string{} // file:line → help texts
+	n := 0
+	for _, r := range results {
+		notes := note.From(r.Action.Result)
+		for _, d := range r.Action.Diagnostics {
+			n++
+			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
+				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
+			}
+			if strings.Contains(d.Message, "line ") {
+				t.Errorf("message names a line (the help does): %s", d.Message)
+			}
+			help := notes.Of(d).Help
+			if help == "" {
+				t.Errorf("no help for %q", d.Message)
+			}
+			pos := r.Action.Package.Fset.Position(d.Pos)
+			key := filepath.Base(pos.Filename) + ":" + strconv.Itoa(pos.Line)
+			helps[key] = append(helps[key], help)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no diagnostics: the fixtures did not load")
+	}
+	for _, w := range helpWants {
+		got, ok := helps[w.file+":"+strconv.Itoa(w.line)]
+		if !ok {
+			continue // a file of the other test's packages
+		}
+		if !strings.Contains(strings.Join(got, "\n"), w.want) {
+			t.Errorf("%s:%d: help %q does not say %q", w.file, w.line, got, w.want)
+		}
+	}
 }

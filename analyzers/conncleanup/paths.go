@@ -44,6 +44,9 @@ type leak struct {
 	at   ast.Node
 	kind leakKind
 	body *ast.BlockStmt
+	// method and errName, for leakNilErr: the deferred release (Rollback)
+	// runs only when errName is non-nil, and the return sets it to nil.
+	method, errName string
 }
 
 type leakKind int
@@ -52,20 +55,70 @@ const (
 	leakReturn    leakKind = iota // a return (or the end of the function)
 	leakLoop                      // the loop comes back to the acquisition
 	leakOverwrite                 // the variable is assigned something else
+	leakNilErr                    // a return that sets the error a conditional deferred release needs to nil
+	leakParent                    // (related information only) the parent given back under open batch results
+	leakNext                      // (related information only) the Next loop whose Err is unchecked
 )
 
-func (l leak) describe(pass *analysis.Pass) string {
+// end: the leak is the implicit return at the end of the function.
+func (l leak) end() bool {
+	ret, ok := l.at.(*ast.ReturnStmt)
+	return ok && l.kind == leakReturn && ret.Results == nil && ret.Return == l.body.End()-1
+}
+
+// where says, in the one-line message, which path leaks (no line numbers:
+// those are in the help and the related information).
+func (l leak) where() string {
+	switch l.kind {
+	case leakLoop:
+		return "when the loop takes another"
+	case leakOverwrite:
+		return "before the variable is overwritten"
+	case leakNilErr:
+		return "on a return of a nil " + l.errName
+	}
+	if l.end() {
+		return "on the path that reaches the end of the function"
+	}
+	return "on a path that returns"
+}
+
+// related labels the place in the related information.
+func (l leak) related() string {
+	switch l.kind {
+	case leakLoop:
+		return "the loop comes back here and takes another"
+	case leakOverwrite:
+		return "overwritten here"
+	case leakNilErr:
+		return "returns a nil " + l.errName + " here, so the deferred " + l.method + " does not run"
+	case leakParent:
+		return "given back here while the batch results are open"
+	case leakNext:
+		return "the Next loop"
+	}
+	if l.end() {
+		return "the function ends here"
+	}
+	return "returns here"
+}
+
+// describe is the help's first sentence: where the path leaves.
+func (l leak) describe(pass *analysis.Pass, a *acquisition) string {
 	line := pass.Fset.Position(l.at.Pos()).Line
 	switch l.kind {
 	case leakLoop:
-		return fmt.Sprintf("when the loop comes back to line %d and takes another", line)
+		return fmt.Sprintf("It is still open when the loop comes back to line %d and takes another.", line)
 	case leakOverwrite:
-		return fmt.Sprintf("before the variable is overwritten at line %d", line)
+		return fmt.Sprintf("It is still open when %s is overwritten at line %d.", a.name(), line)
+	case leakNilErr:
+		return fmt.Sprintf("The deferred %s runs only when %s != nil, and the return at line %d sets %s to nil "+
+			"(an early return such as the ErrNoRows path), so on that path nothing commits or rolls back.", l.method, l.errName, line, l.errName)
 	}
-	if ret, ok := l.at.(*ast.ReturnStmt); ok && ret.Results == nil && ret.Return == l.body.End()-1 {
-		return fmt.Sprintf("on the path that reaches the end of the function (line %d)", line)
+	if l.end() {
+		return fmt.Sprintf("It is still open on the path that reaches the end of the function (line %d).", line)
 	}
-	return fmt.Sprintf("on the path that returns at line %d", line)
+	return fmt.Sprintf("It is still open on the path that returns at line %d.", line)
 }
 
 type event int
@@ -96,18 +149,22 @@ func (c *checker) leaks(t *tracked) []leak {
 		block int32
 		fresh bool
 		guard guardState
+		cond  bool
 	}
 	visited := map[key]bool{}
 	var out []leak
-	var walk func(b *cfg.Block, from int, fresh bool, g guardState)
-	visit := func(b *cfg.Block, fresh bool, g guardState) {
-		k := key{b.Index, fresh, g}
+	// cond is the deferred release met on the path that runs only when an
+	// error result is non-nil (defer func() { if err != nil { tx.Rollback(ctx) } }()).
+	var cond *condRelease
+	var walk func(b *cfg.Block, from int, fresh bool, g guardState, armed bool)
+	visit := func(b *cfg.Block, fresh bool, g guardState, armed bool) {
+		k := key{b.Index, fresh, g, armed}
 		if !visited[k] {
 			visited[k] = true
-			walk(b, 0, fresh, g)
+			walk(b, 0, fresh, g, armed)
 		}
 	}
-	walk = func(b *cfg.Block, from int, fresh bool, g guardState) {
+	walk = func(b *cfg.Block, from int, fresh bool, g guardState, armed bool) {
 		for i := from; i < len(b.Nodes); i++ {
 			n := b.Nodes[i]
 			if n == t.from {
@@ -115,6 +172,12 @@ func (c *checker) leaks(t *tracked) []leak {
 				return
 			}
 			g = c.guardStep(t, n, g)
+			if d, ok := n.(*ast.DeferStmt); ok && !armed {
+				if cr := c.conditionalDefer(t, d); cr != nil {
+					cond, armed = cr, true
+					continue
+				}
+			}
 			switch c.event(t, n) {
 			case released:
 				return
@@ -127,8 +190,13 @@ func (c *checker) leaks(t *tracked) []leak {
 		}
 		if len(b.Nodes) > 0 {
 			if ret, ok := b.Nodes[len(b.Nodes)-1].(*ast.ReturnStmt); ok {
-				out = append(out, leak{at: ret, kind: leakReturn, body: t.body})
-				return
+				switch {
+				case !armed:
+					out = append(out, leak{at: ret, kind: leakReturn, body: t.body})
+				case c.returnsNil(ret, t.fn, cond.err):
+					out = append(out, leak{at: ret, kind: leakNilErr, body: t.body, method: cond.method, errName: cond.err.Name()})
+				}
+				return // armed: the deferred release runs unless the return sets the error to nil
 			}
 		}
 		if len(b.Succs) == 2 && len(b.Nodes) > 0 {
@@ -149,22 +217,134 @@ func (c *checker) leaks(t *tracked) []leak {
 					case f.guardNonZero:
 						next = guardNonZero
 					}
-					visit(succ, fresh, next)
+					visit(succ, fresh, next, armed)
 				}
 				return
 			}
 		}
 		// No successors: a call that never returns (panic, log.Fatal, os.Exit).
 		for _, succ := range b.Succs {
-			visit(succ, fresh, g)
+			visit(succ, fresh, g, armed)
 		}
 	}
 	state := guardUnknown
 	if t.guard != nil {
 		state = guardZero // the acquisition runs where the guard is 0
 	}
-	walk(start, startIdx, t.errVar != nil, state)
+	walk(start, startIdx, t.errVar != nil, state, false)
 	return out
+}
+
+// condRelease is a deferred release that runs only when err is non-nil.
+type condRelease struct {
+	err    *types.Var // a named error result of the function
+	method string     // Rollback, Close, Release
+}
+
+// conditionalDefer: d is a deferred closure that gives v back, but only
+// under if err != nil for err a named error result of the function (defer
+// func() { if err != nil { _ = tx.Rollback(ctx) } }()), and not on every
+// path through its body. A return that sets err to nil (return nil, nil
+// on the ErrNoRows path) then leaves v held.
+func (c *checker) conditionalDefer(t *tracked, d *ast.DeferStmt) *condRelease {
+	lit, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit)
+	if !ok || t.v == nil || t.res.Kind == funcValue || !c.closureReleases(t, lit, true) {
+		return nil
+	}
+	if len(c.leaks(&tracked{v: t.v, res: t.res, fn: lit, body: lit.Body})) == 0 {
+		return nil // given back on every path through the closure
+	}
+	var cr *condRelease
+	outside := false // a release outside the if err != nil
+	var walk func(n ast.Node, under *types.Var)
+	walk = func(n ast.Node, under *types.Var) {
+		ast.Inspect(n, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.IfStmt:
+				if ev := c.errNonNil(x.Cond, t.fn); ev != nil {
+					if x.Init != nil {
+						walk(x.Init, under)
+					}
+					walk(x.Body, ev)
+					if x.Else != nil {
+						walk(x.Else, under)
+					}
+					return false
+				}
+			case *ast.CallExpr:
+				sel, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+				if ok && c.isVar(sel.X, t.v) && t.res.Releases(sel.Sel.Name) {
+					if under == nil {
+						outside = true
+					} else if cr == nil {
+						cr = &condRelease{err: under, method: sel.Sel.Name}
+					}
+				}
+			}
+			return true
+		})
+	}
+	walk(lit.Body, nil)
+	if outside {
+		return nil
+	}
+	return cr
+}
+
+// errNonNil: cond is err != nil for err a named error result of fn.
+func (c *checker) errNonNil(cond ast.Expr, fn ast.Node) *types.Var {
+	e, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || e.Op != token.NEQ {
+		return nil
+	}
+	x := e.X
+	if isNil(c.pass.TypesInfo, e.X) {
+		x = e.Y
+	} else if !isNil(c.pass.TypesInfo, e.Y) {
+		return nil
+	}
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || !isError(v.Type()) || resultIndex(c.pass.TypesInfo, fn, v) < 0 {
+		return nil
+	}
+	return v
+}
+
+// resultIndex is the position of v among fn's results, or -1.
+func resultIndex(info *types.Info, fn ast.Node, v *types.Var) int {
+	ft, _ := dbindex.FuncBody(fn)
+	if ft == nil || ft.Results == nil {
+		return -1
+	}
+	i := 0
+	for _, f := range ft.Results.List {
+		if len(f.Names) == 0 {
+			i++
+			continue
+		}
+		for _, n := range f.Names {
+			if info.Defs[n] == v {
+				return i
+			}
+			i++
+		}
+	}
+	return -1
+}
+
+// returnsNil: ret sets the named result err to nil (return u, nil).
+func (c *checker) returnsNil(ret *ast.ReturnStmt, fn ast.Node, err *types.Var) bool {
+	i := resultIndex(c.pass.TypesInfo, fn, err)
+	if i < 0 || len(ret.Results) <= i {
+		return false // a bare return hands back err as it is
+	}
+	return isNil(c.pass.TypesInfo, ret.Results[i])
 }
 
 // guardState is what a path knows of the guard counter.

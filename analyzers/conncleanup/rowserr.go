@@ -11,11 +11,12 @@ import (
 // rows variable is only ever used as the receiver of its own methods (or
 // read by a function known to leave the rows alone), is iterated with Next
 // in a loop that starts after the query, and Err is never called, it
-// returns the line of that Next call; otherwise 0. Rows that go anywhere
+// returns that Next call; otherwise nil. Rows that go anywhere
 // else (returned, passed on, stored, collected) are someone else's to check.
-func (c *checker) uncheckedErr(a *acquisition) int {
+func (c *checker) uncheckedErr(a *acquisition) ast.Node {
 	info := c.pass.TypesInfo
-	nextLine, errChecked, escaped := 0, false, false
+	var next ast.Node
+	errChecked, escaped := false, false
 	var stack []ast.Node
 	ast.Inspect(a.body, func(n ast.Node) bool {
 		if n == nil {
@@ -34,8 +35,8 @@ func (c *checker) uncheckedErr(a *acquisition) int {
 				case "Err":
 					errChecked = true
 				case "Next":
-					if loop := innermostLoop(stack); loop != nil && loop.Pos() > a.stmt.Pos() && nextLine == 0 {
-						nextLine = c.line(call)
+					if loop := innermostLoop(stack); loop != nil && loop.Pos() > a.stmt.Pos() && next == nil {
+						next = call
 					}
 				}
 				return true
@@ -60,9 +61,9 @@ func (c *checker) uncheckedErr(a *acquisition) int {
 		return true
 	})
 	if escaped || errChecked {
-		return 0
+		return nil
 	}
-	return nextLine
+	return next
 }
 
 // innermostLoop is the nearest for or range statement on the stack, within

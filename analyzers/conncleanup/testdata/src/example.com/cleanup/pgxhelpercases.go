@@ -80,7 +80,7 @@ func OkPgxTxOtherPackageFinish(ctx context.Context, pool *pgxpool.Pool, u User) 
 }
 
 func BadPgxTxOtherPackageHelperDoesNotFinish(ctx context.Context, pool *pgxpool.Pool) error {
-	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back`
+	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is left open`
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func die(format string, args ...any) {
 }
 
 func BadPgxTxFatalLikeReturns(ctx context.Context, pool *pgxpool.Pool) error {
-	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back`
+	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is left open`
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func BadPgxTxFatalLikeReturns(ctx context.Context, pool *pgxpool.Pool) error {
 }
 
 func BadPgxTxOtherPackageFatalLikeReturns(ctx context.Context, pool *pgxpool.Pool) error {
-	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back`
+	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is left open`
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (i *TxInterceptor) OkPgxBeginWrapped(ctx context.Context) (pgx.Tx, error) {
 
 // An int cannot hold the transaction: the caller never sees it.
 func (i *TxInterceptor) BadPgxBeginReturnsDerivedInt(ctx context.Context) (int, error) {
-	tx, err := i.pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back`
+	tx, err := i.pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is left open`
 	if err != nil {
 		return 0, err
 	}
@@ -212,7 +212,7 @@ func OkPgxTxRewrapped(ctx context.Context, pool *pgxpool.Pool) error {
 }
 
 func BadPgxTxRewrappedNeverFinished(ctx context.Context, pool *pgxpool.Pool) error {
-	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back`
+	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is left open`
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // --- database/sql rows ---
 
 func BadSQLRowsReturnInLoop(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name FROM users") // want `rows from sql.DB.QueryContext are not closed on the path that returns at line 23: open rows hold their connection`
+	rows, err := db.QueryContext(ctx, "SELECT name FROM users") // want `rows from sql.DB.QueryContext are not closed on a path that returns: they hold their connection from the pool`
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func OkSQLRowsExhausted(db *sql.DB) ([]string, error) {
 }
 
 func BadSQLRowsNoErr(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name FROM users") // want `rows.Err\(\) is never checked after the Next loop at line 70`
+	rows, err := db.QueryContext(ctx, "SELECT name FROM users") // want `rows.Err\(\) is never checked after the Next loop`
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func OkSQLSqlcTemplate(ctx context.Context, db *sql.DB) ([]User, error) {
 // --- database/sql transactions, statements, connections ---
 
 func BadSQLTx(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil) // want `transaction from sql.DB.BeginTx is neither committed nor rolled back on the path that returns at line 126.*defer tx.Rollback\(\) right after`
+	tx, err := db.BeginTx(ctx, nil) // want `transaction from sql.DB.BeginTx is left open on a path that returns`
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func BadSQLTx(ctx context.Context, db *sql.DB) error {
 }
 
 func BadSQLTxNoContext(db *sql.DB) error {
-	tx, err := db.Begin() // want `transaction from sql.DB.Begin is neither committed nor rolled back on the path that returns at line 137.*defer tx.Rollback\(\) right after`
+	tx, err := db.Begin() // want `transaction from sql.DB.Begin is left open on a path that returns`
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func OkSQLTx(ctx context.Context, db *sql.DB) error {
 }
 
 func BadSQLStmt(db *sql.DB) error {
-	stmt, err := db.Prepare("INSERT INTO users (name) VALUES ($1)") // want `prepared statement from sql.DB.Prepare is not closed on the path that returns at line 160`
+	stmt, err := db.Prepare("INSERT INTO users (name) VALUES ($1)") // want `prepared statement from sql.DB.Prepare is not closed on a path that returns`
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (r *Repo) OkSQLStmtKept(db *sql.DB) error {
 }
 
 func BadSQLConn(ctx context.Context, db *sql.DB) error {
-	conn, err := db.Conn(ctx) // want `connection from sql.DB.Conn is not closed on the path that returns at line 192: database/sql never gets it back`
+	conn, err := db.Conn(ctx) // want `connection from sql.DB.Conn is not closed on a path that returns: database/sql never gets it back`
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func OkSQLConn(ctx context.Context, db *sql.DB) error {
 // --- sqlx ---
 
 func BadSqlxRows(db *sqlx.DB) ([]User, error) {
-	rows, err := db.Queryx("SELECT id, name FROM users") // want `rows from sqlx.DB.Queryx are not closed on the path that returns at line 216`
+	rows, err := db.Queryx("SELECT id, name FROM users") // want `rows from sqlx.DB.Queryx are not closed on a path that returns`
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func OkSqlxStructScanDeferred(db *sqlx.DB) ([]User, error) {
 }
 
 func BadSqlxStructScanOpen(db *sqlx.DB) ([]User, error) {
-	rows, err := db.Queryx("SELECT id, name FROM users") // want `rows from sqlx.DB.Queryx are not closed on the path that returns at line 247`
+	rows, err := db.Queryx("SELECT id, name FROM users") // want `rows from sqlx.DB.Queryx are not closed on a path that returns`
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func BadSqlxStructScanOpen(db *sqlx.DB) ([]User, error) {
 }
 
 func BadSqlxMustBegin(db *sqlx.DB, names []string) error {
-	tx := db.MustBegin() // want `transaction from sqlx.DB.MustBegin is neither committed nor rolled back on the path that returns at line 254`
+	tx := db.MustBegin() // want `transaction from sqlx.DB.MustBegin is left open on a path that returns`
 	for _, n := range names {
 		if n == "" {
 			return errors.New("empty name")
@@ -271,7 +271,7 @@ func OkSqlxTx(db *sqlx.DB) error {
 // --- gorm ---
 
 func BadGormTx(db *gorm.DB, u *User) error {
-	tx := db.Begin() // want `transaction from gorm.DB.Begin is neither committed nor rolled back on the path that returns at line 276`
+	tx := db.Begin() // want `transaction from gorm.DB.Begin is left open on a path that returns`
 	if err := tx.Create(u).Error; err != nil {
 		return err
 	}
@@ -319,7 +319,7 @@ func OkSQLStmtDeferredHelper(db *sql.DB) error {
 }
 
 func BadSQLStmtDeferredHelperForgets(db *sql.DB) error {
-	stmt, err := db.Prepare("INSERT INTO users (name) VALUES ($1)") // want `prepared statement from sql.DB.Prepare is not closed on the path that returns at line 328`
+	stmt, err := db.Prepare("INSERT INTO users (name) VALUES ($1)") // want `prepared statement from sql.DB.Prepare is not closed on a path that returns`
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (a *Authors) OkSqlcWithTx(ctx context.Context, id int64, name string) error
 }
 
 func (a *Authors) BadSqlcWithTxNoRollback(ctx context.Context, id int64, name string) error {
-	tx, err := a.pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back on the path that returns at line 36`
+	tx, err := a.pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is left open on a path that returns`
 	if err != nil {
 		return err
 	}

@@ -144,7 +144,7 @@ func BadSQLTxBatchResetWithoutCommit(ctx context.Context, db *sql.DB, names []st
 	cur := 0
 	for _, n := range names {
 		if cur == 0 {
-			tx, err = db.BeginTx(ctx, nil) // want `transaction from sql.DB.BeginTx is neither committed nor rolled back when the loop comes back`
+			tx, err = db.BeginTx(ctx, nil) // want `transaction from sql.DB.BeginTx is left open when the loop takes another`
 			if err != nil {
 				return err
 			}

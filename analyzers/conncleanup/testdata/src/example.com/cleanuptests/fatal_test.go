@@ -52,7 +52,7 @@ func begin(tb testing.TB) {
 func TestTxErrorf(t *testing.T) {
 	begin(t)
 	ctx := context.Background()
-	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is neither committed nor rolled back`
+	tx, err := pool.Begin(ctx) // want `transaction from pgxpool.Pool.Begin is left open`
 	if err != nil {
 		t.Fatal(err)
 	}
