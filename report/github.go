@@ -19,7 +19,11 @@ func writeGitHub(w *bufio.Writer, run *Run) error {
 		writeCommand(w, "error", e.File, e.Line, e.Column, 0, 0, "load error", e.Message)
 	}
 	for _, f := range run.Findings {
-		writeCommand(w, githubLevel(f.Severity), f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Rule, f.Message)
+		msg := f.Message
+		if f.Help != "" {
+			msg += "\n\n" + f.Help // the annotation shows the help under the message
+		}
+		writeCommand(w, githubLevel(f.Severity), f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Rule, msg)
 	}
 	return nil
 }

@@ -79,6 +79,13 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Fixes               []sarifFix        `json:"fixes,omitempty"`
+	// Properties carry the finding's help (the measured failure and the
+	// fix); message stays the one line.
+	Properties *sarifResultProperties `json:"properties,omitempty"`
+}
+
+type sarifResultProperties struct {
+	Help string `json:"help"`
 }
 
 type sarifLocation struct {
@@ -166,6 +173,9 @@ func writeSARIF(w *bufio.Writer, run *Run) error {
 		}
 		if i, ok := ruleIndex[f.Rule]; ok {
 			res.RuleIndex = &i
+		}
+		if f.Help != "" {
+			res.Properties = &sarifResultProperties{Help: f.Help}
 		}
 		if f.File != "" {
 			res.Locations = []sarifLocation{location(f.File, f.Line, f.Column, f.EndLine, f.EndColumn)}

@@ -57,7 +57,7 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		{Rule: "rawdsn", Severity: rules.SeverityError, File: "c:weird.go", Line: 1, Message: "m"},
 		{Rule: "rawdsn", Severity: rules.SeverityError, File: "ünï/q?#.go", Line: 2, Column: 3, EndLine: 2, EndColumn: 1, Message: "end before start is dropped"},
 	}}
-	insertion := &Run{Findings: []Finding{{Rule: "poolercompat", Severity: rules.SeverityWarning, File: "a.go", Line: 4, Column: 5, Message: "m",
+	insertion := &Run{Findings: []Finding{{Rule: "poolercompat", Severity: rules.SeverityWarning, File: "a.go", Line: 4, Column: 5, Message: "m", Help: "the measured error\nand the fix",
 		Fixes: []Fix{{Edits: []Edit{
 			{File: "a.go", Start: 10, End: 10, NewText: "x", StartLine: 2, StartColumn: 3, EndLine: 2, EndColumn: 3},
 			{File: "b.go", Start: 0, End: 4}, // a deletion with no line info

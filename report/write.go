@@ -37,9 +37,10 @@ func Write(w io.Writer, format string, run *Run) error {
 	return bw.Flush()
 }
 
-// writeText prints one line per load error and finding. The severity comes
-// right after the position, as compilers print it, so editors' problem
-// matchers (file:line:col: error|warning: message) read the findings.
+// writeText prints one line per load error and finding, and a finding's help
+// indented under it. The severity comes right after the position, as
+// compilers print it, so editors' problem matchers (file:line:col:
+// error|warning: message) read the findings; they skip the indented lines.
 func writeText(w *bufio.Writer, run *Run) error {
 	for _, e := range run.LoadErrors {
 		if pos := e.Pos(); pos != "" {
@@ -51,8 +52,23 @@ func writeText(w *bufio.Writer, run *Run) error {
 	for _, f := range run.Findings {
 		fmt.Fprintf(w, "%s:%d:%d: %s: %s: %s\n", EscapeControl(f.File), f.Line, f.Column,
 			severityWord(f.Severity), EscapeControl(f.Rule), EscapeControl(f.Message))
+		for _, line := range helpLines(f.Help) {
+			fmt.Fprintf(w, "    %s\n", EscapeControl(line))
+		}
 	}
 	return nil
+}
+
+// helpLines splits help into the lines text output indents, dropping blank
+// ones so every printed line is visibly part of the finding above.
+func helpLines(help string) []string {
+	var out []string
+	for _, l := range strings.Split(help, "\n") {
+		if l = strings.TrimRight(l, " \t\r"); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // severityWord is the severity as text prints it; one that is not error,

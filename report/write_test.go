@@ -173,3 +173,33 @@ func keys(m map[string]any) []string {
 	}
 	return ks
 }
+
+// TestHelpGoesUnderTheMessage: the message stays one line in every format;
+// the help is indented under it in text, a field of its own in JSON and
+// SARIF, and the annotation's body on GitHub.
+func TestHelpGoesUnderTheMessage(t *testing.T) {
+	t.Parallel()
+	run := &Run{Findings: []Finding{{Rule: "poolercompat", Severity: rules.SeverityError, File: "db/db.go", Line: 3, Column: 7,
+		Message: "prepared statements through a transaction pooler",
+		Help:    "PgBouncer answers `prepared statement \"stmtcache_1\" already exists`.\n\nFix: default_query_exec_mode=cache_describe\x1b[2K"}}}
+	assert.Equal(t, "db/db.go:3:7: error: poolercompat: prepared statements through a transaction pooler\n"+
+		"    PgBouncer answers `prepared statement \"stmtcache_1\" already exists`.\n"+
+		"    Fix: default_query_exec_mode=cache_describe\\x1b[2K\n", write(t, "text", run))
+
+	var js struct{ Findings []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(write(t, "json", run)), &js))
+	assert.Equal(t, run.Findings[0].Message, js.Findings[0]["message"])
+	assert.Equal(t, run.Findings[0].Help, js.Findings[0]["help"])
+
+	sarif := write(t, "sarif", run)
+	assert.Contains(t, sarif, `"text": "prepared statements through a transaction pooler"`)
+	assert.Contains(t, sarif, `"help": "PgBouncer answers`)
+
+	gh := write(t, "github", run)
+	assert.Contains(t, gh, "::prepared statements through a transaction pooler%0A%0APgBouncer answers")
+	assert.Equal(t, 1, strings.Count(gh, "\n"), "one workflow command")
+
+	run.Findings[0].Help = ""
+	assert.Equal(t, 1, strings.Count(write(t, "text", run), "\n"), "no help, one line")
+	assert.NotContains(t, write(t, "json", run), `"help"`)
+}
