@@ -136,11 +136,11 @@ func methodName(call *ast.CallExpr) string {
 
 // underMessage: the batch's connection or transaction is given back under it.
 func underMessage(a *acquisition, u *underRelease) string {
-	head := fmt.Sprintf("batch results from %s are still open when %s.%s runs", dbapi.ShortName(a.call.Func), u.parent, u.method)
+	head := fmt.Sprintf("batch results from %s are open when %s.%s runs", dbapi.ShortName(a.call.Func), u.parent, u.method)
 	if u.method == "Release" {
-		return oneLine(head, `Release closes the busy connection ("conn closed")`)
+		return oneLine(head, `it closes the busy connection ("conn closed")`)
 	}
-	return oneLine(head, fmt.Sprintf(`%s fails with "conn busy" and closes the connection`, u.method))
+	return oneLine(head, `it fails with "conn busy" and closes the connection`)
 }
 
 func underHelp(pass *analysis.Pass, a *acquisition, u *underRelease) string {

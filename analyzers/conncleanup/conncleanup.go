@@ -403,8 +403,8 @@ func leakHelp(pass *analysis.Pass, a *acquisition, l leak) string {
 func discardedMessage(a *acquisition) string {
 	name := dbapi.ShortName(a.call.Func)
 	switch a.res.Kind {
-	case dbapi.Rows:
-		return oneLine(fmt.Sprintf("the rows returned by %s are discarded, so nothing can close them", name), a.shortCost())
+	case dbapi.Rows, dbapi.Results:
+		return oneLine(fmt.Sprintf("the %s returned by %s are discarded, so nothing can close them", a.what(), name), a.shortCost())
 	case dbapi.Tx:
 		return oneLine(fmt.Sprintf("the transaction returned by %s is discarded, so it is never committed or rolled back", name), "")
 	}
@@ -413,6 +413,8 @@ func discardedMessage(a *acquisition) string {
 
 func discardedHelp(a *acquisition) string {
 	switch a.res.Kind {
+	case dbapi.Results:
+		return a.cost() + " Fix: keep them (br := conn.SendBatch(ctx, b)), read each result and call br.Close(), or call Close right away."
 	case dbapi.Rows:
 		return a.cost() + " Fix: use Exec for statements whose rows you do not read, or QueryRow(...).Scan for one row."
 	case dbapi.Tx:

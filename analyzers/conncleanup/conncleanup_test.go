@@ -55,6 +55,17 @@ var helpWants = []struct {
 	{"sqlcases.go", 274, `returns at line 276`},
 	{"sqlcases.go", 322, `returns at line 328`},
 	{"sqlccases.go", 31, `returns at line 36`},
+	{"batchcases.go", 19, `returns at line 22`},
+	{"batchcases.go", 19, `"conn busy"`},
+	{"batchcases.go", 133, `c.Release() at line 134`},
+	{"batchcases.go", 133, `"conn closed"`},
+	{"batchcases.go", 148, `closed by a defer, which runs only after that`},
+	{"batchcases.go", 157, `tx.Commit(ctx) at line 162`},
+	{"batchcases.go", 157, `"conn busy"`},
+	{"norowscases.go", 18, `returns at line 25`},
+	{"norowscases.go", 39, `returns at line 46`},
+	{"norowscases.go", 57, `the return at line 69 sets err to nil`},
+	{"norowscases.go", 78, `returns at line 85`},
 }
 
 func TestConncleanup(t *testing.T) {
