@@ -46,43 +46,87 @@ var pgxFamily = map[string]bool{"pgx": true, "pgxpool": true, "stdlib": true, "g
 // safeModes are the measured pooler-safe default_query_exec_mode values.
 var safeModes = map[string]bool{"cache_describe": true, "exec": true, "simple_protocol": true}
 
-// pgbouncerTracked are the startup parameters PgBouncer accepts by default.
-var pgbouncerTracked = map[string]bool{
-	"application_name": true, "client_encoding": true, "datestyle": true, "timezone": true, "standard_conforming_strings": true,
-}
-
 const encodingCaveat = "exec and simple_protocol are pooler-safe too, but they encode arguments from the Go type alone, " +
 	"so [16]byte UUIDs, maps and structs then fail with `unable to encode … into text format for unknown type (OID 0)`"
 
 func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) {
 	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	report := reporter(pass, idx)
+
+	// Connection strings: prepared statements, startup parameters and
+	// golang-migrate; each pooler site seeds the handles it builds.
+	seeds := map[ast.Node]string{}
+	var runtimeParams []*sites.Site
+	for _, site := range sites.Find(pass, idx, src) {
+		if site.Via == sites.ViaRuntimeParams {
+			runtimeParams = append(runtimeParams, site)
+			continue
+		}
+		if evidence, ok := checkSite(pass.TypesInfo, cfg, tables, site, report); ok {
+			seeds[siteNode(site)] = evidence
+		}
+	}
+
+	// What runs on the handles that reach a pooler.
+	b := newBinder(pass, idx, seeds)
+	checkRuntimeParams(cfg, tables, b, runtimeParams, report)
+	checkSessionSQL(pass, cfg.CheckTests, idx, b, report)
+	checkMigrations(pass, cfg, idx, b, src, report)
+}
+
+// reporter reports each finding once, with its help text.
+func reporter(pass *analysis.Pass, idx *dbindex.Index) func(analysis.Diagnostic, string) {
 	reported := map[string]bool{}
-	report := func(d analysis.Diagnostic) {
+	return func(d analysis.Diagnostic, help string) {
 		key := pass.Fset.Position(d.Pos).String() + d.Message
 		if !reported[key] {
 			reported[key] = true
-			analyzerutil.Report(pass, idx, d)
+			analyzerutil.ReportHelp(pass, idx, d, help)
 		}
 	}
-	for _, site := range sites.Find(pass, idx, src) {
-		if site.Test && !cfg.CheckTests || !pgxFamily[site.Sink] && site.Sink != "libpq" {
+}
+
+// checkSite judges one connection string; it returns the evidence when the
+// string reaches a pooler.
+func checkSite(info *types.Info, cfg *rules.Config, tables *drivers.Tables, site *sites.Site, report func(analysis.Diagnostic, string)) (string, bool) {
+	judged := (!site.Test || cfg.CheckTests) && (pgxFamily[site.Sink] || site.Sink == "libpq" || site.Sink == "migrate")
+	mode := codeMode(info, site)
+	found, at := "", ""
+	for _, text := range site.Texts {
+		d := site.Parse(text)
+		evidence, hostRange, ok := pooler(cfg, d)
+		if !ok {
 			continue
 		}
-		mode := codeMode(pass.TypesInfo, site)
-		for _, text := range site.Texts {
-			d := site.Parse(text)
-			evidence, hostRange, ok := pooler(cfg, d)
-			if !ok {
-				continue
-			}
-			if pgxFamily[site.Sink] {
-				checkPgx(site, text, d, evidence, hostRange, mode, report)
-			} else {
-				checkLibpq(site, text, d, evidence, hostRange, report)
-			}
-			checkStartupParams(tables.Sink(site.Sink), site, text, d, evidence, report)
+		if found == "" {
+			found = evidence
 		}
+		if !judged {
+			continue
+		}
+		switch {
+		case pgxFamily[site.Sink]:
+			checkPgx(site, text, d, evidence, hostRange, mode, report)
+		case site.Sink == "libpq":
+			checkLibpq(site, text, d, evidence, hostRange, report)
+		case site.Sink == "migrate" && at == "":
+			at = evidence
+			report(diagnosticAt(site, text, hostRange, migrationMessage("golang-migrate")), migrationHelp("golang-migrate", evidence))
+		}
+		checkStartupParams(tables.Sink(site.Sink), site, text, d, evidence, report)
 	}
+	return found, found != ""
+}
+
+// siteNode is the call or literal a site's string goes into.
+func siteNode(site *sites.Site) ast.Node {
+	if site.Call != nil {
+		return site.Call.Expr
+	}
+	if site.Lit != nil {
+		return site.Lit
+	}
+	return site.Expr
 }
 
 // pooler reports whether one of d's hosts is a transaction-mode pooler, with
@@ -220,7 +264,7 @@ func funcBody(fn ast.Node) *ast.BlockStmt {
 	return nil
 }
 
-func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, code modeInCode, report func(analysis.Diagnostic)) {
+func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, code modeInCode, report func(analysis.Diagnostic, string)) {
 	mode := "cache_statement"
 	param, inDSN := d.Get("default_query_exec_mode")
 	if inDSN {
@@ -235,15 +279,17 @@ func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at d
 		}
 		// The code overrides the string with an unsafe mode: point there.
 		report(analysis.Diagnostic{Pos: code.assign.Pos(), End: code.assign.End(),
-			Message: fmt.Sprintf("DefaultQueryExecMode = %s on a connection through a transaction-mode pooler (%s): %s; set pgx.QueryExecModeCacheDescribe (%s)",
-				code.name, evidence, unsafeWhy(code.name), encodingCaveat)})
+			Message: fmt.Sprintf("DefaultQueryExecMode = %s through a transaction-mode pooler: %s", code.name, shortWhy(code.name))},
+			fmt.Sprintf("The connection reaches a transaction-mode pooler (%s). %s. Fix: set pgx.QueryExecModeCacheDescribe; %s.",
+				evidence, unsafeWhy(code.name), encodingCaveat))
 		return
 	}
 	if safeModes[mode] || (!inDSN && d.Opaque) {
 		return // a dynamic part may set the mode
 	}
-	msg := fmt.Sprintf("this connection goes through a transaction-mode pooler (%s) with default_query_exec_mode=%s: %s; add default_query_exec_mode=cache_describe, or set ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe (%s)",
-		evidence, mode, unsafeWhy(mode), encodingCaveat)
+	msg := fmt.Sprintf("default_query_exec_mode=%s through a transaction-mode pooler: %s", mode, shortWhy(mode))
+	help := fmt.Sprintf("The connection reaches a transaction-mode pooler (%s). %s. Fix: add default_query_exec_mode=cache_describe, "+
+		"or set ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe; %s.", evidence, unsafeWhy(mode), encodingCaveat)
 	r := at
 	if inDSN {
 		r = dsn.Range{Start: param.KeyRange.Start, End: param.ValueRange.End}
@@ -254,7 +300,15 @@ func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at d
 	} else {
 		addFix(&diag, text, appendRange(d), appendText(d, "default_query_exec_mode", "cache_describe"), "add default_query_exec_mode=cache_describe")
 	}
-	report(diag)
+	report(diag, help)
+}
+
+// shortWhy is what breaks, for the one-line message.
+func shortWhy(mode string) string {
+	if mode == "describe_exec" {
+		return "describe and execute may run on two server connections"
+	}
+	return "prepared statements fail on other server connections"
 }
 
 func unsafeWhy(mode string) string {
@@ -266,7 +320,7 @@ func unsafeWhy(mode string) string {
 		"so queries fail with `ERROR: prepared statement \"stmtcache_…\" already exists (SQLSTATE 42P05)` or `… does not exist (SQLSTATE 26000)`"
 }
 
-func checkLibpq(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, report func(analysis.Diagnostic)) {
+func checkLibpq(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, report func(analysis.Diagnostic, string)) {
 	param, ok := d.Get("binary_parameters")
 	if ok {
 		switch param.Value {
@@ -279,9 +333,10 @@ func checkLibpq(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at
 	} else if d.Opaque {
 		return
 	}
-	msg := fmt.Sprintf("this connection goes through a transaction-mode pooler (%s): lib/pq runs a query with arguments in two round trips on the unnamed statement, "+
-		"and the pooler may hand the second to another server connection (measured through PgBouncer: `pq: bind message has 2 result formats but query has 1 columns (08P01)`); "+
-		"add binary_parameters=yes, which sends each query in one round trip, and do not use db.Prepare", evidence)
+	msg := "lib/pq without binary_parameters through a transaction-mode pooler: a query with arguments may split"
+	help := fmt.Sprintf("The connection reaches a transaction-mode pooler (%s). lib/pq runs a query with arguments in two round trips on the unnamed statement, "+
+		"and the pooler may hand the second to another server connection (measured through PgBouncer: `pq: bind message has 2 result formats but query has 1 columns (08P01)`). "+
+		"Fix: add binary_parameters=yes, which sends each query in one round trip, and do not use db.Prepare.", evidence)
 	diag := diagnosticAt(site, text, at, msg)
 	if ok {
 		diag.Pos, diag.End = spanOr(site, text, dsn.Range{Start: param.KeyRange.Start, End: param.ValueRange.End})
@@ -289,31 +344,7 @@ func checkLibpq(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at
 	} else {
 		addFix(&diag, text, appendRange(d), appendText(d, "binary_parameters", "yes"), "add binary_parameters=yes")
 	}
-	report(diag)
-}
-
-// checkStartupParams warns about forwarded settings PgBouncer refuses.
-func checkStartupParams(sink *drivers.Sink, site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, report func(analysis.Diagnostic)) {
-	if sink == nil {
-		return
-	}
-	for _, p := range d.Params {
-		if p.KeyDynamic() || p.Part != dsn.PartQuery && p.Part != dsn.PartKV || pgbouncerTracked[strings.ToLower(p.Key)] {
-			continue
-		}
-		forwarded := p.Key == "options"
-		if _, consumed := sink.Key(p.Key); !consumed {
-			forwarded = true
-		}
-		if _, isGUC := sink.Tables().GUCContext(p.Key); !isGUC && p.Key != "options" || !forwarded {
-			continue // not a setting the server takes (driveropts reports those)
-		}
-		msg := fmt.Sprintf("%s is sent as a startup parameter, and PgBouncer (%s) refuses any it does not track: `FATAL: unsupported startup parameter: %s (SQLSTATE 08P01)`; "+
-			"set it with SET in AfterConnect (or ALTER ROLE … SET), or add it to the pooler's ignore_startup_parameters or track_extra_parameters", p.Key, evidence, p.Key)
-		diag := diagnosticAt(site, text, p.KeyRange, msg)
-		diag.Category = string(rules.SeverityWarning)
-		report(diag)
-	}
+	report(diag, help)
 }
 
 func diagnosticAt(site *sites.Site, text dsn.Text, r dsn.Range, msg string) analysis.Diagnostic {

@@ -25,7 +25,7 @@ func describeExec(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec // want `DefaultQueryExecMode = describe_exec on a connection through a transaction-mode pooler.*two round trips`
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec // want `DefaultQueryExecMode = describe_exec through a transaction-mode pooler: describe and execute may run on two`
 	return pgx.ConnectConfig(ctx, cfg)
 }
 
@@ -34,5 +34,5 @@ func fromEnvironment(ctx context.Context) {
 }
 
 func startupParams(ctx context.Context) {
-	pgxpool.New(ctx, "postgres://app@pgbouncer.internal:6432/app?default_query_exec_mode=exec&search_path=app&application_name=api&timezone=UTC") // want `search_path is sent as a startup parameter, and PgBouncer .*FATAL: unsupported startup parameter: search_path \(SQLSTATE 08P01\)`
+	pgxpool.New(ctx, "postgres://app@pgbouncer.internal:6432/app?default_query_exec_mode=exec&search_path=app&application_name=api&timezone=UTC") // want `search_path is sent as a startup parameter, which PgBouncer refuses`
 }
