@@ -204,7 +204,7 @@ func name(t sqlToken) string {
 }
 
 // statements lexes sql into statements of tokens: comments dropped, string
-// literals (standard, E'', dollar-quoted) kept as one token each, split at
+// literals (standard, E”, dollar-quoted) kept as one token each, split at
 // semicolons outside them.
 func statements(sql string) [][]sqlToken {
 	var out [][]sqlToken
@@ -288,7 +288,7 @@ func statements(sql string) [][]sqlToken {
 }
 
 // quoted reads a literal opened by q at r[i]; a doubled q is one q (and a
-// backslash escapes in E'' strings, which it keeps).
+// backslash escapes in E” strings, which it keeps).
 func quoted(r []rune, i int, q rune) (int, string) {
 	var b strings.Builder
 	j := i + 1
@@ -308,4 +308,6 @@ func quoted(r []rune, i int, q rune) (int, string) {
 }
 
 func isIdentStart(c rune) bool { return c == '_' || unicode.IsLetter(c) }
-func isIdentPart(c rune) bool  { return c == '_' || c == '$' || unicode.IsLetter(c) || unicode.IsDigit(c) }
+func isIdentPart(c rune) bool {
+	return c == '_' || c == '$' || unicode.IsLetter(c) || unicode.IsDigit(c)
+}
