@@ -28,7 +28,7 @@ const (
 )
 
 func (t *tracked) label() string {
-	what := map[kind]string{txKind: "transaction", connKind: "acquired connection", requestKind: "request-scoped handle"}[t.kind]
+	what := map[kind]string{txKind: "transaction", connKind: "connection", requestKind: "request-scoped"}[t.kind]
 	s := fmt.Sprintf("%s %s (%s)", what, t.name, t.typ)
 	if t.holder != "" {
 		s = fmt.Sprintf("%s, held by %s,", s, t.holder)
@@ -36,18 +36,34 @@ func (t *tracked) label() string {
 	return s
 }
 
+// failure is what breaks, with the measured driver errors, for the help.
 func (t *tracked) failure() string {
 	switch {
 	case t.kind == txKind && t.driver == "pgx":
-		return `once this function commits or rolls back, its statements fail with "tx is closed", and before that they race this function's own on the one connection ("conn busy")`
+		return `Once this function commits or rolls back, its statements fail with "tx is closed", and before that they race this function's own on the one connection ("conn busy").`
 	case t.kind == txKind:
-		return `once this function commits or rolls back, its statements fail with "sql: transaction has already been committed or rolled back"`
+		return `Once this function commits or rolls back, its statements fail with "sql: transaction has already been committed or rolled back".`
 	case t.kind == connKind && t.driver == "pgx":
-		return `once this function releases it, using it panics (nil pointer dereference) or runs on a connection another request now holds, and before that its statements race this function's own ("conn busy")`
+		return `Once this function releases it, using it panics (nil pointer dereference) or runs on a connection another request now holds, and before that its statements race this function's own ("conn busy").`
 	case t.kind == connKind:
-		return `once this function closes it, its statements fail with "sql: connection is already closed"`
+		return `Once this function closes it, its statements fail with "sql: connection is already closed".`
 	}
-	return `the request's context is canceled when the handler returns, and its statements then fail with "context canceled"`
+	return `The request's context is canceled when the handler returns, and its statements then fail with "context canceled".`
+}
+
+// shortFailure is failure in a few words, for the one-line message.
+func (t *tracked) shortFailure() string {
+	switch {
+	case t.kind == txKind && t.driver == "pgx":
+		return `"tx is closed"`
+	case t.kind == txKind:
+		return "the transaction is already over"
+	case t.kind == connKind && t.driver == "pgx":
+		return "it is used after Release"
+	case t.kind == connKind:
+		return `"sql: connection is already closed"`
+	}
+	return `"context canceled"`
 }
 
 func (t *tracked) fix() string {
@@ -92,7 +108,7 @@ func (c *checker) trackedIn(outer ast.Node) map[*types.Var]*tracked {
 			}
 		case name == gormDB+".WithContext" && call.InHandler:
 			if v := assigned(info, call); v != nil {
-				m[v] = &tracked{kind: requestKind, driver: "sql", name: v.Name(), typ: "*gorm.DB bound to the request's context"}
+				m[v] = &tracked{kind: requestKind, driver: "sql", name: v.Name(), typ: "*gorm.DB"}
 			}
 		case name == gormDB+".Transaction" && len(call.Expr.Args) > 0:
 			if lit, ok := ast.Unparen(call.Expr.Args[0]).(*ast.FuncLit); ok && len(lit.Type.Params.List) > 0 && len(lit.Type.Params.List[0].Names) > 0 {

@@ -146,7 +146,7 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 	if launch.Joined(c.pass.TypesInfo, fns, call.Pos(), refs) || c.ownedByStruct(fns[len(fns)-1], id, call.Pos()) {
 		return
 	}
-	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner + " that this function does not wait for"})
+	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner + " and not waited for"})
 }
 
 // send: ch <- tx, jobs <- Job{Tx: tx}.
@@ -248,10 +248,10 @@ func (c *checker) store(cur inspector.Cursor, a *ast.AssignStmt) {
 		switch {
 		case dbindex.IsPackageLevel(root):
 			c.report(&escape{at: a.Rhs[i], t: t, how: fmt.Sprintf(
-				"is stored in package-level variable %s, where code running after this function (or for another request) finds it", root.Name())})
+				"is stored in package-level variable %s, which outlives this function", root.Name())})
 		case c.handlerReceiver(fns[len(fns)-1], root) && !isIdent(lhs):
 			c.report(&escape{at: a.Rhs[i], t: t, how: fmt.Sprintf(
-				"is stored in %s, a field of the HTTP handler, which every request shares", types.ExprString(lhs))})
+				"is stored in %s, a field of the HTTP handler every request shares", types.ExprString(lhs))})
 		}
 	}
 }
@@ -282,7 +282,7 @@ func (c *checker) syncStore(cur inspector.Cursor, call *ast.CallExpr) {
 	for _, arg := range call.Args {
 		if t := c.carried(m, arg); t != nil {
 			c.report(&escape{at: arg, t: t, how: fmt.Sprintf(
-				"is stored in package-level %s, where code running after this function (or for another request) finds it", root.Name())})
+				"is stored in package-level %s, which outlives this function", root.Name())})
 			return
 		}
 	}
@@ -520,7 +520,20 @@ func (c *checker) report(e *escape) {
 		return
 	}
 	c.reported[e.at.Pos()] = true
-	analyzerutil.Reportf(c.pass, c.idx, e.at, "", fmt.Sprintf("%s %s: %s; %s", e.t.label(), e.how, e.t.failure(), e.t.fix()))
+	msg := oneLine(e.t.label()+" "+e.how, e.t.shortFailure())
+	help := e.t.failure() + " Fix: " + e.t.fix() + "."
+	analyzerutil.ReportHelp(c.pass, c.idx, analysis.Diagnostic{Pos: e.at.Pos(), End: e.at.End(), Message: msg}, help)
+}
+
+// maxMessage is the longest one-line message.
+const maxMessage = 120
+
+// oneLine is head: tail, or head alone when that would be too long.
+func oneLine(head, tail string) string {
+	if tail != "" && len(head)+2+len(tail) <= maxMessage {
+		return head + ": " + tail
+	}
+	return head
 }
 
 // within reports whether n lies inside one of nodes.

@@ -1,13 +1,59 @@
 package txescape_test
 
 import (
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/txescape"
 	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
+// helpWants are what the help of the finding reported on a fixture line
+// must say: the measured driver error and the fix, which the one-line
+// message leaves out.
+var helpWants = []struct {
+	file string
+	line int
+	want string
+}{
+	{"esc.go", 42, `its statements fail with "tx is closed"`},
+	{"esc.go", 42, `pass the pool`},
+	{"esc.go", 76, `using it panics`},
+	{"esc.go", 172, `"sql: transaction has already been committed or rolled back"`},
+	{"esc.go", 236, `the request's context is canceled when the handler returns`},
+}
+
 func TestTxescape(t *testing.T) {
 	t.Parallel()
-	atest.Run(t, txescape.Analyzer, "example.com/esc/...")
+	results := atest.Run(t, txescape.Analyzer, "example.com/esc/...")
+	helps := map[string][]string{} // file:line → help texts
+	n := 0
+	for _, r := range results {
+		notes := note.From(r.Action.Result)
+		for _, d := range r.Action.Diagnostics {
+			n++
+			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
+				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
+			}
+			help := notes.Of(d).Help
+			if help == "" {
+				t.Errorf("no help for %q", d.Message)
+			}
+			pos := r.Action.Package.Fset.Position(d.Pos)
+			key := filepath.Base(pos.Filename) + ":" + strconv.Itoa(pos.Line)
+			helps[key] = append(helps[key], help)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no diagnostics: the fixtures did not load")
+	}
+	for _, w := range helpWants {
+		got := helps[w.file+":"+strconv.Itoa(w.line)]
+		if !strings.Contains(strings.Join(got, "\n"), w.want) {
+			t.Errorf("%s:%d: help %q does not say %q", w.file, w.line, got, w.want)
+		}
+	}
 }

@@ -39,7 +39,7 @@ func (s *Service) BadGoClosure(ctx context.Context, id int64) error {
 	}
 	defer tx.Rollback(ctx)
 	go func() {
-		_, _ = tx.Exec(ctx, "UPDATE stats SET n = n + 1") // want `transaction tx \(pgx.Tx\) is captured by a goroutine this function does not wait for: once this function commits or rolls back, its statements fail with "tx is closed".*pass the pool to the background work and begin a fresh transaction there, with a context that is not the request's`
+		_, _ = tx.Exec(ctx, "UPDATE stats SET n = n + 1") // want `transaction tx \(pgx.Tx\) is captured by a goroutine this function does not wait for: "tx is closed"$`
 	}()
 	return tx.Commit(ctx)
 }
@@ -73,7 +73,7 @@ func (s *Service) BadAcquiredConn(ctx context.Context) error {
 	}
 	defer conn.Release()
 	go func() {
-		_, _ = conn.Exec(ctx, "NOTIFY jobs") // want `acquired connection conn \(\*pgxpool.Conn\) is captured by a goroutine this function does not wait for: once this function releases it, using it panics`
+		_, _ = conn.Exec(ctx, "NOTIFY jobs") // want `connection conn \(\*pgxpool.Conn\) is captured by a goroutine this function does not wait for: it is used after Release`
 	}()
 	return nil
 }
@@ -86,7 +86,7 @@ func (s *Service) BadErrgroupNoWait(ctx context.Context, ids []int64) error {
 	defer tx.Rollback(ctx)
 	var g errgroup.Group
 	g.Go(func() error {
-		_, err := tx.Exec(ctx, "DELETE FROM cache") // want `transaction tx \(pgx.Tx\) is captured by a task started with errgroup's Go that this function does not wait for`
+		_, err := tx.Exec(ctx, "DELETE FROM cache") // want `transaction tx \(pgx.Tx\) is captured by a task started with errgroup's Go and not waited for`
 		return err
 	})
 	return tx.Commit(ctx)
@@ -134,7 +134,7 @@ func (s *Service) BadSyncMap(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	sessions.Store(id, conn) // want `acquired connection conn \(\*pgxpool.Conn\) is stored in package-level sessions`
+	sessions.Store(id, conn) // want `connection conn \(\*pgxpool.Conn\) is stored in package-level sessions`
 	return nil
 }
 
@@ -148,7 +148,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	h.tx = tx // want `transaction tx \(pgx.Tx\) is stored in h.tx, a field of the HTTP handler, which every request shares`
+	h.tx = tx // want `transaction tx \(pgx.Tx\) is stored in h.tx, a field of the HTTP handler every request shares`
 }
 
 func (s *Service) BadAfterFunc(ctx context.Context) error {
@@ -169,7 +169,7 @@ func (s *Service) BadSQLTx(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	go func() {
-		_, _ = tx.ExecContext(ctx, "UPDATE stats SET n = n + 1") // want `transaction tx \(\*sql.Tx\) is captured by a goroutine this function does not wait for: once this function commits or rolls back, its statements fail with "sql: transaction has already been committed or rolled back"`
+		_, _ = tx.ExecContext(ctx, "UPDATE stats SET n = n + 1") // want `transaction tx \(\*sql.Tx\) is captured by a goroutine this function does not wait for: the transaction is already over$`
 	}()
 	return tx.Commit()
 }
@@ -233,7 +233,7 @@ func (a *API) BadGormRequestScoped(w http.ResponseWriter, r *http.Request) {
 	var u User
 	db.First(&u)
 	go func() {
-		db.Model(&u).Updates(map[string]any{"seen": time.Now()}) // want `request-scoped handle db \(\*gorm.DB bound to the request's context\) is captured by a goroutine this function does not wait for: the request's context is canceled when the handler returns, and its statements then fail with "context canceled"`
+		db.Model(&u).Updates(map[string]any{"seen": time.Now()}) // want `request-scoped db \(\*gorm.DB\) is captured by a goroutine this function does not wait for: "context canceled"`
 	}()
 }
 

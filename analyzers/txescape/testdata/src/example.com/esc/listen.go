@@ -55,7 +55,7 @@ func (p *Poller) Start(ctx context.Context) error {
 	}
 	p.conn = conn
 	go func() {
-		_, _ = conn.Exec(ctx, "LISTEN jobs") // want `acquired connection conn \(\*pgxpool.Conn\) is captured by a goroutine this function does not wait for`
+		_, _ = conn.Exec(ctx, "LISTEN jobs") // want `connection conn \(\*pgxpool.Conn\) is captured by a goroutine this function does not wait for`
 	}()
 	return nil
 }
@@ -75,7 +75,7 @@ func (w *Watcher) Start(ctx context.Context) error {
 	defer conn.Release()
 	w.conn = conn
 	go func() {
-		_, _ = conn.Exec(ctx, "LISTEN jobs") // want `acquired connection conn \(\*pgxpool.Conn\) is captured by a goroutine this function does not wait for`
+		_, _ = conn.Exec(ctx, "LISTEN jobs") // want `connection conn \(\*pgxpool.Conn\) is captured by a goroutine this function does not wait for`
 	}()
 	return nil
 }
