@@ -23,7 +23,7 @@ var helpWants = []struct {
 	{"esc.go", 42, `pass the pool`},
 	{"esc.go", 76, `using it panics`},
 	{"esc.go", 172, `"sql: transaction has already been committed or rolled back"`},
-	{"esc.go", 236, `the request's context is canceled when the handler returns`},
+	{"esc.go", 236, `request's context is canceled when the handler returns`},
 }
 
 func TestTxescape(t *testing.T) {
