@@ -1,7 +1,6 @@
 package poolconstruct
 
 import (
-	"fmt"
 	"go/ast"
 	"go/types"
 
@@ -144,7 +143,7 @@ func (g *graph) name(n ast.Node) string {
 		}
 		return f.Name.Name
 	case *ast.FuncLit:
-		return fmt.Sprintf("func literal on line %d", g.pass.Fset.Position(f.Pos()).Line)
+		return "a func literal"
 	}
 	return ""
 }

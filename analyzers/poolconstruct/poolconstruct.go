@@ -61,27 +61,28 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		kept := keptForReuse(pass, call.Cursor)
 		switch {
 		case call.InHandler && !kept:
-			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
-				"%s inside an HTTP handler builds a new pool for every request; the connections pile up until the server refuses more "+
-					"(FATAL: sorry, too many clients already, SQLSTATE 53300): build the pool once at start-up and inject it into the handler's struct", name))
+			report(pass, idx, call.Expr, name+" inside an HTTP handler builds a new pool for every request", tooManyClients+
+				"\nFix: build the pool once at start-up and inject it into the handler's struct.")
 		case !kept && g.entry(call.Enclosing, handlerEntry) != "":
-			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
-				"%s in %s, which the HTTP handler %s calls, builds a new pool for every request; the connections pile up until the server refuses more "+
-					"(FATAL: sorry, too many clients already, SQLSTATE 53300): build the pool once at start-up and inject it",
-				name, g.name(call.Enclosing), g.entry(call.Enclosing, handlerEntry)))
+			report(pass, idx, call.Expr, fmt.Sprintf("%s in %s, which the HTTP handler %s calls, builds a new pool for every request",
+				name, g.name(call.Enclosing), g.entry(call.Enclosing, handlerEntry)), tooManyClients+
+				"\nFix: build the pool once at start-up and inject it.")
 		case call.Loop != nil && !endsLoop(pass, call):
-			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
-				"%s inside a loop builds a new pool on every iteration, each with its own connections; "+
-					"build one pool before the loop (or in the approved package) and reuse it", name))
+			report(pass, idx, call.Expr, name+" inside a loop builds a new pool on every iteration",
+				"Each pool opens its own connections and keeps them until it is closed.\n"+
+					"Fix: build one pool before the loop (or in the approved package) and reuse it.")
 		case !kept && g.entry(call.Enclosing, jobEntry) != "":
-			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
-				"%s in %s, which runs for every job (%s), builds a new pool per job, each with its own connections; "+
-					"build the pool once at start-up and hand it to the workers", name, g.name(call.Enclosing), g.entry(call.Enclosing, jobEntry)))
+			where := g.name(call.Enclosing)
+			if entry := g.entry(call.Enclosing, jobEntry); entry != where {
+				where += " (run by " + entry + ")"
+			}
+			report(pass, idx, call.Expr, fmt.Sprintf("%s in %s, which runs for every job, builds a new pool per job", name, where),
+				"Each pool opens its own connections; with many jobs in flight they exceed max_connections.\n"+
+					"Fix: build the pool once at start-up and hand it to the workers.")
 		case cfg.HasPoolPolicy() && !approved:
-			analyzerutil.Reportf(pass, idx, call.Expr, "", fmt.Sprintf(
-				"%s in package %s, which is not approved to build pools: every extra pool has its own connection limit, and together they exceed "+
-					"the server's max_connections; build one pool in an approved package (rules.yaml approved_packages: %s) and inject it here",
-				name, pass.Pkg.Path(), strings.Join(cfg.ApprovedPackages, ", ")))
+			report(pass, idx, call.Expr, fmt.Sprintf("%s in package %s, which is not approved to build pools", name, pass.Pkg.Path()),
+				"Every extra pool has its own connection limit, and together they exceed the server's max_connections.\n"+
+					"Fix: build one pool in an approved package (rules.yaml approved_packages: "+strings.Join(cfg.ApprovedPackages, ", ")+") and inject it here.")
 		}
 	}
 	// Functions of other packages that build a pool when called.
@@ -91,14 +92,13 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		}
 		callee := dbapi.ShortName(c.fn)
 		if h := g.entry(c.node, handlerEntry); h != "" {
-			analyzerutil.Reportf(pass, idx, c.call, "", fmt.Sprintf(
-				"%s builds a new pool each time it is called (%s), and the HTTP handler %s calls it: a pool for every request, whose connections pile up "+
-					"until the server refuses more (FATAL: sorry, too many clients already, SQLSTATE 53300); build the pool once at start-up and inject it",
-				callee, c.fact.Via, h))
+			report(pass, idx, c.call, fmt.Sprintf("%s builds a new pool each time it is called, and the HTTP handler %s calls it", callee, h),
+				callee+" builds the pool with "+c.fact.Via+": a pool for every request.\n"+tooManyClients+
+					"\nFix: build the pool once at start-up and inject it.")
 		} else if j := g.entry(c.node, jobEntry); j != "" {
-			analyzerutil.Reportf(pass, idx, c.call, "", fmt.Sprintf(
-				"%s builds a new pool each time it is called (%s), and it runs for every job (%s): a pool per job; "+
-					"build the pool once at start-up and hand it to the workers", callee, c.fact.Via, j))
+			report(pass, idx, c.call, fmt.Sprintf("%s builds a new pool each time it is called, and it runs for every job (%s)", callee, j),
+				callee+" builds the pool with "+c.fact.Via+": a pool per job.\n"+
+					"Fix: build the pool once at start-up and hand it to the workers.")
 		}
 	}
 	if len(pass.Analyzer.FactTypes) > 0 {
@@ -248,4 +248,13 @@ func mentions(pass *analysis.Pass, e ast.Expr, v *types.Var) bool {
 		return !found
 	})
 	return found
+}
+
+// tooManyClients is what the server answers once the pools' connections
+// reach max_connections.
+const tooManyClients = "The connections pile up until the server refuses more: " +
+	"`FATAL: sorry, too many clients already (SQLSTATE 53300)`."
+
+func report(pass *analysis.Pass, idx *dbindex.Index, node ast.Node, msg, help string) {
+	analyzerutil.ReportHelp(pass, idx, analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Message: msg}, help)
 }

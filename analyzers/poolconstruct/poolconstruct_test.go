@@ -1,8 +1,10 @@
 package poolconstruct_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
@@ -19,7 +21,7 @@ func TestPoolconstruct(t *testing.T) {
 	if err := index.Flags.Set(dbindex.TestSupportFlag, "example.com/app/testserver/datastore"); err != nil {
 		t.Fatal(err)
 	}
-	atest.Run(t, poolconstruct.New(cfg, index), "example.com/app/...")
+	atest.Diagnostics(t, atest.Run(t, poolconstruct.New(cfg, index), "example.com/app/..."))
 }
 
 // TestPoolconstructWithPolicy: with approved_packages, a pool built
@@ -32,5 +34,21 @@ job_runners: [example.com/policy/jobs.Every]
 	if err != nil {
 		t.Fatal(err)
 	}
-	atest.Run(t, poolconstruct.New(cfg, dbindex.New(cfg)), "example.com/policy/...")
+	results := atest.Run(t, poolconstruct.New(cfg, dbindex.New(cfg)), "example.com/policy/...")
+	approvedHelp := 0
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			help := note.From(r.Result).Of(d).Help
+			if !strings.Contains(help, "\nFix: ") {
+				t.Errorf("%s: help %q names no fix", d.Message, help)
+			}
+			if strings.Contains(d.Message, "not approved") && strings.Contains(help, "approved_packages: example.com/policy/db/...") {
+				approvedHelp++
+			}
+		}
+	}
+	if approvedHelp == 0 {
+		t.Error("no unapproved-package finding names rules.yaml approved_packages in its help")
+	}
+	atest.Diagnostics(t, results)
 }

@@ -56,7 +56,8 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		}
 		for _, h := range r.handleExprs(call) {
 			if via := r.global(h, call, 0); via != "" {
-				analyzerutil.Reportf(pass, idx, call.Expr, "", message(pass, call, h, via))
+				msg, help := message(pass, call, h, via)
+				analyzerutil.ReportHelp(pass, idx, analysis.Diagnostic{Pos: call.Expr.Pos(), End: call.Expr.End(), Message: msg}, help)
 				break
 			}
 		}
@@ -154,9 +155,9 @@ func (r *reacher) global(e ast.Expr, call *dbindex.Call, depth int) string {
 	if dbindex.IsPackageLevel(v) {
 		name := qualified(r.pass, v)
 		if text := types.ExprString(e); text != name {
-			return "package-level variable " + name + " (" + text + ")"
+			return "global " + name + " (" + text + ")"
 		}
-		return "package-level variable " + name
+		return "global " + name
 	}
 	// A local copy of a global: db := store.DB; db.Query(...).
 	fn := call.Decl
@@ -260,11 +261,13 @@ func qualified(pass *analysis.Pass, obj types.Object) string {
 	return obj.Pkg().Name() + "." + obj.Name()
 }
 
-func message(pass *analysis.Pass, call *dbindex.Call, h ast.Expr, via string) string {
+func message(pass *analysis.Pass, call *dbindex.Call, h ast.Expr, via string) (msg, help string) {
 	t := pass.TypesInfo.TypeOf(h)
 	typ := types.TypeString(t, func(p *types.Package) string { return p.Name() })
-	return fmt.Sprintf("%s through %s: a package-level handle cannot be swapped for a test database or handed a transaction, "+
-		"is nil until main sets it (panic: runtime error: invalid memory address or nil pointer dereference), "+
-		"and pins the process to one database; receive it as a struct field or parameter (struct{ db %s }) and pass it from main",
-		dbapi.ShortName(call.Func), via, typ)
+	msg = fmt.Sprintf("%s through %s: tests cannot swap it and a transaction cannot reach it", dbapi.ShortName(call.Func), via)
+	help = "A package-level handle cannot be swapped for a test database or handed a transaction, " +
+		"is nil until main sets it (`panic: runtime error: invalid memory address or nil pointer dereference`), " +
+		"and pins the process to one database.\n" +
+		"Fix: receive it as a struct field or parameter (struct{ db " + typ + " }) and pass it from main."
+	return msg, help
 }

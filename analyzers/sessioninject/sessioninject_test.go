@@ -1,8 +1,10 @@
 package sessioninject_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
@@ -14,7 +16,15 @@ func TestSessioninject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	atest.Run(t, sessioninject.New(cfg, dbindex.New(cfg)), "example.com/gl/...")
+	results := atest.Run(t, sessioninject.New(cfg, dbindex.New(cfg)), "example.com/gl/...")
+	atest.Diagnostics(t, results)
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			if help := note.From(r.Result).Of(d).Help; !strings.Contains(help, "nil pointer dereference") || !strings.Contains(help, "Fix: receive it") {
+				t.Errorf("%s: help %q", d.Message, help)
+			}
+		}
+	}
 }
 
 // TestSessioninjectWithoutFacts runs the analyzer as dbaudit's engine does,

@@ -55,7 +55,8 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		texts := &sqlTexts{info: pass.TypesInfo, fn: fn, seen: map[*types.Var]bool{}}
 		texts.collect(arg)
 		if f, part, ok := firstForbidden(cfg, texts.parts); ok {
-			analyzerutil.Reportf(pass, idx, arg, "", message(pass, call, arg, f, part))
+			msg, help := message(pass, call, arg, f, part)
+			analyzerutil.ReportHelp(pass, idx, analysis.Diagnostic{Pos: arg.Pos(), End: arg.End(), Message: msg}, help)
 		}
 	}
 }
@@ -77,17 +78,22 @@ func firstForbidden(cfg *rules.Config, parts []part) (rules.ForbiddenSQL, part, 
 	return rules.ForbiddenSQL{}, part{}, false
 }
 
-func message(pass *analysis.Pass, call *dbindex.Call, arg ast.Expr, f rules.ForbiddenSQL, p part) string {
-	where := ""
+// message names the call and the rule's own reason (rules.yaml sql.forbidden
+// message) when it has one, else the pattern; help says where the text
+// comes from.
+func message(pass *analysis.Pass, call *dbindex.Call, arg ast.Expr, f rules.ForbiddenSQL, p part) (msg, help string) {
+	name := dbapi.ShortName(call.Func)
+	if f.Message != "" {
+		msg = fmt.Sprintf("SQL passed to %s: %s", name, f.Message)
+	} else {
+		msg = fmt.Sprintf("SQL passed to %s matches forbidden pattern %s", name, f.Pattern.String())
+	}
+	help = fmt.Sprintf("The text matches rules.yaml sql.forbidden pattern %s", f.Pattern.String())
 	if p.from != nil && pass.Fset.Position(p.from.Pos()).Line != pass.Fset.Position(arg.Pos()).Line {
-		where = fmt.Sprintf(" (text from line %d)", pass.Fset.Position(p.from.Pos()).Line)
+		help += fmt.Sprintf(" (the text is written on line %d)", pass.Fset.Position(p.from.Pos()).Line)
 	}
-	why := f.Message
-	if why == "" {
-		why = "rules.yaml forbids this SQL; rewrite the statement or change the rule"
-	}
-	return fmt.Sprintf("SQL passed to %s matches forbidden pattern %s%s: %s",
-		dbapi.ShortName(call.Func), f.Pattern.String(), where, why)
+	help += ".\nFix: rewrite the statement, or change the rule in rules.yaml."
+	return msg, help
 }
 
 // sqlTexts gathers the constant text an expression can carry to the call.

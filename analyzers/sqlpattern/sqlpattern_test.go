@@ -1,8 +1,10 @@
 package sqlpattern_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
@@ -24,7 +26,25 @@ func TestSqlpattern(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	atest.Run(t, sqlpattern.New(cfg, dbindex.New(cfg)), "example.com/orders/...")
+	results := atest.Run(t, sqlpattern.New(cfg, dbindex.New(cfg)), "example.com/orders/...")
+	atest.Diagnostics(t, results)
+	// The help names the pattern, and where the text was written when that
+	// is not the call's line.
+	var spread int
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			help := note.From(r.Result).Of(d).Help
+			if !strings.Contains(help, `sql.forbidden pattern (?i)\btenant_id\s*=`) {
+				t.Errorf("%s: help %q does not name the pattern", d.Message, help)
+			}
+			if strings.Contains(help, "(the text is written on line 46)") {
+				spread++
+			}
+		}
+	}
+	if spread == 0 {
+		t.Error("no finding says its text is written on line 46")
+	}
 }
 
 // With the default configuration nothing is forbidden, so nothing is reported.

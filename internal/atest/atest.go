@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -79,4 +80,28 @@ func copyTree(src, dst string) error {
 		}
 		return os.WriteFile(target, data, 0o644)
 	})
+}
+
+// MaxMessage is the longest finding message: one line, what is wrong and
+// what breaks; the measured error and the fix go in the help.
+const MaxMessage = 120
+
+// Diagnostics returns every diagnostic of results, failing the test when
+// there is none (the fixtures did not load) or when a message is longer than
+// one MaxMessage-character line.
+func Diagnostics(t *testing.T, results []*analysistest.Result) []analysis.Diagnostic {
+	t.Helper()
+	var out []analysis.Diagnostic
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			if len(d.Message) > MaxMessage || strings.ContainsAny(d.Message, "\n\r") {
+				t.Errorf("message longer than one %d-character line (%d): %s", MaxMessage, len(d.Message), d.Message)
+			}
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no diagnostics: the fixtures did not load")
+	}
+	return out
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func handleEmail(ctx context.Context, t *asynq.Task) error {
-	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL")) // want `pgxpool.New in handleEmail, which runs for every job \(handleEmail\), builds a new pool per job`
+	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL")) // want `pgxpool.New in handleEmail, which runs for every job, builds a new pool per job`
 	if err != nil {
 		return err
 	}

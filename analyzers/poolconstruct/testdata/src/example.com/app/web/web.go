@@ -8,7 +8,7 @@ import (
 )
 
 func Users(w http.ResponseWriter, r *http.Request) {
-	pool, err := conn.Connect(r.Context()) // want `conn.Connect builds a new pool each time it is called \(pgxpool.New\), and the HTTP handler Users calls it`
+	pool, err := conn.Connect(r.Context()) // want `conn.Connect builds a new pool each time it is called, and the HTTP handler Users calls it`
 	if err != nil {
 		return
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 func openHelper(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
-	return pgxpool.New(ctx, dsn) // want `pgxpool.New in package example.com/policy/api, which is not approved to build pools.*approved_packages: example.com/policy/db/...`
+	return pgxpool.New(ctx, dsn) // want `pgxpool.New in package example.com/policy/api, which is not approved to build pools`
 }
 
 func nested() *sqlx.DB {

@@ -16,7 +16,7 @@ var state struct {
 }
 
 func Save(name string) error {
-	_, err := state.DB.Exec("INSERT INTO names VALUES ($1)", name) // want `sql.DB.Exec through package-level variable state \(state.DB\)`
+	_, err := state.DB.Exec("INSERT INTO names VALUES ($1)", name) // want `sql.DB.Exec through global state \(state.DB\)`
 	return err
 }
 
@@ -26,7 +26,7 @@ type User struct{ ID int64 }
 
 func FindUsers() []User {
 	var users []User
-	G.Where("active").Order("id").Find(&users) // want `gorm.DB.Find through package-level variable G`
+	G.Where("active").Order("id").Find(&users) // want `gorm.DB.Find through global G`
 	return users
 }
 

@@ -34,7 +34,7 @@ func Ping(ctx context.Context) error { return Pool.Ping(ctx) }
 func Close()                         { Pool.Close() }
 
 func Count(ctx context.Context) (n int64) {
-	_ = Pool.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n) // want `pgxpool.Pool.QueryRow through package-level variable Pool: a package-level handle cannot be swapped`
+	_ = Pool.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n) // want `pgxpool.Pool.QueryRow through global Pool: tests cannot swap it and a transaction cannot reach it`
 	return n
 }
 

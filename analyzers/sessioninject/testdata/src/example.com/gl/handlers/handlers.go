@@ -11,7 +11,7 @@ import (
 )
 
 func ListUsers(w http.ResponseWriter, r *http.Request) {
-	rows, err := database.DB.QueryContext(r.Context(), "SELECT id FROM users") // want `sql.DB.QueryContext through package-level variable database.DB`
+	rows, err := database.DB.QueryContext(r.Context(), "SELECT id FROM users") // want `sql.DB.QueryContext through global database.DB`
 	if err != nil {
 		return
 	}
@@ -25,12 +25,12 @@ func Touch(ctx context.Context) error {
 
 func Copied(ctx context.Context) error {
 	db := database.Pool
-	_, err := db.Exec(ctx, "UPDATE users SET seen = now()") // want `through package-level variable database.Pool \(copied into db\)`
+	_, err := db.Exec(ctx, "UPDATE users SET seen = now()") // want `through global database.Pool \(copied into db\)`
 	return err
 }
 
 func InTx(ctx context.Context) error {
-	return pgx.BeginFunc(ctx, database.Pool, func(tx pgx.Tx) error { // want `pgx.BeginFunc through package-level variable database.Pool`
+	return pgx.BeginFunc(ctx, database.Pool, func(tx pgx.Tx) error { // want `pgx.BeginFunc through global database.Pool`
 		_, err := tx.Exec(ctx, "UPDATE users SET seen = now()") // the tx is the callback's own
 		return err
 	})
@@ -40,7 +40,7 @@ var X *sqlx.DB
 
 func Names() ([]string, error) {
 	var names []string
-	err := sqlx.Select(X, &names, "SELECT name FROM users") // want `sqlx.Select through package-level variable X`
+	err := sqlx.Select(X, &names, "SELECT name FROM users") // want `sqlx.Select through global X`
 	return names, err
 }
 

@@ -12,7 +12,7 @@ func main() {
 	pool, _ := db.Open(context.Background(), "")
 	defer pool.Close()
 	jobs.Every(func(ctx context.Context) {
-		p, _ := pgxpool.New(ctx, "") // want `pgxpool.New in func literal on line 14, which runs for every job`
+		p, _ := pgxpool.New(ctx, "") // want `pgxpool.New in a func literal, which runs for every job`
 		p.Close()
 	})
 }

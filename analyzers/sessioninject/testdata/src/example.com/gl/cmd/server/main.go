@@ -30,11 +30,11 @@ func main() {
 	_ = svc
 	http.HandleFunc("/count", func(w http.ResponseWriter, r *http.Request) {
 		var n int
-		_ = pool.QueryRow(r.Context(), "SELECT count(*) FROM users").Scan(&n) // want `pgxpool.Pool.QueryRow through package-level variable pool`
+		_ = pool.QueryRow(r.Context(), "SELECT count(*) FROM users").Scan(&n) // want `pgxpool.Pool.QueryRow through global pool`
 	})
 	migrate(ctx)
 }
 
 func migrate(ctx context.Context) {
-	_, _ = pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS users (id bigint)") // want `pgxpool.Pool.Exec through package-level variable pool`
+	_, _ = pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS users (id bigint)") // want `pgxpool.Pool.Exec through global pool`
 }
