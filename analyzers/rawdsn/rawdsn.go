@@ -151,14 +151,14 @@ func judge(pass *analysis.Pass, idx *dbindex.Index, tables *drivers.Tables, e as
 		if !pos.IsValid() {
 			pos, end = e.Pos(), e.End()
 		}
-		analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: pos, End: end, Category: string(rules.SeverityError),
-			Message: fmt.Sprintf("a database password is written into the code (connection string%s): everyone who can read the repository or the binary has it, "+
-				"and changing it needs a release; %s", parenthetical(" for ", where), advice)})
+		analyzerutil.ReportHelp(pass, idx, analysis.Diagnostic{Pos: pos, End: end, Category: string(rules.SeverityError),
+			Message: passwordMessage(where)},
+			passwordHelp)
 		return
 	}
-	analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: string(rules.SeverityWarning),
-		Message: fmt.Sprintf("a connection string is written into the code%s: where the service connects is then fixed at build time, the same in every environment; %s",
-			parenthetical(" (", where)+closing(where), advice)})
+	analyzerutil.ReportHelp(pass, idx, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: string(rules.SeverityWarning),
+		Message: describeFit("a connection string is written into the code", "", where, ": fixed at build time")},
+		"Where the service connects is then fixed at build time, the same in every environment; "+advice+".")
 }
 
 // stockLocalDefault reports whether d reaches only a server on this machine
@@ -188,7 +188,7 @@ func stockLocalDefault(d *dsn.DSN) bool {
 // describe names the user, host and database of a connection string,
 // never its password, nor the piece of it a driver may read as the host
 // (postgres://u:pw@rest@db) or the database (postgres://u:pw/rest@db).
-func describe(d *dsn.DSN) string {
+func describe(d *dsn.DSN) []string {
 	get := func(k string) string {
 		p, _ := d.Get(k)
 		return strings.ReplaceAll(p.Value, string(dsn.Hole), "…")
@@ -214,22 +214,64 @@ func describe(d *dsn.DSN) string {
 	if db := get("dbname"); db != "" {
 		parts = append(parts, "database "+db)
 	}
-	return redact.Secrets(strings.Join(parts, ", "), d.Input)
+	for i := range parts {
+		parts[i] = redact.Secrets(parts[i], d.Input)
+	}
+	return parts
 }
 
-// parenthetical prefixes a non-empty description.
-func parenthetical(prefix, s string) string {
-	if s == "" {
-		return ""
+// describeFit is the first of head (parenthetical), with tail, that fits
+// on the line: all parts, then fewer from the front (the database name is
+// kept longest), then the last part alone without its lead-in.
+func describeFit(head, lead string, parts []string, tail string) string {
+	var candidates []string
+	if len(parts) == 0 {
+		candidates = append(candidates, head+tail, head)
 	}
-	return prefix + s
+	for i := range parts {
+		with := head + " (" + lead + strings.Join(parts[i:], ", ") + ")"
+		candidates = append(candidates, with+tail, with)
+	}
+	if len(parts) > 0 {
+		candidates = append(candidates, head+" ("+parts[len(parts)-1]+")")
+	}
+	for _, c := range candidates {
+		if len(c) <= maxMessage {
+			return c
+		}
+	}
+	return oneLine(candidates[len(candidates)-1], "")
 }
 
-func closing(s string) string {
-	if s == "" {
-		return ""
+// passwordTail says what a password in the code breaks, where the line
+// has room for it; passwordHelp says it in full, with the fix.
+const (
+	passwordTail = ": anyone with the source or binary has it"
+	passwordHelp = "Everyone who can read the repository or the binary has it, and changing it needs a release; " + advice + "."
+)
+
+// passwordMessage: a connection string with a password, described by
+// where.
+func passwordMessage(where []string) string {
+	if len(where) == 0 {
+		return oneLine("a database password is written into the code (connection string)", passwordTail)
 	}
-	return ")"
+	return describeFit("a database password is written into the code", "connection string for ", where, passwordTail)
+}
+
+// maxMessage is the longest one-line message.
+const maxMessage = 120
+
+// oneLine is head, with tail when both fit on the line; a head too long
+// on its own is cut.
+func oneLine(head, tail string) string {
+	if len(head)+len(tail) <= maxMessage {
+		return head + tail
+	}
+	if len(head) > maxMessage {
+		head = head[:maxMessage-3] + "..."
+	}
+	return head
 }
 
 // checkUserPassword reports url.UserPassword(user, "literal").
@@ -297,7 +339,8 @@ func checkPasswordValue(pass *analysis.Pass, idx *dbindex.Index, e ast.Expr, how
 	if pw == "" || dsn.IsPlaceholder(pw) {
 		return
 	}
-	analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: string(rules.SeverityError),
-		Message: fmt.Sprintf("a database password is written into the code (%s): everyone who can read the repository or the binary has it, "+
-			"and changing it needs a release; read it from the environment or a secret store instead, e.g. os.Getenv(\"PGPASSWORD\")", how)})
+	analyzerutil.ReportHelp(pass, idx, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Category: string(rules.SeverityError),
+		Message: oneLine(fmt.Sprintf("a database password is written into the code (%s)", how), passwordTail)},
+		"Everyone who can read the repository or the binary has it, and changing it needs a release; "+
+			"read it from the environment or a secret store instead, e.g. os.Getenv(\"PGPASSWORD\").")
 }

@@ -24,6 +24,13 @@ func TestRawdsn(t *testing.T) {
 			if got := note.From(r.Result).Of(d).Severity; got != want || d.Category != r.Action.Analyzer.Name {
 				t.Errorf("%s: severity hint %q, want %q (category %q)", d.Message, got, want, d.Category)
 			}
+			// One line of at most 120 characters; the fix is in the help.
+			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
+				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
+			}
+			if help := note.From(r.Result).Of(d).Help; !strings.Contains(help, "instead") {
+				t.Errorf("%s: help %q does not say what to do instead", d.Message, help)
+			}
 		}
 	}
 	if n == 0 {
