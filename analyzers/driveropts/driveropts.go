@@ -36,8 +36,10 @@ func (r *Result) FindingNotes() *note.Notes { return r.Notes }
 
 // Judged is one connection string at one site.
 type Judged struct {
-	Pos      token.Position
+	Pos token.Position
+	// Sink is the table the string was judged by (pgx4 … for pgx v4).
 	Sink     string
+	Versions drivers.Versions
 	Via      sites.Via
 	DSN      *dsn.DSN
 	Problems []drivers.Problem
@@ -47,7 +49,8 @@ type Judged struct {
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 	tables, tablesErr := drivers.New(cfg)
-	return &analysis.Analyzer{
+	versions := new(drivers.VersionsFlag)
+	a := &analysis.Analyzer{
 		Name:             "driveropts",
 		Doc:              analyzerutil.MustExtractDoc(doc, "driveropts"),
 		URL:              analyzerutil.DocURL("driveropts"),
@@ -59,29 +62,36 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 				return nil, tablesErr
 			}
 			end := analyzerutil.BeginNotes(pass)
-			res := run(pass, cfg, tables, analyzerutil.Index(pass, index))
+			res := run(pass, cfg, tables, versions, analyzerutil.Index(pass, index))
 			res.Notes = end()
 			return res, nil
 		},
 	}
+	a.Flags.Var(versions, drivers.VersionsFlagName, "driver versions the program selected, module@version,… "+
+		"(a whole-program driver sets it; without it each file's go.mod is read)")
+	return a
 }
 
-func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) *Result {
+func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, versions *drivers.VersionsFlag, idx *dbindex.Index) *Result {
 	res := &Result{}
 	src := dsn.NewSource(pass.TypesInfo, pass.Files)
 	reported := map[string]bool{}
-	for _, site := range sites.Find(pass, idx, src) {
+	all := append(sites.Find(pass, idx, src), pgx4Sites(pass, idx, src)...)
+	for _, site := range all {
 		if site.Test && !cfg.CheckTests {
 			continue
 		}
-		sink := tables.Sink(site.Sink)
+		// The table of the driver version the file's module requires.
+		pos := pass.Fset.Position(site.Expr.Pos())
+		v := versions.For(pos.Filename)
+		sink := tables.SinkFor(site.Sink, v)
 		if sink == nil {
 			continue
 		}
 		for _, text := range site.Texts {
 			d := site.Parse(text)
 			problems := sink.Check(d)
-			res.Judged = append(res.Judged, Judged{Pos: pass.Fset.Position(site.Expr.Pos()), Sink: site.Sink, Via: site.Via, DSN: d, Problems: problems})
+			res.Judged = append(res.Judged, Judged{Pos: pos, Sink: sink.Name, Versions: v, Via: site.Via, DSN: d, Problems: problems})
 			for _, p := range problems {
 				diag := diagnostic(site, text, d, p)
 				key := pass.Fset.Position(diag.Pos).String() + diag.Message
@@ -89,7 +99,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *db
 					continue
 				}
 				reported[key] = true
-				analyzerutil.Report(pass, idx, diag)
+				analyzerutil.ReportHelp(pass, idx, diag, redact.Secrets(p.Help(), d.Input))
 			}
 		}
 	}
@@ -121,7 +131,7 @@ func diagnostic(site *sites.Site, text dsn.Text, d *dsn.DSN, p drivers.Problem) 
 		severity = rules.SeverityWarning
 	}
 	// A value the driver rejects may be a mislaid piece of the password.
-	diag := analysis.Diagnostic{Pos: pos, End: end, Category: string(severity), Message: redact.Secrets(p.Message(), d.Input)}
+	diag := analysis.Diagnostic{Pos: pos, End: end, Category: string(severity), Message: redact.Secrets(p.Headline(), d.Input)}
 	if p.Fix != nil {
 		if start, stop, newText, ok := text.Edit(p.Fix.Range, p.Fix.NewText); ok {
 			diag.SuggestedFixes = []analysis.SuggestedFix{{

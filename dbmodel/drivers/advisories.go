@@ -38,7 +38,7 @@ var SimpleProtocolAdvisories = []Advisory{
 	{ID: "GHSA-j88v-2chj-qfwx", Module: ModulePgx5, Fixed: "v5.9.2",
 		What: "placeholders inside dollar-quoted strings are substituted"},
 	{ID: "GHSA-j88v-2chj-qfwx", Module: ModulePgx4, Fixed: "",
-		What: "placeholders inside dollar-quoted strings are substituted (no v4 release has a fix)"},
+		What: "placeholders inside dollar-quoted strings are substituted"},
 	{ID: "GHSA-j38q-h3ph-jjpq", Module: ModulePgx5, Fixed: "v5.12.0",
 		What: "a batch query ending in a -- comment swallows the next query's first line"},
 }

@@ -98,23 +98,23 @@ func (p Problem) Headline() string {
 	return h
 }
 
-// Help is the text beside the headline: the whole reason when the headline
-// is shortened, the exact answer of the driver or server and when it comes,
-// and what to write instead.
+// Help is the text under the headline, one item a line: the whole reason
+// when the headline is shortened, the exact answer of the driver or server
+// and when it comes (worded as in Message), and what to write instead.
 func (p Problem) Help() string {
 	s := p.Sink
 	var lines []string
 	if p.Short != "" || len(p.Why) > MaxHeadline {
-		lines = append(lines, p.Why+".")
+		lines = append(lines, p.Why)
 	}
 	if p.Answer != "" {
-		lines = append(lines, fmt.Sprintf("%s answers %s: %s", s.short(), s.when(p.Kind), p.Answer))
+		lines = append(lines, fmt.Sprintf("%s answers %s `%s`", s.short(), s.when(p.Kind), p.Answer))
 	}
 	if p.Detail != "" {
 		lines = append(lines, p.Detail)
 	}
 	if p.Instead != "" {
-		lines = append(lines, "Fix: "+p.Instead+".")
+		lines = append(lines, p.Instead)
 	}
 	if dv := s.DriverVersion(); dv != "" && s.Version != "" {
 		lines = append(lines, "Judged for "+dv+", the version the module requires.")
@@ -148,7 +148,7 @@ func (s *Sink) short() string {
 		}
 		return "lib/pq"
 	}
-	switch s.Name {
+	switch strings.TrimSuffix(s.Name, "4") { // pgx v4's sinks: pgconn4, pgx4, pgxpool4, stdlib4
 	case "pgxpool":
 		return "pgxpool"
 	case "stdlib":
@@ -263,6 +263,7 @@ func (s *Sink) migrateTarget(d *dsn.DSN) (*Sink, []Problem) {
 func (s *Sink) foreignScheme(d *dsn.DSN) Problem {
 	p := Problem{Kind: Misread, Param: -1,
 		Why:     fmt.Sprintf("%s:// is not a scheme the Go drivers recognise (only postgres:// and postgresql://), so %s reads the whole string as keyword/value", d.Scheme, s.short()),
+		Short:   fmt.Sprintf("%s:// is not a scheme the Go drivers recognise: %s reads the string as keyword/value", d.Scheme, s.short()),
 		Instead: "write postgres://",
 		Fix:     &Fix{Message: "use postgres://", Range: d.SchemeRange, NewText: "postgres"}}
 	// Reparse as keyword/value the way the driver will.
@@ -302,8 +303,9 @@ func (s *Sink) checkParam(d *dsn.DSN, i int, orig *Sink) (Problem, bool) {
 	if k, ok := s.Keys[key]; ok {
 		if k.Ignored != "" {
 			return Problem{Kind: Ignored, Param: i, Key: key,
-				Why: fmt.Sprintf("%s does nothing here: %s", key, k.Ignored),
-				Fix: s.renameOrDrop(d, i)}, true
+				Why:   fmt.Sprintf("%s does nothing here: %s", key, k.Ignored),
+				Short: fmt.Sprintf("%s does nothing here: %s reads it and never sends it to the server", key, s.short()),
+				Fix:   s.renameOrDrop(d, i)}, true
 		}
 		if p.ValueDynamic() {
 			return Problem{}, false
@@ -357,8 +359,10 @@ func (s *Sink) checkForwarded(d *dsn.DSN, i int) (Problem, bool) {
 		prob := Problem{Kind: Refused, Param: i, Key: key, Answer: s.serverError(msg, "55P02"),
 			Why: fmt.Sprintf("%s is not a key %s reads, so it goes to the server, where %s is a server-wide setting no session may change", key, s.short(), key),
 			Fix: s.renameOrDrop(d, i)}
+		prob.Short = fmt.Sprintf("%s goes to the server, where it is a server-wide setting no session may change", key)
 		if f, ok := s.foreignOf(key); ok {
 			prob.Why = fmt.Sprintf("%s is %s option that %s does not read, so it goes to the server, where %s is a server-wide setting no session may change", key, article(f.From), s.short(), key)
+			prob.Short = fmt.Sprintf("%s is %s option; %s forwards it and the server refuses a server-wide setting", key, article(f.From), s.short())
 			prob.Instead = "use " + f.Instead
 		}
 		return prob, true
@@ -382,10 +386,12 @@ func (s *Sink) checkForwarded(d *dsn.DSN, i int) (Problem, bool) {
 		prob.Instead = fmt.Sprintf("upgrade %s to %s or later, or drop %s", s.Module, s.tooNew[key], key)
 	case s.GoFields[key] != "":
 		prob.Why = fmt.Sprintf("RuntimeParams go to the server as they are, and %s is read by pgx only while it parses a connection string", key)
+		prob.Short = fmt.Sprintf("RuntimeParams go to the server as they are; %s is a connection-string key, the server refuses it", key)
 		prob.Instead = "set " + s.GoFields[key] + " instead"
 		prob.Fix = nil
 	case ok:
 		prob.Why = fmt.Sprintf("%s is %s option that %s does not read, so it goes to the server as a setting", key, article(f.From), s.short())
+		prob.Short = fmt.Sprintf("%s is %s option %s does not read; the server refuses it as a setting", key, article(f.From), s.short())
 		prob.Instead = "use " + f.Instead
 	case s.caseTwin(key) != "":
 		twin := s.caseTwin(key)
@@ -458,8 +464,10 @@ func (s *Sink) checkOptions(d *dsn.DSN, i int) (Problem, bool) {
 		Answer: s.serverError("invalid command-line argument for server process: "+first, "42601"),
 		Why:    "the server reads options as command-line switches (-c name=value), and " + strconv.Quote(first) + " is none",
 	}
+	prob.Short = fmt.Sprintf("options=%s is no -c name=value switch: the server refuses the connection", first)
 	if strings.HasPrefix(first, "reference=") {
 		prob.Why += " (options=reference=… routes a Supavisor tenant and only works through Supavisor)"
+		prob.Short = "options=reference=… routes a Supavisor tenant; PostgreSQL itself refuses the connection"
 		prob.Instead = "put the tenant in the user name (postgres.<project-ref>) instead"
 	} else {
 		prob.Instead = "write options=-c name=value"
@@ -873,7 +881,7 @@ func (s *Sink) simpleProtocol(d *dsn.DSN) []Problem {
 	p := d.Params[i]
 	prob := Problem{Kind: Unsafe, Param: i, Key: key,
 		Why:    fmt.Sprintf("%s=%s turns on the simple protocol, which %s %s leaves open to SQL injection (%s)", key, p.Value, s.Module, s.Version, advisoryIDs(open)),
-		Short:  fmt.Sprintf("%s=%s: the simple protocol of pgx %s is open to SQL injection (%s)", key, p.Value, s.Version, open[0].ID),
+		Short:  fmt.Sprintf("%s=%s: the simple protocol of pgx %s is open to SQL injection (%s)", key, p.Value, s.Version, plural(len(open), "advisory", "advisories")),
 		Detail: advisoryHelp(s.Module, s.Version, open),
 	}
 	if s.Module == ModulePgx4 {
@@ -888,4 +896,11 @@ func (s *Sink) simpleProtocol(d *dsn.DSN) []Problem {
 		}
 	}
 	return []Problem{prob}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -118,25 +118,44 @@ func (f *VersionsFlag) For(filename string) Versions {
 	return VersionsForDir(filepath.Dir(filename))
 }
 
-// ProgramVersions returns the versions of the driver modules the packages
-// (and everything they import) were loaded from, as go list selected them:
-// the exact versions the build uses, replacements applied.
+// ProgramVersions returns the driver versions of the program the packages
+// (as go list named them) belong to: the versions of the driver modules
+// among the loaded packages where go list reported them (with
+// packages.NeedModule and the dependencies loaded), else the highest
+// requirement among the go.mod files of the named packages' modules (the
+// version minimal version selection starts from). Replacements apply.
 func ProgramVersions(pkgs []*packages.Package) Versions {
-	v := Versions{}
+	selected, required := Versions{}, Versions{}
+	gomods := map[string]bool{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		m := p.Module
-		if m == nil || !slices.Contains(driverModules, m.Path) {
+		if m == nil {
 			return
 		}
-		version := m.Version
-		if m.Replace != nil && m.Replace.Version != "" {
-			version = m.Replace.Version
+		if slices.Contains(driverModules, m.Path) {
+			version := m.Version
+			if m.Replace != nil && m.Replace.Version != "" {
+				version = m.Replace.Version
+			}
+			if semver.IsValid(version) {
+				selected[m.Path] = version
+			}
 		}
-		if semver.IsValid(version) {
-			v[m.Path] = version
+		if m.Main && m.GoMod != "" && !gomods[m.GoMod] {
+			gomods[m.GoMod] = true
+			v, err := ReadGoMod(m.GoMod)
+			if err != nil {
+				return
+			}
+			for path, version := range v {
+				if old := required[path]; old == "" || semver.Compare(version, old) > 0 {
+					required[path] = version
+				}
+			}
 		}
 	})
-	return v
+	maps.Copy(required, selected)
+	return required
 }
 
 // ReadGoMod returns the driver requirements of a go.mod file, with its
