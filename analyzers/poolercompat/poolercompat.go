@@ -279,7 +279,7 @@ func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at d
 		}
 		// The code overrides the string with an unsafe mode: point there.
 		report(analysis.Diagnostic{Pos: code.assign.Pos(), End: code.assign.End(),
-			Message: fmt.Sprintf("DefaultQueryExecMode = %s through a transaction-mode pooler: %s", code.name, shortWhy(code.name))},
+			Message: modeMessage(code.name)},
 			fmt.Sprintf("The connection reaches a transaction-mode pooler (%s). %s. Fix: set pgx.QueryExecModeCacheDescribe; %s.",
 				evidence, unsafeWhy(code.name), encodingCaveat))
 		return
@@ -287,7 +287,7 @@ func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at d
 	if safeModes[mode] || (!inDSN && d.Opaque) {
 		return // a dynamic part may set the mode
 	}
-	msg := fmt.Sprintf("default_query_exec_mode=%s through a transaction-mode pooler: %s", mode, shortWhy(mode))
+	msg := modeMessage(mode)
 	help := fmt.Sprintf("The connection reaches a transaction-mode pooler (%s). %s. Fix: add default_query_exec_mode=cache_describe, "+
 		"or set ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe; %s.", evidence, unsafeWhy(mode), encodingCaveat)
 	r := at
@@ -303,12 +303,13 @@ func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at d
 	report(diag, help)
 }
 
-// shortWhy is what breaks, for the one-line message.
-func shortWhy(mode string) string {
+// modeMessage is the one-line finding for an unsafe exec mode.
+func modeMessage(mode string) string {
+	why := "prepared statements break across server connections"
 	if mode == "describe_exec" {
-		return "describe and execute may run on two server connections"
+		why = "describe and execute may hit two server connections"
 	}
-	return "prepared statements fail on other server connections"
+	return fmt.Sprintf("%s exec mode through a transaction-mode pooler: %s", mode, why)
 }
 
 func unsafeWhy(mode string) string {

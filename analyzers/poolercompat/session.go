@@ -35,7 +35,7 @@ var sessionTexts = map[featureKind]sessionText{
 		fix:      "use SET LOCAL (or set_config(…, true)) inside the transaction that needs it, or set it per role or database (ALTER ROLE … SET); AfterConnect does not help, it runs on one server connection",
 	},
 	featSetConfig: {
-		message:  "set_config(%s, …, false) through a transaction-mode pooler: later transactions miss it, other clients inherit it",
+		message:  "set_config(%s, …, false) through a transaction-mode pooler: later transactions miss it, others get it",
 		measured: "the next transaction runs on another server connection without the setting (SHOW statement_timeout: 0 after set_config('statement_timeout', '1234', false)), and the server connection that ran it keeps 1234ms for other clients",
 		fix:      "pass true as the third argument inside the transaction that needs the setting (it then ends with the transaction), or set it per role or database (ALTER ROLE … SET)",
 	},
@@ -45,7 +45,7 @@ var sessionTexts = map[featureKind]sessionText{
 		fix:      "use SET LOCAL inside the transaction instead of SET … RESET",
 	},
 	featAdvisory: {
-		message:  "session advisory lock %s through a transaction-mode pooler: the unlock runs elsewhere and the lock stays held",
+		message:  "session advisory lock %s through a transaction-mode pooler: unlock runs elsewhere, lock stays held",
 		measured: "pg_advisory_unlock in a later transaction runs on another server connection and answers false with `WARNING: you don't own a lock of type ExclusiveLock`; the lock stays with the first server connection, so pg_try_advisory_lock answers false for every client until the pooler closes that connection",
 		fix:      "take pg_advisory_xact_lock / pg_try_advisory_xact_lock inside a transaction (released when it ends), or take session locks over a direct connection to the server",
 	},

@@ -197,14 +197,14 @@ func isFalse(arg []sqlToken) bool {
 
 func name(t sqlToken) string {
 	n := t.text
-	if len(n) > 40 {
-		n = n[:40] + "…"
+	if len(n) > 28 {
+		n = n[:27] + "…"
 	}
 	return n
 }
 
 // statements lexes sql into statements of tokens: comments dropped, string
-// literals (standard, E”, dollar-quoted) kept as one token each, split at
+// literals (standard, E-prefixed, dollar-quoted) kept as one token each, split at
 // semicolons outside them.
 func statements(sql string) [][]sqlToken {
 	var out [][]sqlToken

@@ -25,7 +25,7 @@ func describeExec(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec // want `DefaultQueryExecMode = describe_exec through a transaction-mode pooler: describe and execute may run on two`
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec // want `describe_exec exec mode through a transaction-mode pooler: describe and execute may hit two`
 	return pgx.ConnectConfig(ctx, cfg)
 }
 
