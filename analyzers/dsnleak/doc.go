@@ -28,13 +28,53 @@
 // and zerolog calls, errors.New, panic, http.Error and writes to an
 // http.ResponseWriter. A function handed a secret is taken to return it
 // when it returns text, unless it is a redaction function:
-// (*url.URL).Redacted, the functions listed in rules.yaml redactors, and
-// functions whose name says they redact, mask, sanitize or scrub. A helper
+// (*url.URL).Redacted, the functions of dbaudit's dbmodel/redact, the
+// functions listed in rules.yaml redactors, and functions whose name says
+// they redact, mask, sanitize or scrub. A helper
 // that extracts only the host is not known to be safe: list it in
 // redactors. Logging the host, port, user or database name read from a
 // net/url URL or a pgx config is clean. Where a function's parameters come
 // from is not followed. Test code is exempt unless rules.yaml sets
 // check_tests.
+//
+// # Errors that carry the password
+//
+// The errors of some driver calls repeat the DSN. Measured with pgx v5.12.0
+// and lib/pq v1.12.3 (errleak_test.go produces each error from DSNs with a
+// known password, looks for it in err.Error(), and fails if a driver
+// changes):
+//
+//	call                                  URL userinfo  ?password=  key=value  carries the password when
+//	pgx.ParseConfig, pgxpool.ParseConfig  no            no          no         never: pgconn masks it (xxxxx)
+//	pgxpool.New                           no            no          no         never (it only parses)
+//	pgx.Connect, (*pgxpool.Pool).Ping     '@' in it     no          no         an unescaped '@' in the userinfo
+//	  and Acquire, (*sql.DB).Ping with                                         password: pgx ends the userinfo at the
+//	  the pgx stdlib driver                                                    first '@', the rest is the host, and
+//	                                                                           "lookup <rest>@host: no such host"
+//	pq.NewConnector, (*sql.DB).Ping with  refused URL   refused URL no         net/url refuses the URL (port not a
+//	  "postgres", net/url.Parse                                                number, unescaped '/' in the password):
+//	                                                                           parse "postgres://app:<password>@…"
+//
+// sql.Open itself never parses; a server's refusal (no such database, an
+// unknown parameter) and a refused dial name user, database and host only.
+// pgx's *pgconn.ParseConfigError keeps the DSN unmasked in its ConnString
+// field, which fmt's %#v prints; the field is a source like any field
+// named ConnString, %#v of the error is not followed.
+//
+// Those errors are sources where the DSN's text shows the leaking shape
+// (a constant, or text built from literals: an error finding), where a
+// password is formatted into a URL's userinfo unescaped (pgx and lib/pq),
+// and, for lib/pq and net/url, where the DSN's text is unknown (an
+// environment variable may hold a malformed URL): warnings. Wrapping with
+// fmt.Errorf (%w, %v), errors.New(err.Error()) or errors.Join keeps the
+// password; err.Error() is its text; redact.Error(err, dsn) and other
+// redaction functions clean it. Where the error is returned, the caller is
+// not followed.
+//
+// (*url.URL).Redacted masks only the userinfo password: used on a DSN
+// whose text has the password in ?password= or in key=value form (which
+// url.Parse reads as a path), its result still holds the password, and
+// writing it out is reported.
 //
 // Bad:
 //

@@ -44,6 +44,14 @@ type secret struct {
 	what string // "the connection string from os.Getenv(\"DATABASE_URL\")"
 	// advice says what to log instead; empty: the connection string advice.
 	advice string
+	// err is set for an error value (or its text) that carries the
+	// password: a measured driver error (errsource.go).
+	err *errLeak
+	// shape is the shape of the DSN a URL was parsed from, when known.
+	shape *dsnShape
+	// redactMiss names the password (*url.URL).Redacted left in place:
+	// "?password=" or "keyword/value password=".
+	redactMiss string
 }
 
 const (
@@ -64,6 +72,14 @@ type checker struct {
 	// maskedFields are connection-string or password fields that this
 	// package only ever sets to a redactor's result.
 	maskedFields map[*types.Var]bool
+	// src reads the text of DSN expressions; fn is the function walked.
+	src *dsn.Source
+	fn  ast.Node
+	// handles are the pools and *sql.DBs opened in the function walked.
+	handles map[types.Object]*handle
+	// escapeCalls are the package's url.UserPassword, url.QueryEscape and
+	// url.PathEscape calls (escapes).
+	escapeCalls []ast.Node
 }
 
 const (
@@ -82,6 +98,7 @@ func (c *checker) run() {
 	c.globals = map[types.Object]*secret{}
 	c.state = map[types.Object]*secret{}
 	c.maskedFields = c.findMaskedFields()
+	c.src = dsn.NewSource(c.pass.TypesInfo, c.pass.Files)
 	for _, f := range c.pass.Files {
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
@@ -111,6 +128,8 @@ func (c *checker) run() {
 				continue
 			}
 			c.state = map[types.Object]*secret{}
+			c.handles = map[types.Object]*handle{}
+			c.fn = fd
 			c.walk(fd.Body)
 		}
 	}
@@ -155,6 +174,20 @@ func (c *checker) assign(as *ast.AssignStmt) {
 		}
 	case len(as.Rhs) == 1:
 		values[0] = c.eval(as.Rhs[0]) // v, ok := os.LookupEnv(…); u, err := url.Parse(…)
+		if call, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr); ok && len(as.Lhs) > 1 {
+			if fn := callee(c.pass.TypesInfo, call); fn != nil {
+				values[len(values)-1] = c.errorSource(call, fn) // conn, err := pgx.Connect(…)
+			}
+			if id, ok := ast.Unparen(as.Lhs[0]).(*ast.Ident); ok {
+				if obj := c.pass.TypesInfo.ObjectOf(id); obj != nil {
+					if h := c.openHandle(call); h != nil {
+						c.handles[obj] = h
+					} else {
+						delete(c.handles, obj)
+					}
+				}
+			}
+		}
 	}
 	for i, lhs := range as.Lhs {
 		id, ok := ast.Unparen(lhs).(*ast.Ident)
@@ -314,16 +347,34 @@ func (c *checker) call(call *ast.CallExpr) *secret {
 	if tv, ok := info.Types[call.Fun]; ok && tv.IsType() && len(call.Args) == 1 {
 		return c.eval(call.Args[0])
 	}
+	if s := c.errorText(call); s != nil {
+		return s // err.Error()
+	}
 	fn := callee(info, call)
 	if fn == nil {
 		return nil
 	}
+	name := dbapi.FullName(fn)
+	if name == "net/url.URL.Redacted" {
+		return c.redacted(call)
+	}
 	if c.isRedactor(fn) {
 		return nil
 	}
-	name := dbapi.FullName(fn)
+	if s := c.errorSource(call, fn); s != nil && resultIsError(fn) {
+		return s // pool.Ping(ctx)
+	}
 	pkg := fn.Pkg().Path()
 	switch {
+	case isErrorWrapper(fn):
+		// fmt.Errorf("connect: %w", err): the wrapping error says what
+		// err says. Other secrets in it are reported at the call.
+		for _, a := range call.Args {
+			if s := c.eval(a); s != nil && s.err != nil {
+				return s
+			}
+		}
+		return nil
 	case name == "os.Getenv" || name == "os.LookupEnv":
 		if len(call.Args) == 1 {
 			if v, ok := constString(info, call.Args[0]); ok && c.cfg.IsDSNEnv(v) {
@@ -342,7 +393,14 @@ func (c *checker) call(call *ast.CallExpr) *secret {
 	case fn.Name() == "ConnString" && (pkg == pgxPath || pkg == pgconnPath || pkg == poolPath):
 		return &secret{what: "the connection string from ConnString()"}
 	case name == "net/url.Parse" || name == "net/url.ParseRequestURI":
-		return c.args(call)
+		s := c.args(call)
+		if s == nil || s.err != nil || len(call.Args) != 1 {
+			return s
+		}
+		withShape := *s
+		sh := c.shapeOf(call.Args[0])
+		withShape.shape = &sh
+		return &withShape
 	case name == "net/url.URL.String" || name == "net/url.Userinfo.String" || name == "net/url.Userinfo.Password":
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 			return c.eval(sel.X)
@@ -396,7 +454,7 @@ func (c *checker) args(call *ast.CallExpr) *secret {
 // named for redacting.
 func (c *checker) isRedactor(fn *types.Func) bool {
 	name := dbapi.FullName(fn)
-	if name == "net/url.URL.Redacted" {
+	if name == "net/url.URL.Redacted" || fn.Pkg().Path() == redactPath {
 		return true
 	}
 	for _, r := range c.cfg.Redactors {
@@ -419,23 +477,58 @@ func (c *checker) checkSink(call *ast.CallExpr) {
 	if where == "" {
 		return
 	}
+	wraps := strings.HasPrefix(where, "the error message of ")
 	for _, a := range args {
 		s := c.eval(a)
 		if s == nil {
 			s = c.printsConfig(a, !strings.HasPrefix(where, "fmt.") && !strings.HasPrefix(where, "log.") && where != "panic")
 		}
-		if s == nil {
-			continue
+		if s == nil || s.err != nil && wraps {
+			continue // an error wrapped into another is reported where that one is written out
 		}
-		advice := s.advice
-		if advice == "" {
-			advice = adviceDSN
+		d := analysis.Diagnostic{Pos: a.Pos(), End: a.End()}
+		var help string
+		switch {
+		case s.err != nil:
+			d.Category = s.err.severity
+			d.Message = oneLine(s.what+" reaches "+where, ": "+s.err.reason)
+			help = errHelp(s.err)
+		case s.redactMiss != "":
+			d.Category = "error"
+			d.Message = oneLine(s.what+" reaches "+where+" with its "+s.redactMiss+" password", ": Redacted masks userinfo only")
+			help = redactedHelp(s.redactMiss)
+		default:
+			advice := s.advice
+			if advice == "" {
+				advice = adviceDSN
+			}
+			d.Message = oneLine(s.what+" reaches "+where+" unredacted", ": password in the "+shortAudience(where))
+			help = fmt.Sprintf("It carries the password to everyone and everything that reads %s, for as long as they are kept; %s.",
+				audience(where), advice)
 		}
-		analyzerutil.Report(c.pass, c.idx, analysis.Diagnostic{Pos: a.Pos(), End: a.End(), Message: fmt.Sprintf(
-			"%s reaches %s unredacted: it carries the password to everyone and everything that reads %s, for as long as they are kept; %s",
-			s.what, where, audience(where), advice)})
+		analyzerutil.ReportHelp(c.pass, c.idx, d, help)
 		return
 	}
+}
+
+// maxMessage is the longest one-line message.
+const maxMessage = 120
+
+// oneLine is head, with tail when both fit on the line; head alone is
+// shortened by dropping its parenthesised part.
+func oneLine(head, tail string) string {
+	if len(head)+len(tail) <= maxMessage {
+		return head + tail
+	}
+	if len(head) > maxMessage {
+		if i, j := strings.Index(head, " ("), strings.Index(head, ")"); i >= 0 && j > i {
+			head = head[:i] + head[j+1:]
+		}
+	}
+	if len(head) > maxMessage {
+		head = head[:maxMessage-3] + "..."
+	}
+	return head
 }
 
 // printsConfig: a struct printed whole shows its fields, so a connection
@@ -493,10 +586,20 @@ func formatsItself(t types.Type) bool {
 	return false
 }
 
+func shortAudience(where string) string {
+	switch {
+	case strings.Contains(where, "error"):
+		return "error"
+	case strings.Contains(where, "HTTP"):
+		return "response"
+	}
+	return "logs"
+}
+
 func audience(where string) string {
 	switch {
 	case strings.Contains(where, "error"):
-		return "the error (and the logs it ends up in)"
+		return "the error and the logs it ends up in"
 	case strings.Contains(where, "HTTP"):
 		return "the response"
 	}

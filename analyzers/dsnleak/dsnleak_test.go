@@ -1,11 +1,13 @@
 package dsnleak_test
 
 import (
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dbaudit/dbaudit/analyzers/dsnleak"
+	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
@@ -43,3 +45,37 @@ func TestRedactorsUnconfigured(t *testing.T) {
 type silentT struct{ *testing.T }
 
 func (s *silentT) Errorf(format string, args ...any) {}
+
+// TestErrorSources: the errors of driver calls errleak_test.go measured to
+// carry the password, beside the calls it measured clean. Every message is
+// one line of at most 120 characters with help beside it.
+func TestErrorSources(t *testing.T) {
+	t.Parallel()
+	results := atest.Run(t, dsnleak.Analyzer, "example.com/errleak", "example.com/leak", "example.com/redacted")
+	n := 0
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			n++
+			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
+				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
+			}
+			nt := note.From(r.Result).Of(d)
+			if nt.Help == "" || strings.Contains(nt.Help, "Hunter2") {
+				t.Errorf("%s: help %q: want help without the fixture's password", d.Message, nt.Help)
+			}
+			if strings.HasPrefix(d.Message, "the error of ") {
+				// Known to leak (a constant DSN's shape): an error; may leak: a warning.
+				want := "warning"
+				if strings.Contains(d.Message, "repeats the DSN's password") || strings.Contains(d.Message, "the '@' in the URL password") {
+					want = "error"
+				}
+				if nt.Severity != want {
+					t.Errorf("%s: severity %q, want %q", d.Message, nt.Severity, want)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no diagnostics: the fixtures did not load")
+	}
+}

@@ -20,7 +20,7 @@ import (
 
 func fromEnvironment() {
 	dsn := os.Getenv("DATABASE_URL")
-	log.Printf("connecting to %s", dsn) // want `the connection string from Getenv\("DATABASE_URL"\) reaches log.Printf unredacted: it carries the password to everyone and everything that reads the logs`
+	log.Printf("connecting to %s", dsn) // want `the connection string from Getenv\("DATABASE_URL"\) reaches log.Printf unredacted: password in the logs`
 	u, err := url.Parse(dsn)
 	if err != nil {
 		log.Fatalf("bad DATABASE_URL %q: %v", dsn, err) // want `reaches log.Fatalf unredacted`
@@ -45,7 +45,7 @@ func flows(w http.ResponseWriter) error {
 	zap.NewNop().Info(msg)                          // want `reaches \(\*zap.Logger\).Info`
 	zap.NewNop().Info("db", zap.String("dsn", dsn)) // want `reaches zap.String`
 	s := fmt.Sprintf("dsn=%s", dsn)
-	w.Write([]byte(s))                              // want `reaches an HTTP response unredacted: it carries the password to everyone and everything that reads the response`
+	w.Write([]byte(s))                              // want `reaches an HTTP response unredacted: password in the response`
 	http.Error(w, "cannot connect to "+dsn, 500)    // want `reaches http.Error \(an HTTP response\)`
 	logrus.WithField("dsn", dsn).Info("connecting") // want `reaches logrus.WithField`
 	if dsn == "" {

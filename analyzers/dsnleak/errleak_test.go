@@ -1,0 +1,215 @@
+package dsnleak
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" with database/sql
+	"github.com/lib/pq"
+)
+
+// The fake password every measured DSN carries, in two pieces where a shape
+// puts a delimiter inside it. It is not a real password: test logs may hold
+// it, but they print the error text masked all the same.
+const (
+	fakeHead = "Hunter2"
+	fakeTail = "Secret"
+	fakePass = fakeHead + fakeTail
+)
+
+// leakShape is one way of writing a DSN with the fake password. server
+// marks shapes that reach the test PostgreSQL (wrong database, refused
+// parameter): they need DBAUDIT_TEST_DATABASE_URL.
+type leakShape struct {
+	name   string
+	dsn    string
+	server bool
+}
+
+// leakShapes: the password in the URL userinfo, in ?password=, in a
+// keyword/value password=; each against a closed loopback port (unreachable
+// server), with a malformed part, and refused by the real server.
+var leakShapes = []leakShape{
+	{name: "url-userinfo/refused", dsn: "postgres://app:" + fakePass + "@127.0.0.1:1/app?sslmode=disable&connect_timeout=5"},
+	{name: "url-query/refused", dsn: "postgres://app@127.0.0.1:1/app?sslmode=disable&connect_timeout=5&password=" + fakePass},
+	{name: "kv/refused", dsn: "host=127.0.0.1 port=1 user=app password=" + fakePass + " dbname=app sslmode=disable connect_timeout=5"},
+	{name: "url-userinfo/bad-port", dsn: "postgres://app:" + fakePass + "@127.0.0.1:notaport/app?sslmode=disable"},
+	{name: "url-query/bad-port", dsn: "postgres://app@127.0.0.1:notaport/app?sslmode=disable&password=" + fakePass},
+	{name: "kv/bad-port", dsn: "host=127.0.0.1 port=notaport user=app password=" + fakePass + " dbname=app sslmode=disable"},
+	{name: "url-userinfo/bad-escape", dsn: "postgres://app:" + fakePass + "@127.0.0.1:1/app?sslmode=disable&x=%zz"},
+	{name: "url-query/bad-escape", dsn: "postgres://app@127.0.0.1:1/app?sslmode=disable&x=%zz&password=" + fakePass},
+	{name: "url-userinfo/bad-sslmode", dsn: "postgres://app:" + fakePass + "@127.0.0.1:1/app?sslmode=bogus"},
+	{name: "kv/bad-sslmode", dsn: "host=127.0.0.1 port=1 user=app password=" + fakePass + " sslmode=bogus"},
+	{name: "kv/unterminated-quote", dsn: "host=127.0.0.1 port=1 user=app sslmode=disable password='" + fakePass},
+	{name: "kv/missing-equals", dsn: "host=127.0.0.1 port=1 user=app password=" + fakePass + " sslmode"},
+	// An unencoded '@' or '/' in a userinfo password: the URL's shape breaks.
+	{name: "url-userinfo-at/unescaped", dsn: "postgres://app:" + fakeHead + "@" + fakeTail + "@127.0.0.1:1/app?sslmode=disable&connect_timeout=5"},
+	{name: "url-userinfo-slash/unescaped", dsn: "postgres://app:" + fakeHead + "/" + fakeTail + "@127.0.0.1:1/app?sslmode=disable&connect_timeout=5"},
+	// The real server refuses the connection after the startup message.
+	{name: "url-userinfo/no-database", dsn: "postgres://postgres:" + fakePass + "@127.0.0.1:5432/dbaudit_no_such_db?sslmode=disable", server: true},
+	{name: "url-query/bad-parameter", dsn: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&dbaudit_bogus=1&password=" + fakePass, server: true},
+	{name: "kv/no-database", dsn: "host=127.0.0.1 port=5432 user=postgres password=" + fakePass + " dbname=dbaudit_no_such_db sslmode=disable", server: true},
+}
+
+// measuredCall produces the error one driver entry point returns for dsn.
+// family is the analyzer's family for the call (errsource.go); 0: the
+// analyzer treats the call's errors as clean.
+type measuredCall struct {
+	name   string
+	family family
+	run    func(ctx context.Context, dsn string) error
+}
+
+var measuredCalls = []measuredCall{
+	{"pgx.ParseConfig", 0, func(_ context.Context, dsn string) error { _, err := pgx.ParseConfig(dsn); return err }},
+	{"pgxpool.ParseConfig", 0, func(_ context.Context, dsn string) error { _, err := pgxpool.ParseConfig(dsn); return err }},
+	{"pgx.Connect", errorCalls["github.com/jackc/pgx/v5.Connect"].family, func(ctx context.Context, dsn string) error {
+		c, err := pgx.Connect(ctx, dsn)
+		if err == nil {
+			c.Close(ctx)
+		}
+		return err
+	}},
+	{"pgxpool.New", 0, func(ctx context.Context, dsn string) error {
+		p, err := pgxpool.New(ctx, dsn)
+		if err == nil {
+			p.Close()
+		}
+		return err
+	}},
+	{"(*pgxpool.Pool).Ping", errorCalls["github.com/jackc/pgx/v5/pgxpool.Pool.Ping"].family, func(ctx context.Context, dsn string) error {
+		p, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			return nil // measured as pgxpool.New
+		}
+		defer p.Close()
+		return p.Ping(ctx)
+	}},
+	{"(*pgxpool.Pool).Acquire", errorCalls["github.com/jackc/pgx/v5/pgxpool.Pool.Acquire"].family, func(ctx context.Context, dsn string) error {
+		p, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			return nil // measured as pgxpool.New
+		}
+		defer p.Close()
+		c, err := p.Acquire(ctx)
+		if err == nil {
+			c.Release()
+		}
+		return err
+	}},
+	{"(*sql.DB).Ping/pgx", pgxDial, func(ctx context.Context, dsn string) error { return openPing(ctx, "pgx", dsn) }},
+	{"pq.NewConnector", errorCalls["github.com/lib/pq.NewConnector"].family, func(_ context.Context, dsn string) error { _, err := pq.NewConnector(dsn); return err }},
+	{"(*sql.DB).Ping/postgres", netURL, func(ctx context.Context, dsn string) error { return openPing(ctx, "postgres", dsn) }},
+	{"url.Parse", errorCalls["net/url.Parse"].family, func(_ context.Context, dsn string) error { _, err := url.Parse(dsn); return err }},
+}
+
+func openPing(ctx context.Context, driver, dsn string) error {
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return fmt.Errorf("sql.Open: %w", err)
+	}
+	defer db.Close()
+	return db.PingContext(ctx)
+}
+
+// carriesPassword reports whether text holds the fake password or a piece
+// of it a broken URL split off.
+func carriesPassword(text string) bool {
+	return strings.Contains(text, fakeHead) || strings.Contains(text, fakeTail)
+}
+
+func maskFake(text string) string {
+	return strings.NewReplacer(fakePass, "********", fakeHead, "****", fakeTail, "****").Replace(text)
+}
+
+// TestDriverErrorsCarryPassword produces each measured call's error for
+// each DSN shape with the real pgx v5 and lib/pq, looks for the password in
+// the error text, and compares the result with errorSources — the table
+// the analyzer reports from. A driver that starts or stops leaking fails
+// it.
+func TestDriverErrorsCarryPassword(t *testing.T) {
+	server := os.Getenv("DBAUDIT_TEST_DATABASE_URL") != ""
+	if !server && os.Getenv("CI") == "true" {
+		t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (CI=true)")
+	}
+	for _, k := range []string{"PGPASSWORD", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSERVICE", "PGSSLMODE"} {
+		t.Setenv(k, "") // restored after the test
+		os.Unsetenv(k)
+	}
+	got := map[string]map[string]bool{}
+	for _, call := range measuredCalls {
+		got[call.name] = map[string]bool{}
+		for _, shape := range leakShapes {
+			if shape.server && !server {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err := call.run(ctx, shape.dsn)
+			cancel()
+			text := ""
+			if err != nil {
+				text = err.Error()
+			}
+			leaks := carriesPassword(text)
+			if leaks {
+				got[call.name][shape.name] = true
+			}
+			goSyntax := err != nil && carriesPassword(fmt.Sprintf("%#v", err))
+			t.Logf("%-24s %-30s leaks=%-5v %%#v=%-5v %s", call.name, shape.name, leaks, goSyntax, maskFake(text))
+		}
+	}
+	// The analyzer reads each DSN's text (classify) and predicts, by the
+	// call's family, whether the error carries the password.
+	for _, call := range measuredCalls {
+		for _, shape := range leakShapes {
+			if shape.server && !server {
+				continue
+			}
+			if predicted := call.family.leaks(classify(shape.dsn)); predicted != got[call.name][shape.name] {
+				t.Errorf("%s with a %s DSN: the error carries the password: %v; the analyzer predicts %v",
+					call.name, shape.name, got[call.name][shape.name], predicted)
+			}
+		}
+	}
+	// The sql.Open drivers are the families openHandle gives them.
+	for _, c := range measuredCalls {
+		if strings.HasPrefix(c.name, "(*sql.DB).Ping/") && c.family == 0 {
+			t.Errorf("%s has no family", c.name)
+		}
+	}
+}
+
+// TestRedactedKeepsPassword: (*url.URL).Redacted masks the userinfo
+// password only. For each well-formed shape, the analyzer's reading
+// (classify: a ?password= or keyword/value password) must say exactly when
+// Redacted's result still holds the password.
+func TestRedactedKeepsPassword(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://app:" + fakePass + "@db.internal:5432/app?sslmode=require",
+		"postgres://app@db.internal:5432/app?sslmode=require&password=" + fakePass,
+		"postgres://app:other@db.internal:5432/app?password=" + fakePass,
+		"postgresql://db.internal/app?user=app&password=" + fakePass,
+		"host=db.internal user=app password=" + fakePass + " dbname=app",
+		"user=app password='" + fakePass + "' host=db.internal",
+	} {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Errorf("url.Parse(%q): %v", maskFake(dsn), err)
+			continue
+		}
+		kept := carriesPassword(u.Redacted())
+		sh := classify(dsn)
+		if predicted := sh.queryPassword || sh.kvPassword; predicted != kept {
+			t.Errorf("url.Parse(%q).Redacted() keeps the password: %v; the analyzer predicts %v", maskFake(dsn), kept, predicted)
+		}
+		t.Logf("%-70s Redacted keeps the password: %v", maskFake(dsn), kept)
+	}
+}
