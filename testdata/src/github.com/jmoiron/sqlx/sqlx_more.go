@@ -35,3 +35,6 @@ func (db *DB) PreparexContext(ctx context.Context, query string) (*Stmt, error) 
 	return nil, nil
 }
 func (tx *Tx) Preparex(query string) (*Stmt, error) { return nil, nil }
+
+// In expands slice arguments into the query's IN (?) lists.
+func In(query string, args ...any) (string, []any, error) { return query, args, nil }
