@@ -54,6 +54,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 			c.store(cur, n)
 		}
 	}
+	c.handlerConns(!cfg.CheckTests)
 }
 
 type checker struct {
@@ -71,11 +72,12 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 	if len(fns) == 0 {
 		return
 	}
+	lit := c.launchedLit(g.Call.Fun, fns[0])
+	c.sharedGo(cur, g, g.Call, lit, launch.Refs(c.pass.TypesInfo, g.Call, lit))
 	m := c.trackedIn(fns[len(fns)-1])
 	if len(m) == 0 {
 		return
 	}
-	lit := c.launchedLit(g.Call.Fun, fns[0])
 	var esc *escape
 	if sel, ok := ast.Unparen(g.Call.Fun).(*ast.SelectorExpr); ok {
 		if t := c.carried(m, sel.X); t != nil {
@@ -122,12 +124,15 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 	if len(fns) == 0 {
 		return
 	}
-	m := c.trackedIn(fns[len(fns)-1])
-	if len(m) == 0 {
-		return
-	}
 	lit := c.launchedLit(call.Args[len(call.Args)-1], fns[0])
 	if lit == nil {
+		return
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && name != "time.AfterFunc" {
+		c.sharedGo(cur, call, call, lit, []launch.SyncRef{launch.RefOf(c.pass.TypesInfo, sel.X)})
+	}
+	m := c.trackedIn(fns[len(fns)-1])
+	if len(m) == 0 {
 		return
 	}
 	id, t := c.captured(m, lit)

@@ -183,6 +183,48 @@ func Joined(info *types.Info, fns []ast.Node, pos token.Pos, refs []SyncRef) boo
 	return false
 }
 
+// WaitedAt is the position from which the goroutine started at pos is
+// known to have finished, in the function that starts it: the first Wait
+// of a WaitGroup or errgroup it refers to, or receive from a channel it
+// reports on, after pos in that function. token.NoPos when there is none
+// there: not waited for, or waited for only by the caller (a group handed
+// in as a parameter) or by a deferred Wait, which runs as the function
+// returns.
+func WaitedAt(info *types.Info, fns []ast.Node, pos token.Pos, refs []SyncRef) token.Pos {
+	first := token.NoPos
+	for _, r := range refs {
+		if r.root == nil {
+			continue
+		}
+		home := declaringFunc(fns, r.root)
+		if home == nil || isParamOf(home, r.root) {
+			continue
+		}
+		_, body := dbindex.FuncBody(home)
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.DeferStmt:
+				return false
+			case *ast.CallExpr:
+				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+				if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && n.Pos() > pos && (first == token.NoPos || n.Pos() < first) {
+					first = n.Pos()
+				}
+			case *ast.UnaryExpr:
+				if r.chanVar && n.Op == token.ARROW && n.Pos() > pos && rootIs(info, n.X, r.root) && (first == token.NoPos || n.Pos() < first) {
+					first = n.Pos()
+				}
+			case *ast.RangeStmt:
+				if r.chanVar && n.Pos() > pos && rootIs(info, n.X, r.root) && (first == token.NoPos || n.Pos() < first) {
+					first = n.End() // the range ends when the channel is closed
+				}
+			}
+			return true
+		})
+	}
+	return first
+}
+
 func waitedAfter(info *types.Info, home ast.Node, pos token.Pos, r SyncRef) bool {
 	_, body := dbindex.FuncBody(home)
 	found := false
