@@ -90,6 +90,17 @@ func Binary(t testing.TB) string {
 // and stops it when the test ends.
 func Start(t testing.TB, opts Options) *Bouncer {
 	t.Helper()
+	b, err := TryStart(t, opts)
+	if err != nil {
+		t.Fatalf("starting pgbouncer: %v", err)
+	}
+	return b
+}
+
+// TryStart is Start that returns the pooler's refusal to start (a setting
+// it does not know, say) instead of failing the test.
+func TryStart(t testing.TB, opts Options) (*Bouncer, error) {
+	t.Helper()
 	bin := Binary(t)
 	server, err := url.Parse(ServerDSN(t))
 	if err != nil || server.Host == "" {
@@ -101,12 +112,14 @@ func Start(t testing.TB, opts Options) *Bouncer {
 		b, err := start(t, bin, server, opts)
 		if err == nil {
 			b.Version = version
-			return b
+			return b, nil
 		}
 		lastErr = err
+		if strings.Contains(err.Error(), "cannot load config") {
+			break
+		}
 	}
-	t.Fatalf("starting pgbouncer: %v", lastErr)
-	return nil
+	return nil, lastErr
 }
 
 func pgbouncerVersion(t testing.TB, bin string) string {
