@@ -79,14 +79,16 @@ func inTx(ctx context.Context, c *client, sql string) (pid uint32, err error) {
 	return pid, tx.Commit(ctx)
 }
 
-// holdServer makes c hold the server connection pid in an open
-// transaction, so that every other client's next transaction runs on
-// another one. PgBouncer hands out the most recently used server connection
-// first (server_round_robin = 0), so the first try normally gets it.
-func holdServer(t *testing.T, ctx context.Context, c *client, pid uint32) pgx.Tx {
+// holdServer returns an open transaction, on a client of its own, that
+// runs on the server connection pid, so that every other client's next
+// transaction runs on another one. With two server connections it is
+// deterministic: a first client's transaction takes one of them; if it is
+// not pid, a second client's transaction gets pid, the only one left.
+func holdServer(t *testing.T, ctx context.Context, dsn string, pid uint32) pgx.Tx {
 	t.Helper()
-	for try := 0; try < 20; try++ {
-		tx, err := c.Begin(ctx)
+	var open []pgx.Tx
+	for try := 0; try < 4; try++ {
+		tx, err := connect(t, ctx, dsn).Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,10 +97,12 @@ func holdServer(t *testing.T, ctx context.Context, c *client, pid uint32) pgx.Tx
 			t.Fatal(err)
 		}
 		if got == pid {
+			for _, o := range open {
+				o.Rollback(ctx)
+			}
 			return tx
 		}
-		tx.Rollback(ctx)
-		time.Sleep(10 * time.Millisecond)
+		open = append(open, tx)
 	}
 	t.Fatalf("could not get server connection %d for the holding client", pid)
 	return nil
@@ -259,12 +263,12 @@ func TestPoolerSessionFeatures(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			a, other := connect(t, ctx, b.DSN), connect(t, ctx, b.DSN)
+			a := connect(t, ctx, b.DSN)
 			pid, err := inTx(ctx, a, tc.setup)
 			if err != nil {
 				t.Fatalf("%s: %v", tc.setup, err)
 			}
-			holder := holdServer(t, ctx, other, pid)
+			holder := holdServer(t, ctx, b.DSN, pid)
 			defer holder.Rollback(ctx)
 			if tc.followUp != "" {
 				next, err := inTx(ctx, a, tc.followUp)
