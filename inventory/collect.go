@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,20 +29,17 @@ const gormAutoMigrate = "gorm.io/gorm.DB.AutoMigrate"
 type pkgCollector struct {
 	idx       *dbindex.Index
 	pass      *analysis.Pass
-	dir       string // absolute run directory
-	migration bool   // the whole package holds migrations
+	migration bool // the whole package holds migrations
 	// migrationFuncs are the declared functions that run migrations.
 	migrationFuncs map[*ast.FuncDecl]bool
 	names          namer
 	out            []Touchpoint
 }
 
-func collectPackage(idx *dbindex.Index, dir string) []Touchpoint {
-	pass := idx.Pass()
+func collectPackage(pass *analysis.Pass, idx *dbindex.Index) []Touchpoint {
 	c := &pkgCollector{
 		idx:  idx,
 		pass: pass,
-		dir:  dir,
 		names: namer{
 			info:  pass.TypesInfo,
 			pkg:   pass.Pkg.Path(),
@@ -134,7 +130,7 @@ func (c *pkgCollector) touchpoint(kind string, pos, end token.Pos, function, api
 	p := c.pass.Fset.Position(pos)
 	return Touchpoint{
 		Kind:     kind,
-		File:     c.rel(p.Filename),
+		File:     p.Filename, // made relative to the run's directory by Collect
 		Line:     p.Line,
 		Column:   p.Column,
 		EndLine:  c.pass.Fset.Position(end).Line,
@@ -287,16 +283,6 @@ func calleeOfExpr(info *types.Info, e ast.Expr) *types.Func {
 		return fn
 	}
 	return nil
-}
-
-// rel makes name relative to the run's directory, slash-separated.
-func (c *pkgCollector) rel(name string) string {
-	if filepath.IsAbs(name) {
-		if r, err := filepath.Rel(c.dir, name); err == nil {
-			name = r
-		}
-	}
-	return filepath.ToSlash(name)
 }
 
 // handleTypeName is "pkgpath.Type" for a named handle type (pointer

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/engine"
@@ -73,9 +74,20 @@ func (inv *Inventory) Summary() Summary {
 	return s
 }
 
-// Run loads the packages once, runs the enabled rules and collects the
-// inventory from the same load, with the findings attached.
+// Run loads the packages once, runs the enabled rules and the inventory
+// analyzer on the engine's streaming path (each package's syntax is dropped
+// once it is analysed) and collects the inventory from the same load, with
+// the findings attached. Collecting is counted in the result's
+// Timings.Report.
 func Run(opts engine.Options) (*Inventory, *engine.Result, error) {
+	if opts.Config == nil {
+		return nil, nil, fmt.Errorf("inventory: no config")
+	}
+	// TODO(issue 15 #2): share the engine's index analyzer once the engine
+	// lets Extra analyzers require it; until then the inventory's index is a
+	// second instance for the same configuration.
+	opts.Extra = append(slices.Clip(opts.Extra), New(dbindex.New(opts.Config)))
+	opts.FindingsOnly = true
 	res, err := engine.Run(opts)
 	if err != nil {
 		return nil, nil, err
@@ -84,29 +96,43 @@ func Run(opts engine.Options) (*Inventory, *engine.Result, error) {
 	if dir == "" {
 		dir = "."
 	}
+	t0 := time.Now()
 	inv, err := Collect(res, dir)
 	if err != nil {
 		return nil, nil, err
 	}
+	res.Timings.Report += time.Since(t0)
 	return inv, res, nil
 }
 
-// Collect reads the touchpoints from the index results of res and attaches
-// res.Findings. dir is the run's directory: files are relative to it, as
-// the findings' are.
+// Collect assembles the inventory from the inventory analyzer's results in
+// res.Products and attaches res.Findings. dir is the run's directory:
+// files are made relative to it, as the findings' are.
 func Collect(res *engine.Result, dir string) (*Inventory, error) {
+	byID := res.Products[Name]
+	var pkgs []*PackageTouchpoints
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		if p, _ := byID[id].(*PackageTouchpoints); p != nil {
+			pkgs = append(pkgs, p) // nil: the analysis failed for this package; a load error says why
+		}
+	}
+	return Assemble(pkgs, res.Findings, dir)
+}
+
+// Assemble builds the inventory from the inventory analyzer's results of
+// the packages of a run, attaching findings (whose files are relative to
+// dir). A file analysed twice (a package and its test variant) counts once.
+func Assemble(pkgs []*PackageTouchpoints, findings []report.Finding, dir string) (*Inventory, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
 	inv := &Inventory{}
 	seen := map[touchKey]bool{}
-	for _, v := range res.Results[res.Suite.Index] {
-		idx, _ := v.(*dbindex.Index)
-		if idx == nil {
-			continue // the index failed for this package: a load error says why
-		}
-		for _, t := range collectPackage(idx, absDir) {
+	for _, p := range pkgs {
+		for _, t := range p.Touchpoints {
+			t.File = relTo(absDir, t.File)
+			t.Findings = nil
 			k := touchKey{t.Kind, t.File, t.Line, t.Column, t.API}
 			if !seen[k] {
 				seen[k] = true
@@ -114,9 +140,19 @@ func Collect(res *engine.Result, dir string) (*Inventory, error) {
 			}
 		}
 	}
-	attachFindings(inv.Touchpoints, res.Findings)
+	attachFindings(inv.Touchpoints, findings)
 	inv.sort()
 	return inv, nil
+}
+
+// relTo makes name relative to the absolute directory dir, slash-separated.
+func relTo(dir, name string) string {
+	if filepath.IsAbs(name) {
+		if r, err := filepath.Rel(dir, name); err == nil {
+			name = r
+		}
+	}
+	return filepath.ToSlash(name)
 }
 
 type touchKey struct {
@@ -195,7 +231,8 @@ func (inv *Inventory) Packages() []PackageTouchpoints {
 	return out
 }
 
-// PackageTouchpoints are one package's touchpoints.
+// PackageTouchpoints are one package's touchpoints: the inventory
+// analyzer's result, and a section of the report.
 type PackageTouchpoints struct {
 	Path        string
 	Touchpoints []Touchpoint

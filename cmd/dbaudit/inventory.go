@@ -101,16 +101,12 @@ func runInventory(cmd *cobra.Command, args []string, f *inventoryFlags) error {
 	if f.tags != "" {
 		opts.BuildFlags = []string{"-tags=" + f.tags}
 	}
-	res, err := engine.Run(opts)
+	inv, res, err := inventory.Run(opts)
 	progress.Done()
 	if err != nil {
 		return err
 	}
 	t0 := time.Now()
-	inv, err := inventory.Collect(res, ".")
-	if err != nil {
-		return err
-	}
 	if f.history != "" {
 		entry := inventory.NewHistoryEntry(inv, ".")
 		if err := inventory.AppendHistory(f.history, entry); err != nil {
@@ -125,7 +121,7 @@ func runInventory(cmd *cobra.Command, args []string, f *inventoryFlags) error {
 		return err
 	}
 	if f.timings {
-		// Report covers collecting the touchpoints and writing them.
+		// Report covers collecting the touchpoints (inventory.Run) and writing them.
 		res.Timings.Report += time.Since(t0)
 		printTimings(cmd, res.Timings)
 	}
