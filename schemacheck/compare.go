@@ -11,13 +11,14 @@ import (
 // CompareModels judges every model against the catalog; file paths in the
 // findings are made relative to dir.
 func CompareModels(models []*Model, cat *catalog.Catalog, dir string) []Finding {
-	fs := compareModels(models, cat, dir)
+	fs := compareModels(models, cat, dir, nil)
 	sortFindings(fs)
 	return fs
 }
 
-// compareModels judges every model against the catalog.
-func compareModels(models []*Model, cat *catalog.Catalog, dir string) []Finding {
+// compareModels judges every model against the catalog. prepared are the
+// statements the database prepared.
+func compareModels(models []*Model, cat *catalog.Catalog, dir string, prepared map[*Statement]bool) []Finding {
 	var out []Finding
 	for _, m := range models {
 		m.File, m.Line = relPath(dir, m.pos.Filename), m.pos.Line
@@ -26,7 +27,7 @@ func compareModels(models []*Model, cat *catalog.Catalog, dir string) []Finding 
 		}
 		if m.query != nil {
 			m.Query = m.query.where(dir)
-			if !m.query.prepared() {
+			if !m.query.prepared(prepared) {
 				out = append(out, compareQueryModel(m, cat)...)
 			}
 			continue
@@ -91,7 +92,7 @@ func compareModel(m *Model, cat *catalog.Catalog) []Finding {
 		claimed[i] = true
 		col := tbl.Columns[i]
 		f.Column, f.DBType = col.Name, col.Type.Display
-		out = append(out, judgeColumn(f, shapeOf(fld.typ), col, drv, fmt.Sprintf("field %s.%s", m.short(), fld.Name), tbl.IsView())...)
+		out = append(out, judgeColumn(f, fld.shape, col, drv, fmt.Sprintf("field %s.%s", m.short(), fld.Name), tbl.IsView())...)
 	}
 	var others []string
 	for i, col := range tbl.Columns {

@@ -47,41 +47,42 @@ const (
 	shPgInterval
 )
 
-// shape is a Go type as the compatibility table sees it.
+// shape is a Go type as the compatibility table sees it. It is plain data
+// (exported fields, no types.Type), so the collector analyzer's result
+// carries it past the package's type information.
 type shape struct {
-	kind shapeKind
-	bits int // for ints and floats; 64 for int and uint
-	// nullable: a pointer, slice, map, interface, sql.Null*, pgtype value,
+	Kind shapeKind
+	Bits int // for ints and floats; 64 for int and uint
+	// Nullable: a pointer, slice, map, interface, sql.Null*, pgtype value,
 	// uuid.NullUUID or a trusted scanner — NULL scans without error.
-	nullable bool
-	// silentZero: NULL scans without error into a zero value (uuid.UUID,
+	Nullable bool
+	// SilentZero: NULL scans without error into a zero value (uuid.UUID,
 	// netip.Addr): the program cannot tell NULL from a real zero.
-	silentZero bool
-	// sqlNull: a database/sql Null wrapper (sql.NullString, sql.Null[T]),
+	SilentZero bool
+	// SQLNull: a database/sql Null wrapper (sql.NullString, sql.Null[T]),
 	// which pgx fills through its Scan method: database/sql conversion rules.
-	sqlNull bool
-	// named is set for named types: pgx's error names the underlying type
+	SQLNull bool
+	// Named is set for named types: pgx's error names the underlying type
 	// after unwrapping, so messages are not quoted exactly for them.
-	named bool
-	// pointer: the Go type is a pointer to the shape.
-	pointer bool
-	elem    *shape // slices
-	// mapOfStrings: map[string]string or map[string]*string (hstore).
-	mapOfStrings bool
-	// display is what pgx prints for a pointer to the type (%T): "*string",
+	Named bool
+	// Pointer: the Go type is a pointer to the shape.
+	Pointer bool
+	Elem    *shape // slices
+	// MapOfStrings: map[string]string or map[string]*string (hstore).
+	MapOfStrings bool
+	// Display is what pgx prints for a pointer to the type (%T): "*string",
 	// "*[16]uint8", "*time.Time".
-	display string
-	goType  types.Type
+	Display string
 }
 
 // pgtypeShapes are the pgtype value types the table knows; other pgtype
 // types (ranges, geometry, arrays, hstore) are trusted scanners.
 var pgtypeShapes = map[string]shape{
-	"Text": {kind: shPgText}, "Int2": {kind: shPgInt, bits: 16}, "Int4": {kind: shPgInt, bits: 32},
-	"Int8": {kind: shPgInt, bits: 64}, "Float4": {kind: shPgFloat, bits: 32}, "Float8": {kind: shPgFloat, bits: 64},
-	"Bool": {kind: shPgBool}, "Numeric": {kind: shPgNumeric}, "UUID": {kind: shPgUUID},
-	"Timestamp": {kind: shPgTimestamp}, "Timestamptz": {kind: shPgTimestamptz}, "Date": {kind: shPgDate},
-	"Time": {kind: shPgTime}, "Interval": {kind: shPgInterval},
+	"Text": {Kind: shPgText}, "Int2": {Kind: shPgInt, Bits: 16}, "Int4": {Kind: shPgInt, Bits: 32},
+	"Int8": {Kind: shPgInt, Bits: 64}, "Float4": {Kind: shPgFloat, Bits: 32}, "Float8": {Kind: shPgFloat, Bits: 64},
+	"Bool": {Kind: shPgBool}, "Numeric": {Kind: shPgNumeric}, "UUID": {Kind: shPgUUID},
+	"Timestamp": {Kind: shPgTimestamp}, "Timestamptz": {Kind: shPgTimestamptz}, "Date": {Kind: shPgDate},
+	"Time": {Kind: shPgTime}, "Interval": {Kind: shPgInterval},
 }
 
 var sqlNullShapes = map[string]shapeKind{
@@ -98,20 +99,18 @@ const (
 
 // shapeOf classifies a Go type. Pointers make any shape nullable.
 func shapeOf(t types.Type) shape {
-	s := shapeOfInner(t, 0)
-	s.goType = t
-	return s
+	return shapeOfInner(t, 0)
 }
 
 func shapeOfInner(t types.Type, depth int) shape {
 	if depth > 4 {
-		return shape{kind: shUnknown}
+		return shape{Kind: shUnknown}
 	}
 	t = types.Unalias(t)
 	if p, ok := t.(*types.Pointer); ok {
 		inner := shapeOfInner(p.Elem(), depth+1)
-		inner.nullable, inner.silentZero, inner.pointer = true, false, true
-		inner.display = "*" + inner.display
+		inner.Nullable, inner.SilentZero, inner.Pointer = true, false, true
+		inner.Display = "*" + inner.Display
 		return inner
 	}
 	display := "*" + reflectName(t)
@@ -125,111 +124,111 @@ func shapeOfInner(t types.Type, depth int) shape {
 		full := path + "." + obj.Name()
 		switch {
 		case full == "time.Time":
-			return shape{kind: shTime, display: display}
+			return shape{Kind: shTime, Display: display}
 		case full == "time.Duration":
-			return shape{kind: shDuration, bits: 64, display: display}
+			return shape{Kind: shDuration, Bits: 64, Display: display}
 		case full == "encoding/json.RawMessage":
-			return shape{kind: shBytes, nullable: true, display: display, named: true}
+			return shape{Kind: shBytes, Nullable: true, Display: display, Named: true}
 		case full == "net/netip.Addr":
-			return shape{kind: shNetipAddr, silentZero: true, display: display}
+			return shape{Kind: shNetipAddr, SilentZero: true, Display: display}
 		case full == "net/netip.Prefix":
-			return shape{kind: shNetipPrefix, silentZero: true, display: display}
+			return shape{Kind: shNetipPrefix, SilentZero: true, Display: display}
 		case full == "net.IP":
-			return shape{kind: shNetIP, nullable: true, display: display, named: true}
+			return shape{Kind: shNetIP, Nullable: true, Display: display, Named: true}
 		case full == "net.IPNet":
-			return shape{kind: shNetIPNet, display: display}
+			return shape{Kind: shNetIPNet, Display: display}
 		case full == "net.HardwareAddr":
-			return shape{kind: shHardwareAddr, nullable: true, display: display, named: true}
+			return shape{Kind: shHardwareAddr, Nullable: true, Display: display, Named: true}
 		case full == googleUUIDPath+".UUID":
-			return shape{kind: shGoogleUUID, silentZero: true, display: display, named: true}
+			return shape{Kind: shGoogleUUID, SilentZero: true, Display: display, Named: true}
 		case full == googleUUIDPath+".NullUUID":
-			return shape{kind: shGoogleUUID, nullable: true, display: display, named: true}
+			return shape{Kind: shGoogleUUID, Nullable: true, Display: display, Named: true}
 		case path == pgtypePath:
 			if s, ok := pgtypeShapes[obj.Name()]; ok {
-				s.nullable, s.display, s.named = true, display, true
+				s.Nullable, s.Display, s.Named = true, display, true
 				return s
 			}
-			return shape{kind: shTrusted, nullable: true, display: display}
+			return shape{Kind: shTrusted, Nullable: true, Display: display}
 		case path == "database/sql":
 			if k, ok := sqlNullShapes[obj.Name()]; ok {
-				return shape{kind: k, bits: sqlNullBits[obj.Name()], nullable: true, sqlNull: true, display: display, named: true}
+				return shape{Kind: k, Bits: sqlNullBits[obj.Name()], Nullable: true, SQLNull: true, Display: display, Named: true}
 			}
 			if obj.Name() == "Null" && named.TypeArgs().Len() == 1 {
 				inner := shapeOfInner(named.TypeArgs().At(0), depth+1)
-				inner.nullable, inner.silentZero, inner.sqlNull, inner.display, inner.named = true, false, true, display, true
+				inner.Nullable, inner.SilentZero, inner.SQLNull, inner.Display, inner.Named = true, false, true, display, true
 				return inner
 			}
 		}
 		if hasScanMethod(t) {
 			if isUUIDArray(named.Underlying()) {
-				return shape{kind: shGoogleUUID, silentZero: true, display: display, named: true}
+				return shape{Kind: shGoogleUUID, SilentZero: true, Display: display, Named: true}
 			}
-			return shape{kind: shTrusted, nullable: true, display: display}
+			return shape{Kind: shTrusted, Nullable: true, Display: display}
 		}
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		s := basicShape(u)
-		s.display, s.named = display, isNamed
+		s.Display, s.Named = display, isNamed
 		return s
 	case *types.Interface:
-		return shape{kind: shAny, nullable: true, display: display}
+		return shape{Kind: shAny, Nullable: true, Display: display}
 	case *types.Map:
-		s := shape{kind: shMap, nullable: true, display: display}
+		s := shape{Kind: shMap, Nullable: true, Display: display}
 		if k, ok := u.Key().Underlying().(*types.Basic); ok && k.Kind() == types.String {
 			v := types.Unalias(u.Elem())
 			if p, ok := v.(*types.Pointer); ok {
 				v = p.Elem()
 			}
 			if b, ok := v.Underlying().(*types.Basic); ok && b.Kind() == types.String {
-				s.mapOfStrings = true
+				s.MapOfStrings = true
 			}
 		}
 		return s
 	case *types.Slice:
 		if b, ok := u.Elem().Underlying().(*types.Basic); ok && b.Kind() == types.Byte {
-			return shape{kind: shBytes, nullable: true, display: display, named: isNamed}
+			return shape{Kind: shBytes, Nullable: true, Display: display, Named: isNamed}
 		}
 		elem := shapeOfInner(u.Elem(), depth+1)
-		return shape{kind: shSlice, nullable: true, elem: &elem, display: display, named: isNamed}
+		return shape{Kind: shSlice, Nullable: true, Elem: &elem, Display: display, Named: isNamed}
 	case *types.Array:
 		if isUUIDArray(u) {
-			return shape{kind: shUUID16, display: display, named: isNamed}
+			return shape{Kind: shUUID16, Display: display, Named: isNamed}
 		}
 	case *types.Struct:
-		return shape{kind: shStruct, display: display, named: isNamed}
+		return shape{Kind: shStruct, Display: display, Named: isNamed}
 	}
-	return shape{kind: shUnknown, display: display}
+	return shape{Kind: shUnknown, Display: display}
 }
 
 func basicShape(b *types.Basic) shape {
 	switch b.Kind() {
 	case types.String:
-		return shape{kind: shString}
+		return shape{Kind: shString}
 	case types.Bool:
-		return shape{kind: shBool}
+		return shape{Kind: shBool}
 	case types.Int, types.Int64:
-		return shape{kind: shInt, bits: 64}
+		return shape{Kind: shInt, Bits: 64}
 	case types.Int32:
-		return shape{kind: shInt, bits: 32}
+		return shape{Kind: shInt, Bits: 32}
 	case types.Int16:
-		return shape{kind: shInt, bits: 16}
+		return shape{Kind: shInt, Bits: 16}
 	case types.Int8:
-		return shape{kind: shInt, bits: 8}
+		return shape{Kind: shInt, Bits: 8}
 	case types.Uint, types.Uint64, types.Uintptr:
-		return shape{kind: shUint, bits: 64}
+		return shape{Kind: shUint, Bits: 64}
 	case types.Uint32:
-		return shape{kind: shUint, bits: 32}
+		return shape{Kind: shUint, Bits: 32}
 	case types.Uint16:
-		return shape{kind: shUint, bits: 16}
+		return shape{Kind: shUint, Bits: 16}
 	case types.Uint8:
-		return shape{kind: shUint, bits: 8}
+		return shape{Kind: shUint, Bits: 8}
 	case types.Float64:
-		return shape{kind: shFloat, bits: 64}
+		return shape{Kind: shFloat, Bits: 64}
 	case types.Float32:
-		return shape{kind: shFloat, bits: 32}
+		return shape{Kind: shFloat, Bits: 32}
 	}
-	return shape{kind: shUnknown}
+	return shape{Kind: shUnknown}
 }
 
 func isUUIDArray(t types.Type) bool {

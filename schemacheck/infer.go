@@ -2,7 +2,6 @@ package schemacheck
 
 import (
 	"fmt"
-	"go/types"
 	"slices"
 	"strings"
 
@@ -30,9 +29,9 @@ type queryModel struct {
 
 // inferModels maps the structs read by name from single-table SELECTs to
 // their table. A struct read from two different tables is left alone.
-func inferModels(stmts []*Statement) map[*types.TypeName]*queryModel {
-	out := map[*types.TypeName]*queryModel{}
-	conflicting := map[*types.TypeName]bool{}
+func inferModels(stmts []*Statement) map[string]*queryModel {
+	out := map[string]*queryModel{}
+	conflicting := map[string]bool{}
 	for _, st := range stmts {
 		if st.Kind != "query" {
 			continue
@@ -45,7 +44,7 @@ func inferModels(stmts []*Statement) map[*types.TypeName]*queryModel {
 			if !ok || !sel.Star && len(sel.Columns) == 0 {
 				continue
 			}
-			obj := d.Struct.Obj()
+			obj := d.Struct.Name
 			qm := out[obj]
 			switch {
 			case conflicting[obj]:
@@ -74,11 +73,12 @@ func inferModels(stmts []*Statement) map[*types.TypeName]*queryModel {
 }
 
 // prepared reports whether the database prepared one of the statements
-// the model was inferred from: their check, on the server's own
-// description of the result, then covers the model exactly.
-func (q *queryModel) prepared() bool {
+// the model was inferred from (prepared holds those it prepared): their
+// check, on the server's own description of the result, then covers the
+// model exactly.
+func (q *queryModel) prepared(prepared map[*Statement]bool) bool {
 	for _, st := range q.stmts {
-		if st.Skip == "" && st.prepared {
+		if st.Skip == "" && prepared[st] {
 			return true
 		}
 	}
@@ -139,15 +139,7 @@ func compareQueryModel(m *Model, cat *catalog.Catalog) []Finding {
 			continue
 		}
 		f.Column, f.DBType = col.Name, col.Type.Display
-		out = append(out, judgeColumn(f, shapeOf(fld.typ), col, drv, fmt.Sprintf("field %s.%s", m.short(), fld.Name), tbl.IsView())...)
+		out = append(out, judgeColumn(f, fld.shape, col, drv, fmt.Sprintf("field %s.%s", m.short(), fld.Name), tbl.IsView())...)
 	}
 	return out
-}
-
-// queryModelOf returns the inference for named, if any.
-func queryModelOf(named *types.Named, inferred map[*types.TypeName]*queryModel) *queryModel {
-	if inferred == nil {
-		return nil
-	}
-	return inferred[named.Obj()]
 }

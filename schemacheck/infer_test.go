@@ -24,17 +24,17 @@ import (
 
 const inferredFile = "testdata/inferred/inferred.go"
 
-func loadInferred(t *testing.T, pattern string) ([]*packages.Package, string) {
+func loadInferred(t *testing.T, pattern string) ([]*schemacheck.PackageData, string) {
 	t.Helper()
 	dir, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs, err := engine.Load(engine.Options{Dir: dir, Patterns: []string{pattern}})
+	pkgs, res, err := schemacheck.Load(engine.Options{Dir: dir, Patterns: []string{pattern}, Config: inferredConfig(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if packages.PrintErrors(pkgs) > 0 {
+	if packages.PrintErrors(res.Packages) > 0 {
 		t.Fatal("fixture errors")
 	}
 	return pkgs, dir
@@ -159,7 +159,7 @@ func fmtInt(n int) string {
 	return string(b)
 }
 
-func loadInferredGopath(t *testing.T) []*packages.Package {
+func loadInferredGopath(t *testing.T) []*schemacheck.PackageData {
 	return loadGopathPackage(t, "example.com/inferred")
 }
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -36,7 +36,6 @@ type Model struct {
 	Fields []*Field `json:"fields"`
 
 	pos   token.Position
-	named *types.Named
 	query *queryModel // for Source "query"
 }
 
@@ -55,7 +54,7 @@ type Field struct {
 	// tagged fields match their column exactly, then case-insensitively;
 	// untagged ones by the mapper's rule.
 	tagged bool
-	typ    types.Type
+	shape  shape
 	pos    token.Position
 }
 
@@ -71,100 +70,123 @@ const (
 	sqlxPath = "github.com/jmoiron/sqlx"
 )
 
-// modelHints are what the statement scan learned about struct types: which
-// are used with gorm calls (so they are gorm models) and which sqlx reads.
+// modelHints are what the statements of every package say about struct
+// types, by full name: which are used with gorm calls (so they are gorm
+// models) and which sqlx reads.
 type modelHints struct {
-	gorm map[*types.TypeName]bool
-	sqlx map[*types.TypeName]bool
+	gorm map[string]bool
+	sqlx map[string]bool
 	// inferred are the structs read by name from single-table SELECTs.
-	inferred map[*types.TypeName]*queryModel
+	inferred map[string]*queryModel
 }
 
-// DiscoverModels finds the model structs of the packages: structs with a
-// TableName() string method returning a constant, a //dbaudit:table
-// comment, an entry in rules.yaml schema.tables, or gorm models (embedding
-// gorm.Model, or used with gorm calls). Run also finds the structs read by
-// name from literal SQL selecting from one table. Structs in _test.go files are left
-// out unless rules.yaml check_tests is set.
-func DiscoverModels(pkgs []*packages.Package, cfg *rules.Config) []*Model {
-	return discoverModels(pkgs, cfg, modelHints{})
+// DiscoverModels finds the model structs of the collected packages:
+// structs with a TableName() string method returning a constant, a
+// //dbaudit:table comment, an entry in rules.yaml schema.tables, or gorm
+// models (embedding gorm.Model, or used with gorm calls). Run also finds
+// the structs read by name from literal SQL selecting from one table.
+// Structs in _test.go files are left out unless rules.yaml check_tests was
+// set for the collection.
+func DiscoverModels(pkgs []*PackageData, cfg *rules.Config) []*Model {
+	hints := modelHints{gorm: map[string]bool{}}
+	for _, p := range pkgs {
+		for _, name := range p.GormStructs {
+			hints.gorm[name] = true
+		}
+	}
+	return discoverModels(pkgs, cfg, hints)
 }
 
-func discoverModels(pkgs []*packages.Package, cfg *rules.Config, hints modelHints) []*Model {
+func discoverModels(pkgs []*PackageData, cfg *rules.Config, hints modelHints) []*Model {
 	seen := map[string]bool{}
 	var models []*Model
 	for _, pkg := range pkgs {
-		if pkg.TypesInfo == nil {
-			continue
-		}
-		methods := methodDecls(pkg)
-		for _, file := range pkg.Syntax {
-			name := pkg.Fset.File(file.Pos()).Name()
-			if strings.HasSuffix(name, "_test.go") && !cfg.CheckTests {
+		for _, d := range pkg.Structs {
+			if seen[d.Name] {
 				continue
 			}
-			for _, decl := range file.Decls {
-				gd, ok := decl.(*ast.GenDecl)
-				if !ok || gd.Tok != token.TYPE {
-					continue
-				}
-				for _, spec := range gd.Specs {
-					ts := spec.(*ast.TypeSpec)
-					if _, ok := ts.Type.(*ast.StructType); !ok || ts.TypeParams != nil {
-						continue
-					}
-					obj, ok := pkg.TypesInfo.Defs[ts.Name].(*types.TypeName)
-					if !ok {
-						continue
-					}
-					named, ok := obj.Type().(*types.Named)
-					if !ok {
-						continue
-					}
-					full := obj.Pkg().Path() + "." + obj.Name()
-					if seen[full] {
-						continue
-					}
-					doc := ts.Doc
-					if doc == nil && len(gd.Specs) == 1 {
-						doc = gd.Doc
-					}
-					m := mapModel(pkg, cfg, named, doc, methods, hints)
-					if m == nil {
-						continue
-					}
-					seen[full] = true
-					m.pos = pkg.Fset.Position(ts.Name.Pos())
-					m.Fields = modelFields(pkg.Fset, named, m.Mapper)
-					models = append(models, m)
-				}
+			m := mapModel(cfg, d, hints)
+			if m == nil {
+				continue
 			}
+			seen[d.Name] = true
+			m.pos = d.Pos
+			m.Fields = modelFields(d.Fields, m.Mapper)
+			models = append(models, m)
 		}
 	}
 	slices.SortFunc(models, func(a, b *Model) int { return strings.Compare(a.Struct, b.Struct) })
 	return models
 }
 
-// mapModel decides whether named is a model, and of which table. Explicit
+// collectStructs describes the package's non-generic struct types, with
+// what says which table each maps to. Structs in _test.go files are left
+// out unless rules.yaml check_tests is set.
+func (c *collector) collectStructs() []*StructDecl {
+	pass := c.pass
+	methods := methodDecls(pass)
+	sqlxPackage := c.importsOnly(sqlxPath, "github.com/jackc/pgx/v5")
+	var out []*StructDecl
+	for _, file := range pass.Files {
+		if isTestFile(pass.Fset.File(file.Pos()).Name()) && !c.cfg.CheckTests {
+			continue
+		}
+		for _, decl := range file.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				ts := spec.(*ast.TypeSpec)
+				if _, ok := ts.Type.(*ast.StructType); !ok || ts.TypeParams != nil {
+					continue
+				}
+				obj, ok := pass.TypesInfo.Defs[ts.Name].(*types.TypeName)
+				if !ok {
+					continue
+				}
+				named, ok := obj.Type().(*types.Named)
+				if !ok {
+					continue
+				}
+				doc := ts.Doc
+				if doc == nil && len(gd.Specs) == 1 {
+					doc = gd.Doc
+				}
+				out = append(out, &StructDecl{
+					Struct:          *c.structOf(named),
+					Pos:             pass.Fset.Position(ts.Name.Pos()),
+					CommentTable:    commentTable(doc),
+					TableName:       tableNameMethod(pass.TypesInfo, named, methods),
+					EmbedsGormModel: embedsGormModel(named),
+					SqlxPackage:     sqlxPackage,
+				})
+			}
+		}
+	}
+	return out
+}
+
+// mapModel decides whether d is a model, and of which table. Explicit
 // mappings win over conventions: rules.yaml, then the comment, then
 // TableName, then gorm's naming, then the table of the literal SQL the
 // struct is read from.
-func mapModel(pkg *packages.Package, cfg *rules.Config, named *types.Named, doc *ast.CommentGroup, methods map[*types.Func]*ast.FuncDecl, hints modelHints) *Model {
-	obj := named.Obj()
-	full := obj.Pkg().Path() + "." + obj.Name()
-	m := &Model{Struct: full, named: named}
-	isGorm := hints.gorm[obj] || embedsGormModel(named)
+func mapModel(cfg *rules.Config, d *StructDecl, hints modelHints) *Model {
+	full := d.Name
+	m := &Model{Struct: full}
+	isGorm := hints.gorm[full] || d.EmbedsGormModel
 	switch {
 	case cfg.Schema.Tables[full] != "":
 		m.Table, m.Source = cfg.Schema.Tables[full], "rules.yaml"
-	case commentTable(doc) != "":
-		m.Table, m.Source = commentTable(doc), "comment"
-	case tableNameMethod(pkg, named, methods) != "":
-		m.Table, m.Source = tableNameMethod(pkg, named, methods), "TableName"
+	case d.CommentTable != "":
+		m.Table, m.Source = d.CommentTable, "comment"
+	case d.TableName != "":
+		m.Table, m.Source = d.TableName, "TableName"
 	case isGorm:
-		m.Table, m.Source = gormTableName(obj.Name()), "gorm"
-	case hints.inferred[obj] != nil:
-		qm := hints.inferred[obj]
+		_, short := splitLast(full, ".")
+		m.Table, m.Source = gormTableName(short), "gorm"
+	case hints.inferred[full] != nil:
+		qm := hints.inferred[full]
 		m.Table, m.Source, m.Mapper, m.query = qm.table, "query", qm.mapper, qm
 		return m
 	default:
@@ -173,7 +195,7 @@ func mapModel(pkg *packages.Package, cfg *rules.Config, named *types.Named, doc 
 	switch {
 	case isGorm:
 		m.Mapper = MapperGorm
-	case hints.sqlx[obj] || importsOnly(pkg, sqlxPath, "github.com/jackc/pgx/v5"):
+	case hints.sqlx[full] || d.SqlxPackage:
 		m.Mapper = MapperSqlx
 	default:
 		m.Mapper = MapperPgx
@@ -199,12 +221,12 @@ func commentTable(doc *ast.CommentGroup) string {
 }
 
 // methodDecls maps each method declared in the package to its syntax.
-func methodDecls(pkg *packages.Package) map[*types.Func]*ast.FuncDecl {
+func methodDecls(pass *analysis.Pass) map[*types.Func]*ast.FuncDecl {
 	out := map[*types.Func]*ast.FuncDecl{}
-	for _, f := range pkg.Syntax {
+	for _, f := range pass.Files {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil {
-				if fn, ok := pkg.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+				if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
 					out[fn] = fd
 				}
 			}
@@ -215,7 +237,7 @@ func methodDecls(pkg *packages.Package) map[*types.Func]*ast.FuncDecl {
 
 // tableNameMethod returns the constant a TableName() string method returns,
 // or "" when there is none or it is computed.
-func tableNameMethod(pkg *packages.Package, named *types.Named, methods map[*types.Func]*ast.FuncDecl) string {
+func tableNameMethod(info *types.Info, named *types.Named, methods map[*types.Func]*ast.FuncDecl) string {
 	sel := types.NewMethodSet(types.NewPointer(named)).Lookup(named.Obj().Pkg(), "TableName")
 	if sel == nil {
 		return ""
@@ -241,7 +263,7 @@ func tableNameMethod(pkg *packages.Package, named *types.Named, methods map[*typ
 		case *ast.ReturnStmt:
 			returns++
 			if len(n.Results) == 1 {
-				if tv, ok := pkg.TypesInfo.Types[n.Results[0]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
+				if tv, ok := info.Types[n.Results[0]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
 					value = constant.StringVal(tv.Value)
 				}
 			}
@@ -268,13 +290,6 @@ func embedsGormModel(named *types.Named) bool {
 	return false
 }
 
-// importsOnly reports whether the package imports want and not other.
-func importsOnly(pkg *packages.Package, want, other string) bool {
-	_, w := pkg.Imports[want]
-	_, o := pkg.Imports[other]
-	return w && !o
-}
-
 func typeFullName(t types.Type) string {
 	if p, ok := types.Unalias(t).(*types.Pointer); ok {
 		t = p.Elem()
@@ -288,18 +303,16 @@ func typeFullName(t types.Type) string {
 
 // modelFields lists the fields that read columns, the way the mapper walks
 // the struct.
-func modelFields(fset *token.FileSet, named *types.Named, mapper string) []*Field {
+func modelFields(fields []*StructField, mapper string) []*Field {
 	var out []*Field
-	var walk func(st *types.Struct, prefix, colPrefix string, depth int)
-	walk = func(st *types.Struct, prefix, colPrefix string, depth int) {
-		if depth > 8 {
+	var walk func(fields []*StructField, prefix, colPrefix string, depth int)
+	walk = func(fields []*StructField, prefix, colPrefix string, depth int) {
+		if depth > maxFieldDepth {
 			return
 		}
-		for i := 0; i < st.NumFields(); i++ {
-			f := st.Field(i)
-			tag := reflect.StructTag(st.Tag(i))
-			path := prefix + f.Name()
-			ft := types.Unalias(f.Type())
+		for _, f := range fields {
+			tag := reflect.StructTag(f.Tag)
+			path := prefix + f.Name
 			switch mapper {
 			case MapperGorm:
 				settings := gormSettings(tag.Get("gorm"))
@@ -308,70 +321,63 @@ func modelFields(fset *token.FileSet, named *types.Named, mapper string) []*Fiel
 				if v, ok := settings["-"]; ok && (v == "" || v == "all") {
 					continue
 				}
-				if !f.Exported() && !f.Embedded() {
+				if !f.Exported && !f.Embedded {
 					continue
 				}
 				_, embedded := settings["EMBEDDED"]
-				if sub, ok := ft.Underlying().(*types.Struct); ok && (f.Embedded() || embedded) && !isDataStruct(ft) {
-					walk(sub, path+".", colPrefix+settings["EMBEDDEDPREFIX"], depth+1)
+				if f.IsStruct && (f.Embedded || embedded) && !f.DataStruct {
+					walk(f.Sub, path+".", colPrefix+settings["EMBEDDEDPREFIX"], depth+1)
 					continue
 				}
-				if !f.Exported() || isGormRelation(ft) {
+				if !f.Exported || f.GormRelation {
 					continue
 				}
 				col, tagged := settings["COLUMN"], true
 				if col == "" {
-					col, tagged = colPrefix+snakeCase(f.Name()), false
+					col, tagged = colPrefix+snakeCase(f.Name), false
 				}
-				out = append(out, newField(fset, f, path, col, tagged))
+				out = append(out, newField(f, path, col, tagged))
 			case MapperSqlx:
 				name, hasTag := dbTag(tag)
 				if name == "-" {
 					continue
 				}
-				if f.Embedded() && !hasTag {
-					if sub, ok := derefStruct(ft); ok {
-						walk(sub, path+".", colPrefix, depth+1)
-						continue
-					}
+				if f.Embedded && !hasTag && f.DerefStruct {
+					walk(f.Sub, path+".", colPrefix, depth+1)
+					continue
 				}
-				if !f.Exported() {
+				if !f.Exported {
 					continue
 				}
 				if !hasTag {
-					name = strings.ToLower(f.Name())
+					name = strings.ToLower(f.Name)
 				}
-				out = append(out, newField(fset, f, path, name, true))
+				out = append(out, newField(f, path, name, true))
 			default: // pgx
-				if !f.Exported() && !f.Embedded() {
+				if !f.Exported && !f.Embedded {
 					continue
 				}
-				if sub, ok := ft.Underlying().(*types.Struct); ok && f.Embedded() {
-					if _, isPtr := ft.(*types.Pointer); !isPtr {
-						walk(sub, path+".", colPrefix, depth+1)
-						continue
-					}
+				if f.IsStruct && f.Embedded {
+					walk(f.Sub, path+".", colPrefix, depth+1)
+					continue
 				}
 				name, hasTag := dbTag(tag)
 				if name == "-" {
 					continue
 				}
 				if !hasTag {
-					name = f.Name()
+					name = f.Name
 				}
-				out = append(out, newField(fset, f, path, name, hasTag))
+				out = append(out, newField(f, path, name, hasTag))
 			}
 		}
 	}
-	if st, ok := named.Underlying().(*types.Struct); ok {
-		walk(st, "", "", 0)
-	}
+	walk(fields, "", "", 0)
 	return out
 }
 
-func newField(fset *token.FileSet, f *types.Var, path, column string, tagged bool) *Field {
-	pos := fset.Position(f.Pos())
-	return &Field{Name: path, Column: column, GoType: goTypeString(f.Type()), tagged: tagged, typ: f.Type(), pos: pos}
+func newField(f *StructField, path, column string, tagged bool) *Field {
+	return &Field{Name: path, Column: column, GoType: f.Type.Name, tagged: tagged, shape: f.Type.Shape, pos: f.Pos}
 }
 
 // dbTag is the db tag's name (before any comma) and whether there is one.

@@ -7,23 +7,27 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
 )
 
-// loadGopath loads the gorm and sqlx fixtures, which import stub packages,
-// in GOPATH mode.
-func loadGopath(t *testing.T) []*packages.Package {
+// loadGopath collects the gorm and sqlx fixtures, which import stub
+// packages, in GOPATH mode.
+func loadGopath(t *testing.T) []*schemacheck.PackageData {
 	return loadGopathPackage(t, "example.com/app")
 }
 
 // loadGopathPackage loads one fixture package of testdata/gopath in GOPATH
-// mode.
-func loadGopathPackage(t *testing.T, pkgPath string) []*packages.Package {
+// mode (which engine.Options cannot ask for) and runs the collector on it,
+// as analysistest would, with check_tests set.
+func loadGopathPackage(t *testing.T, pkgPath string) []*schemacheck.PackageData {
 	t.Helper()
 	gopath, err := filepath.Abs("testdata/gopath")
 	if err != nil {
@@ -41,7 +45,21 @@ func loadGopathPackage(t *testing.T, pkgPath string) []*packages.Package {
 	if packages.PrintErrors(pkgs) > 0 {
 		t.Fatal("fixture errors")
 	}
-	return pkgs
+	rc := rules.Default("")
+	rc.CheckTests = true
+	collector := schemacheck.NewCollector(rc, dbindex.New(rc))
+	graph, err := checker.Analyze([]*analysis.Analyzer{collector}, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*schemacheck.PackageData
+	for _, act := range graph.Roots {
+		if act.Err != nil {
+			t.Fatal(act.Err)
+		}
+		out = append(out, act.Result.(*schemacheck.PackageData))
+	}
+	return out
 }
 
 func TestGormAndSqlxModels(t *testing.T) {

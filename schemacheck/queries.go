@@ -3,7 +3,6 @@ package schemacheck
 import (
 	"context"
 	"fmt"
-	"go/token"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -33,8 +32,9 @@ func classify(st *Statement) {
 }
 
 // checkStatements prepares the preparable statements in one pipeline and
-// turns the server's answers into findings.
-func checkStatements(ctx context.Context, sess *Session, cat *catalog.Catalog, stmts []*Statement, dir string) ([]Finding, QueryStats, error) {
+// turns the server's answers into findings. It adds the statements the
+// server prepared to prepared.
+func checkStatements(ctx context.Context, sess *Session, cat *catalog.Catalog, stmts []*Statement, dir string, prepared map[*Statement]bool) ([]Finding, QueryStats, error) {
 	stats := QueryStats{Found: len(stmts)}
 	var out []Finding
 	var todo []*Statement
@@ -62,7 +62,7 @@ func checkStatements(ctx context.Context, sess *Session, cat *catalog.Catalog, s
 	}
 	stats.Prepared = len(todo)
 	for _, st := range todo {
-		st.prepared = true
+		prepared[st] = true
 	}
 	var oids []uint32
 	for _, r := range results {
@@ -156,15 +156,15 @@ func judgeParams(st *Statement, desc *pgconn.StatementDescription, cat *catalog.
 	var out []Finding
 	for i, t := range st.Args {
 		pt, ok := cat.TypeByOID(desc.ParamOIDs[i])
-		if !ok || t == nil {
+		if !ok || !t.known() {
 			continue
 		}
-		v := encodeVerdict(shapeOf(t), pt)
+		v := encodeVerdict(t.Shape, pt)
 		if v.Outcome != Fails && v.Outcome != Converts {
 			continue
 		}
 		f := at
-		f.Rule, f.GoType, f.DBType = RuleParamType, goTypeString(t), pt.Display
+		f.Rule, f.GoType, f.DBType = RuleParamType, t.Name, pt.Display
 		if v.Outcome == Fails {
 			f.Severity = rules.SeverityError
 			f.Message = fmt.Sprintf("argument %d ($%d) is %s but the server expects %s: pgx fails before sending with \"failed to encode args[%d]: unable to encode … %s\"; pass %s, or cast the parameter in the SQL",
@@ -215,7 +215,7 @@ func judgeDest(st *Statement, d *ScanDest, desc *pgconn.StatementDescription, ca
 		}
 		var out []Finding
 		for i, t := range d.Types {
-			if t == nil {
+			if !t.known() {
 				continue
 			}
 			col := resultColumn(fields[i], cat)
@@ -223,14 +223,14 @@ func judgeDest(st *Statement, d *ScanDest, desc *pgconn.StatementDescription, ca
 				continue
 			}
 			f := at
-			f.GoType, f.Column, f.DBType = goTypeString(t), col.Name, col.Type.Display
-			out = append(out, judgeColumn(f, shapeOf(t), col, st.Driver, fmt.Sprintf("destination %d of %s", i+1, d.What), false)...)
+			f.GoType, f.Column, f.DBType = t.Name, col.Name, col.Type.Display
+			out = append(out, judgeColumn(f, t.Shape, col, st.Driver, fmt.Sprintf("destination %d of %s", i+1, d.What), false)...)
 		}
 		return out
 	}
 	mapper := d.Mapper
-	m := &Model{Struct: typeFullName(d.Struct), Mapper: mapper, named: d.Struct}
-	mfields := modelFields(token.NewFileSet(), d.Struct, mapper)
+	m := &Model{Struct: d.Struct.Name, Mapper: mapper}
+	mfields := modelFields(d.Struct.Fields, mapper)
 	names := make([]string, len(fields))
 	for i, fd := range fields {
 		names[i] = fd.Name
@@ -255,7 +255,7 @@ func judgeDest(st *Statement, d *ScanDest, desc *pgconn.StatementDescription, ca
 		if mapper == MapperSqlx {
 			drv = DriverDatabaseSQL
 		}
-		out = append(out, judgeColumn(f, shapeOf(mf.typ), col, drv, fmt.Sprintf("field %s.%s", m.short(), mf.Name), false)...)
+		out = append(out, judgeColumn(f, mf.shape, col, drv, fmt.Sprintf("field %s.%s", m.short(), mf.Name), false)...)
 	}
 	if len(missing) > 0 && !d.Lax && mapper == MapperPgx {
 		// pgx stops at the first; name them all.
@@ -277,7 +277,7 @@ func judgeDest(st *Statement, d *ScanDest, desc *pgconn.StatementDescription, ca
 		f.Rule, f.Severity, f.Struct, f.Column = RuleUnmappedColumn, rules.SeverityError, m.Struct, fd.Name
 		err := fmt.Sprintf("struct doesn't have corresponding row field %s", fd.Name)
 		if mapper == MapperSqlx {
-			err = fmt.Sprintf("missing destination name %s in *%s", fd.Name, goTypeString(d.Struct))
+			err = fmt.Sprintf("missing destination name %s in *%s", fd.Name, d.Struct.GoName)
 		}
 		f.Message = fmt.Sprintf("the statement returns column %q, which %s has no field for: it fails with %q; drop the column from the select list or add a field", fd.Name, m.short(), err)
 		out = append(out, f)

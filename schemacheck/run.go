@@ -4,18 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/token"
+	"slices"
 	"strings"
 
-	"golang.org/x/tools/go/packages"
-
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
 )
 
 // Options configure a schemacheck run.
 type Options struct {
-	// Packages are loaded with syntax and types (engine.Load).
-	Packages []*packages.Package
+	// Packages are what the collector analyzer found in each package
+	// (Load), in load order.
+	Packages []*PackageData
 	Config   *rules.Config
 	// Dir is what finding paths are relative to.
 	Dir string
@@ -34,16 +37,14 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 	if cfg == nil {
 		cfg = rules.Default(opts.Dir)
 	}
-	idx, err := indexPackages(opts.Packages, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	stmts, hints := collectStatements(opts.Packages, idx, cfg)
+	stmts, hints := gather(opts.Packages)
 	hints.inferred = inferModels(stmts)
 	res := &Result{Models: discoverModels(opts.Packages, cfg, hints), Statements: stmts}
 
 	cat := opts.Catalog
 	var sess *Session
+	var err error
+	prepared := map[*Statement]bool{}
 	if cat == nil {
 		if opts.DSN == "" {
 			return nil, nil, MissingDSNError(cfg)
@@ -61,7 +62,7 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 	// Statements first: a model found by its query is judged by the
 	// server's description of that query when it was prepared.
 	if sess != nil {
-		found, stats, err := checkStatements(ctx, sess, cat, stmts, opts.Dir)
+		found, stats, err := checkStatements(ctx, sess, cat, stmts, opts.Dir, prepared)
 		if err != nil {
 			return nil, nil, &ConnectError{MaskedDSN: sess.MaskedDSN, Err: err}
 		}
@@ -70,7 +71,7 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 	} else {
 		res.Queries = QueryStats{Found: len(stmts), Skipped: len(stmts), SkippedReason: SnapshotSkipReason}
 	}
-	res.Findings = append(compareModels(res.Models, cat, opts.Dir), res.Findings...)
+	res.Findings = append(compareModels(res.Models, cat, opts.Dir, prepared), res.Findings...)
 	kept := res.Findings[:0]
 	for _, f := range res.Findings {
 		if !cfg.Ignored(f.File) {
@@ -80,6 +81,71 @@ func Run(ctx context.Context, opts Options) (*Result, *catalog.Catalog, error) {
 	res.Findings = kept
 	sortFindings(res.Findings)
 	return res, cat, nil
+}
+
+// Load loads the packages on the engine's streaming path with the
+// collector analyzer (each package's syntax and types are dropped once it
+// is analysed) and returns what the collector found in each package, in
+// load order, with the engine's result (packages, load errors). opts.Config
+// is the configuration (check_tests decides whether test code is
+// collected).
+func Load(opts engine.Options) ([]*PackageData, *engine.Result, error) {
+	if opts.Config == nil {
+		return nil, nil, fmt.Errorf("schemacheck: no config")
+	}
+	// TODO(issue 15 #2): share the engine's index analyzer once the engine
+	// lets Extra analyzers require it, and run no rules for schemacheck;
+	// until then the collector's index is a second instance for the same
+	// configuration.
+	opts.Extra = append(slices.Clip(opts.Extra), NewCollector(opts.Config, dbindex.New(opts.Config)))
+	opts.FindingsOnly = true
+	res, err := engine.Run(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Products(res), res, nil
+}
+
+// Products returns the collector's results in an engine run that had it
+// among its Extra analyzers, in the order of res.Packages. A package whose
+// analysis failed is left out (its load error says why).
+func Products(res *engine.Result) []*PackageData {
+	byID := res.Products[CollectorName]
+	var out []*PackageData
+	for _, p := range res.Packages {
+		if d, _ := byID[p.ID].(*PackageData); d != nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// gather lists the statements of the packages, each once (a file in a
+// package and in its test variant is collected twice), as copies Run may
+// annotate, and the hints they give about models.
+func gather(pkgs []*PackageData) ([]*Statement, modelHints) {
+	hints := modelHints{gorm: map[string]bool{}, sqlx: map[string]bool{}}
+	var out []*Statement
+	seen := map[token.Position]bool{}
+	for _, p := range pkgs {
+		for _, name := range p.GormStructs {
+			hints.gorm[name] = true
+		}
+		for _, st := range p.Statements {
+			if seen[st.Pos] {
+				continue
+			}
+			seen[st.Pos] = true
+			cp := *st
+			out = append(out, &cp)
+			for _, d := range st.Dests {
+				if d.Mapper == MapperSqlx && d.Struct != nil {
+					hints.sqlx[d.Struct.Name] = true
+				}
+			}
+		}
+	}
+	return out, hints
 }
 
 // SnapshotSkipReason says why literal SQL is not checked against a

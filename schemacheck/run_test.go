@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/go/packages"
-
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
@@ -20,17 +18,22 @@ import (
 
 const modelsPkg = "github.com/dbaudit/dbaudit/schemacheck/testdata/models"
 
-func loadModels(t testing.TB) ([]*packages.Package, string) {
+// loadModels collects the fixtures of testdata/models through the engine,
+// with check_tests set (the fixtures live under testdata, which counts as
+// test code).
+func loadModels(t testing.TB) ([]*schemacheck.PackageData, string) {
 	t.Helper()
 	dir, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs, err := engine.Load(engine.Options{Dir: dir, Patterns: []string{"./testdata/models"}})
+	cfg := rules.Default(dir)
+	cfg.CheckTests = true
+	pkgs, res, err := schemacheck.Load(engine.Options{Dir: dir, Patterns: []string{"./testdata/models"}, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range pkgs {
+	for _, p := range res.Packages {
 		for _, e := range p.Errors {
 			t.Fatalf("loading fixtures: %v", e)
 		}

@@ -8,16 +8,11 @@ import (
 	"go/types"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
-
-	"github.com/dbaudit/dbaudit/analyzers/suite"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
-	"github.com/dbaudit/dbaudit/rules"
 )
 
 // Statement is a constant SQL text reaching a query, exec or prepare call.
+// It is plain data: the collector analyzer's result carries it.
 type Statement struct {
 	SQL string
 	// Prepared is the text sent to the server: SQL with pgx's @name
@@ -28,26 +23,25 @@ type Statement struct {
 	API    string
 	Kind   string // query, exec, prepare
 	Driver Driver
-	// Args are the Go types of the arguments after the SQL; ArgsKnown is
-	// false when they cannot be counted (args..., a Prepare, named args).
-	Args      []types.Type
+	// Args are the Go types of the arguments after the SQL (the zero
+	// GoType where the type is unknown); ArgsKnown is false when they
+	// cannot be counted (args..., a Prepare, named args).
+	Args      []GoType
 	ArgsKnown bool
 	// Skip says why the statement is not prepared; "" when it is.
 	Skip string
 	// Dests are the result destinations visible at the call site.
 	Dests []*ScanDest
-
-	prepared bool // the server prepared it (a database run)
 }
 
 // ScanDest is where a statement's result columns go.
 type ScanDest struct {
 	Pos token.Position
 	// Types are positional destinations (Scan(&a, &b), RowToStructByPos);
-	// a nil entry is a destination of unknown type.
-	Types []types.Type
+	// a zero entry is a destination of unknown type.
+	Types []GoType
 	// Struct is read by column name (RowToStructByName, sqlx Get/Select).
-	Struct *types.Named
+	Struct *Struct
 	Mapper string
 	// Lax: RowToStructByNameLax leaves fields without a column alone.
 	Lax bool
@@ -60,110 +54,82 @@ const (
 	pgconnPath = "github.com/jackc/pgx/v5/pgconn"
 )
 
-// indexPackages runs the shared dbindex analyzer over the packages.
-func indexPackages(pkgs []*packages.Package, cfg *rules.Config) (map[*packages.Package]*dbindex.Index, error) {
-	index := suite.New(cfg).Index
-	graph, err := checker.Analyze([]*analysis.Analyzer{index}, pkgs, &checker.Options{})
-	if err != nil {
-		return nil, err
-	}
-	out := map[*packages.Package]*dbindex.Index{}
-	for _, act := range graph.Roots {
-		if idx, ok := act.Result.(*dbindex.Index); ok {
-			out[act.Package] = idx
-		}
-	}
-	return out, nil
-}
-
-// collectStatements gathers the literal SQL of the indexed calls, and
-// learns which structs gorm and sqlx use.
-func collectStatements(pkgs []*packages.Package, idx map[*packages.Package]*dbindex.Index, cfg *rules.Config) ([]*Statement, modelHints) {
-	hints := modelHints{gorm: map[*types.TypeName]bool{}, sqlx: map[*types.TypeName]bool{}}
-	var out []*Statement
-	seen := map[token.Position]bool{}
-	for _, pkg := range pkgs {
-		x := idx[pkg]
-		if x == nil {
+// collectStatements gathers the literal SQL of the package's indexed
+// calls, and the structs (by full name) its gorm calls use.
+func (c *collector) collectStatements() (out []*Statement, gorm []string) {
+	info, cfg := c.pass.TypesInfo, c.cfg
+	for _, call := range c.idx.Calls {
+		if call.Test && !cfg.CheckTests {
 			continue
 		}
-		info := pkg.TypesInfo
-		for _, c := range x.Calls {
-			if c.Test && !cfg.CheckTests {
-				continue
-			}
-			name := c.API.Name
-			if strings.HasPrefix(name, gormPath+".") {
-				for _, a := range c.Expr.Args {
-					if tn := structOf(info.TypeOf(a)); tn != nil {
-						hints.gorm[tn] = true
-					}
+		name := call.API.Name
+		if strings.HasPrefix(name, gormPath+".") {
+			for _, a := range call.Expr.Args {
+				if tn := structOf(info.TypeOf(a)); tn != nil {
+					gorm = append(gorm, tn.Pkg().Path()+"."+tn.Name())
 				}
 			}
-			kind := string(c.API.Kind)
-			if kind != "query" && kind != "exec" && kind != "prepare" || c.API.SQLArg < 0 || c.API.SQLArg >= len(c.Expr.Args) {
-				continue
-			}
-			sqlExpr := c.Expr.Args[c.API.SQLArg]
-			tv, ok := info.Types[sqlExpr]
-			if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
-				continue // not literal SQL
-			}
-			// A literal is where the SQL is read; a named constant's use is
-			// the call.
-			pos := pkg.Fset.Position(c.Expr.Pos())
-			if _, lit := ast.Unparen(sqlExpr).(*ast.BasicLit); lit {
-				pos = pkg.Fset.Position(sqlExpr.Pos())
-			}
-			if seen[pos] {
-				continue // the same file in a package and its test variant
-			}
-			seen[pos] = true
-			st := &Statement{
-				SQL:       constant.StringVal(tv.Value),
-				Pos:       pos,
-				API:       name,
-				Kind:      kind,
-				ArgsKnown: kind != "prepare" && !c.Expr.Ellipsis.IsValid(),
-			}
-			st.Prepared = st.SQL
-			switch {
-			case strings.HasPrefix(name, pgxPath+"/") || strings.HasPrefix(name, pgxPath+"."), returnsPgx(c.Func):
-				st.Driver = DriverPgx // pgx's own, or an interface with pgx's signature (an sqlc DBTX)
-			default:
-				st.Driver = DriverDatabaseSQL
-			}
-			if st.ArgsKnown {
-				for _, a := range c.Expr.Args[c.API.SQLArg+1:] {
-					st.Args = append(st.Args, info.TypeOf(a))
-				}
-			}
-			switch {
-			case strings.HasPrefix(name, gormPath+"."):
-				st.Skip = "gorm rewrites its ? placeholders before sending; not prepared"
-			case strings.HasPrefix(name, sqlxPath+".") && strings.Contains(name, "Named"):
-				st.Skip = "sqlx rewrites :name placeholders before sending; not prepared"
-			case strings.HasPrefix(name, pgconnPath+".PgConn.ExecParams"):
-				st.ArgsKnown, st.Args = false, nil
-			}
-			if st.Driver == DriverPgx && st.ArgsKnown {
-				stripPgxOptions(st)
-			}
-			if readsIntoDest(c) {
-				if d := sqlxDest(pkg, c.Expr.Args[c.API.SQLArg-1]); d != nil {
-					st.Dests = append(st.Dests, d)
-					if d.Struct != nil {
-						hints.sqlx[d.Struct.Obj()] = true
-					}
-				}
-			}
-			if kind == "query" {
-				st.Dests = append(st.Dests, resultDests(pkg, c)...)
-			}
-			out = append(out, st)
 		}
+		kind := string(call.API.Kind)
+		if kind != "query" && kind != "exec" && kind != "prepare" || call.API.SQLArg < 0 || call.API.SQLArg >= len(call.Expr.Args) {
+			continue
+		}
+		sqlExpr := call.Expr.Args[call.API.SQLArg]
+		tv, ok := info.Types[sqlExpr]
+		if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+			continue // not literal SQL
+		}
+		// A literal is where the SQL is read; a named constant's use is
+		// the call.
+		pos := c.pass.Fset.Position(call.Expr.Pos())
+		if _, lit := ast.Unparen(sqlExpr).(*ast.BasicLit); lit {
+			pos = c.pass.Fset.Position(sqlExpr.Pos())
+		}
+		st := &Statement{
+			SQL:       constant.StringVal(tv.Value),
+			Pos:       pos,
+			API:       name,
+			Kind:      kind,
+			ArgsKnown: kind != "prepare" && !call.Expr.Ellipsis.IsValid(),
+		}
+		st.Prepared = st.SQL
+		switch {
+		case strings.HasPrefix(name, pgxPath+"/") || strings.HasPrefix(name, pgxPath+"."), returnsPgx(call.Func):
+			st.Driver = DriverPgx // pgx's own, or an interface with pgx's signature (an sqlc DBTX)
+		default:
+			st.Driver = DriverDatabaseSQL
+		}
+		var args []types.Type
+		if st.ArgsKnown {
+			for _, a := range call.Expr.Args[call.API.SQLArg+1:] {
+				args = append(args, info.TypeOf(a))
+			}
+		}
+		switch {
+		case strings.HasPrefix(name, gormPath+"."):
+			st.Skip = "gorm rewrites its ? placeholders before sending; not prepared"
+		case strings.HasPrefix(name, sqlxPath+".") && strings.Contains(name, "Named"):
+			st.Skip = "sqlx rewrites :name placeholders before sending; not prepared"
+		case strings.HasPrefix(name, pgconnPath+".PgConn.ExecParams"):
+			st.ArgsKnown, args = false, nil
+		}
+		if st.Driver == DriverPgx && st.ArgsKnown {
+			args = stripPgxOptions(st, args)
+		}
+		for _, t := range args {
+			st.Args = append(st.Args, c.goType(t))
+		}
+		if readsIntoDest(call) {
+			if d := c.sqlxDest(call.Expr.Args[call.API.SQLArg-1]); d != nil {
+				st.Dests = append(st.Dests, d)
+			}
+		}
+		if kind == "query" {
+			st.Dests = append(st.Dests, c.resultDests(call)...)
+		}
+		out = append(out, st)
 	}
-	return out, hints
+	return out, gorm
 }
 
 // returnsPgx reports a function or method with a pgx result type: the
@@ -202,24 +168,26 @@ func readsIntoDest(c *dbindex.Call) bool {
 
 // stripPgxOptions drops pgx's leading query options from the arguments
 // (QueryExecMode, result formats) and handles pgx.NamedArgs, whose @name
-// placeholders pgx numbers before sending.
-func stripPgxOptions(st *Statement) {
-	for len(st.Args) > 0 {
-		switch typeFullName(st.Args[0]) {
+// placeholders pgx numbers before sending. It returns the arguments left.
+func stripPgxOptions(st *Statement, args []types.Type) []types.Type {
+	for len(args) > 0 {
+		switch typeFullName(args[0]) {
 		case pgxPath + ".QueryExecMode", pgxPath + ".QueryResultFormats", pgxPath + ".QueryResultFormatsByOID":
-			st.Args = st.Args[1:]
+			args = args[1:]
 			continue
 		case pgxPath + ".NamedArgs", pgxPath + ".StrictNamedArgs":
 			st.Prepared, _ = rewriteNamedArgs(st.SQL)
-			st.Args, st.ArgsKnown = nil, false
-			return
+			st.ArgsKnown = false
+			return nil
 		}
-		if implementsRewriter(st.Args[0]) {
+		if implementsRewriter(args[0]) {
 			st.Skip = "a pgx.QueryRewriter rewrites the SQL at run time; not prepared"
-			st.Args, st.ArgsKnown = nil, false
+			st.ArgsKnown = false
+			return nil
 		}
-		return
+		return args
 	}
+	return args
 }
 
 // implementsRewriter reports a type with pgx.QueryRewriter's method.
@@ -264,8 +232,8 @@ func structOf(t types.Type) *types.TypeName {
 
 // sqlxDest reads sqlx Get/Select's destination: a struct (or slice of them)
 // read by name, or one scalar.
-func sqlxDest(pkg *packages.Package, dest ast.Expr) *ScanDest {
-	t := pkg.TypesInfo.TypeOf(dest)
+func (c *collector) sqlxDest(dest ast.Expr) *ScanDest {
+	t := c.pass.TypesInfo.TypeOf(dest)
 	p, ok := types.Unalias(t).(*types.Pointer)
 	if !ok {
 		return nil
@@ -277,14 +245,14 @@ func sqlxDest(pkg *packages.Package, dest ast.Expr) *ScanDest {
 			elem = types.Unalias(pp.Elem())
 		}
 	}
-	d := &ScanDest{Pos: pkg.Fset.Position(dest.Pos()), Mapper: MapperSqlx, What: "sqlx destination"}
+	d := &ScanDest{Pos: c.pass.Fset.Position(dest.Pos()), Mapper: MapperSqlx, What: "sqlx destination"}
 	if n, ok := elem.(*types.Named); ok {
 		if _, isStruct := n.Underlying().(*types.Struct); isStruct && !isDataStruct(n) {
-			d.Struct = n
+			d.Struct = c.structOf(n)
 			return d
 		}
 	}
-	d.Types = []types.Type{elem}
+	d.Types = []GoType{c.goType(elem)}
 	return d
 }
 
@@ -300,12 +268,12 @@ func isBytes(t types.Type) bool {
 // resultDests finds where a query's rows go: a Scan chained on the call,
 // or, when the result is assigned to a variable, that variable's Scan
 // calls and pgx's CollectRows-style helpers in the same function.
-func resultDests(pkg *packages.Package, c *dbindex.Call) []*ScanDest {
-	info := pkg.TypesInfo
+func (col *collector) resultDests(c *dbindex.Call) []*ScanDest {
+	info := col.pass.TypesInfo
 	parent := c.Cursor.Parent().Node()
 	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" {
 		if call, ok := c.Cursor.Parent().Parent().Node().(*ast.CallExpr); ok && call.Fun == sel {
-			return []*ScanDest{positional(pkg, call.Args, call.Pos(), "Scan")}
+			return []*ScanDest{col.positional(call.Args, call.Pos(), "Scan")}
 		}
 		return nil
 	}
@@ -363,7 +331,7 @@ func resultDests(pkg *packages.Package, c *dbindex.Call) []*ScanDest {
 			return true
 		}
 		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" && isVar(sel.X) {
-			out = append(out, positional(pkg, call.Args, call.Pos(), "Scan"))
+			out = append(out, col.positional(call.Args, call.Pos(), "Scan"))
 			return true
 		}
 		fn := funcOf(info, call.Fun)
@@ -373,12 +341,12 @@ func resultDests(pkg *packages.Package, c *dbindex.Call) []*ScanDest {
 		switch fn.Name() {
 		case "CollectRows", "CollectOneRow", "CollectExactlyOneRow", "AppendRows":
 			arg := call.Args[len(call.Args)-1]
-			if d := rowToDest(pkg, arg); d != nil {
+			if d := col.rowToDest(arg); d != nil {
 				out = append(out, d)
 			}
 		case "ForEachRow":
 			if lit, ok := ast.Unparen(call.Args[1]).(*ast.CompositeLit); ok {
-				out = append(out, positional(pkg, lit.Elts, call.Pos(), "pgx.ForEachRow"))
+				out = append(out, col.positional(lit.Elts, call.Pos(), "pgx.ForEachRow"))
 			}
 		}
 		return true
@@ -388,13 +356,14 @@ func resultDests(pkg *packages.Package, c *dbindex.Call) []*ScanDest {
 
 // positional reads Scan-style destinations: &x gives x's type; another
 // pointer gives its element; anything else is unknown.
-func positional(pkg *packages.Package, args []ast.Expr, pos token.Pos, what string) *ScanDest {
-	d := &ScanDest{Pos: pkg.Fset.Position(pos), What: what}
+func (c *collector) positional(args []ast.Expr, pos token.Pos, what string) *ScanDest {
+	info := c.pass.TypesInfo
+	d := &ScanDest{Pos: c.pass.Fset.Position(pos), What: what}
 	for _, a := range args {
 		var t types.Type
 		if u, ok := ast.Unparen(a).(*ast.UnaryExpr); ok && u.Op == token.AND {
-			t = pkg.TypesInfo.TypeOf(u.X)
-		} else if p, ok := types.Unalias(pkg.TypesInfo.TypeOf(a)).(*types.Pointer); ok {
+			t = info.TypeOf(u.X)
+		} else if p, ok := types.Unalias(info.TypeOf(a)).(*types.Pointer); ok {
 			t = p.Elem()
 		}
 		if t != nil {
@@ -402,13 +371,14 @@ func positional(pkg *packages.Package, args []ast.Expr, pos token.Pos, what stri
 				t = nil // scanning into *any accepts everything
 			}
 		}
-		d.Types = append(d.Types, t)
+		d.Types = append(d.Types, c.goType(t))
 	}
 	return d
 }
 
 // rowToDest reads pgx.RowToStructByName[T] and friends.
-func rowToDest(pkg *packages.Package, e ast.Expr) *ScanDest {
+func (c *collector) rowToDest(e ast.Expr) *ScanDest {
+	info := c.pass.TypesInfo
 	var id *ast.Ident
 	switch x := ast.Unparen(e).(type) {
 	case *ast.IndexExpr:
@@ -419,23 +389,23 @@ func rowToDest(pkg *packages.Package, e ast.Expr) *ScanDest {
 	if id == nil {
 		return nil
 	}
-	fn, ok := pkg.TypesInfo.Uses[id].(*types.Func)
+	fn, ok := info.Uses[id].(*types.Func)
 	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != pgxPath {
 		return nil
 	}
-	inst, ok := pkg.TypesInfo.Instances[id]
+	inst, ok := info.Instances[id]
 	if !ok || inst.TypeArgs.Len() != 1 {
 		return nil
 	}
 	t := inst.TypeArgs.At(0)
-	d := &ScanDest{Pos: pkg.Fset.Position(e.Pos()), Mapper: MapperPgx, What: fmt.Sprintf("pgx.%s[%s]", fn.Name(), goTypeString(t))}
+	d := &ScanDest{Pos: c.pass.Fset.Position(e.Pos()), Mapper: MapperPgx, What: fmt.Sprintf("pgx.%s[%s]", fn.Name(), goTypeString(t))}
 	switch fn.Name() {
 	case "RowToStructByName", "RowToAddrOfStructByName", "RowToStructByNameLax", "RowToAddrOfStructByNameLax":
 		n, ok := types.Unalias(t).(*types.Named)
 		if !ok {
 			return nil
 		}
-		d.Struct, d.Lax = n, strings.Contains(fn.Name(), "Lax")
+		d.Struct, d.Lax = c.structOf(n), strings.Contains(fn.Name(), "Lax")
 	case "RowToStructByPos", "RowToAddrOfStructByPos":
 		st, ok := t.Underlying().(*types.Struct)
 		if !ok {
@@ -444,11 +414,11 @@ func rowToDest(pkg *packages.Package, e ast.Expr) *ScanDest {
 		for i := 0; i < st.NumFields(); i++ {
 			f := st.Field(i)
 			if f.Exported() && reflectTag(st.Tag(i)) != "-" {
-				d.Types = append(d.Types, f.Type())
+				d.Types = append(d.Types, c.goType(f.Type()))
 			}
 		}
 	case "RowTo", "RowToAddrOf":
-		d.Types = []types.Type{t}
+		d.Types = []GoType{c.goType(t)}
 	default:
 		return nil
 	}

@@ -168,21 +168,21 @@ func (c column) format() string {
 // into unnamed destinations without a Scan method. Elsewhere pgx first
 // tries to parse or to call Scan, and fails with a value-specific message.
 func (c column) noPlan(s shape) string {
-	if c.oid == 0 || !c.registered || s.named || s.pointer {
+	if c.oid == 0 || !c.registered || s.Named || s.Pointer {
 		return ""
 	}
-	switch s.kind {
+	switch s.Kind {
 	case shString, shBool, shInt, shUint, shFloat, shTime, shUUID16, shMap, shSlice, shBytes, shNetipAddr, shNetipPrefix:
 	default:
 		return ""
 	}
-	if c.array && s.kind != shString {
+	if c.array && s.Kind != shString {
 		return ""
 	}
-	if c.text && (c.class != pcText || s.kind != shUUID16 && s.kind != shMap) {
+	if c.text && (c.class != pcText || s.Kind != shUUID16 && s.Kind != shMap) {
 		return "" // text sources are parsed (or JSON-decoded) into most destinations
 	}
-	return fmt.Sprintf("cannot scan %s (OID %d) in %s format into %s", c.name, c.oid, c.format(), s.display)
+	return fmt.Sprintf("cannot scan %s (OID %d) in %s format into %s", c.name, c.oid, c.format(), s.Display)
 }
 
 func exact(note string) Verdict    { return Verdict{Outcome: Exact, Note: note} }
@@ -207,13 +207,13 @@ var unjudged = Verdict{}
 // (which pgx also applies to sql.Null* destinations).
 func scanVerdict(s shape, col catalog.Type, d Driver) Verdict {
 	c := columnOf(col)
-	if c.class == pcUnknown || s.kind == shUnknown || s.kind == shTrusted {
+	if c.class == pcUnknown || s.Kind == shUnknown || s.Kind == shTrusted {
 		return unjudged
 	}
-	if s.kind == shAny {
+	if s.Kind == shAny {
 		return exact("")
 	}
-	if d == DriverDatabaseSQL || s.sqlNull {
+	if d == DriverDatabaseSQL || s.SQLNull {
 		return sqlScanVerdict(s, c)
 	}
 	if c.array {
@@ -230,20 +230,20 @@ func pgxArrayVerdict(s shape, c column) Verdict {
 		// Arrays of enums and domains arrive as text: pgx v5.12 splits
 		// them into []string without LoadTypes.
 		switch {
-		case s.kind == shString:
+		case s.Kind == shString:
 			return converts("the array arrives in its text form")
-		case s.kind == shSlice && (s.elem.kind == shString || s.elem.kind == shPgText):
+		case s.Kind == shSlice && (s.Elem.Kind == shString || s.Elem.Kind == shPgText):
 			return exact("")
 		}
 		return unjudged
 	}
-	switch s.kind {
+	switch s.Kind {
 	case shSlice:
 		if pt, ok := pgxTypes.TypeForName(elem.name); ok {
 			elem.oid = pt.OID
 			elem.text = pt.Codec.PreferredFormat() == pgtype.TextFormatCode
 		}
-		v := pgxScalarVerdict(*s.elem, elem)
+		v := pgxScalarVerdict(*s.Elem, elem)
 		v.Err = "" // element errors are wrapped ("failed to scan array element 0: …")
 		return v
 	case shString, shBool, shInt, shUint, shFloat, shTime, shUUID16, shMap, shStruct:
@@ -258,13 +258,13 @@ func pgxScalarVerdict(s shape, c column) Verdict {
 		cl = pcText
 	}
 	noPlan := fails(c.noPlan(s))
-	switch s.kind {
+	switch s.Kind {
 	case shString:
 		switch cl {
 		case pcText:
 			return exact("")
 		case pcJSON, pcJSONB:
-			if s.named {
+			if s.Named {
 				return convertsSome("decoded with encoding/json: the JSON must be a string")
 			}
 			return exact("")
@@ -286,7 +286,7 @@ func pgxScalarVerdict(s shape, c column) Verdict {
 		case pcUUID:
 			return converts("16 raw bytes in the default mode, 36 characters in exec and simple_protocol modes")
 		case pcText:
-			if !s.named {
+			if !s.Named {
 				return converts("the text's UTF-8 bytes")
 			}
 		}
@@ -307,7 +307,7 @@ func pgxScalarVerdict(s shape, c column) Verdict {
 	case shFloat:
 		switch cl {
 		case pcFloat:
-			if s.bits >= c.bits {
+			if s.Bits >= c.bits {
 				return exact("")
 			}
 			return converts("float8 loses precision in a float32")
@@ -354,12 +354,12 @@ func pgxScalarVerdict(s shape, c column) Verdict {
 	case shMap:
 		switch cl {
 		case pcJSON, pcJSONB:
-			if s.mapOfStrings {
+			if s.MapOfStrings {
 				return convertsSome("decoded with encoding/json: every value must be a JSON string")
 			}
 			return exact("")
 		case pcHstore:
-			if s.mapOfStrings {
+			if s.MapOfStrings {
 				return exact("")
 			}
 		case pcText, pcInt, pcFloat, pcUUID, pcBool, pcTimestamp, pcTimestamptz, pcDate:
@@ -422,22 +422,22 @@ func pgxIntVerdict(s shape, c column, cl pgClass) Verdict {
 	switch cl {
 	case pcInt:
 		switch {
-		case s.kind == shDuration:
+		case s.Kind == shDuration:
 			return converts("the integer is taken as nanoseconds")
-		case s.kind == shUint:
+		case s.Kind == shUint:
 			return convertsSome("negative values fail")
-		case s.bits >= c.bits:
+		case s.Bits >= c.bits:
 			return exact("")
 		default:
-			return convertsSome(fmt.Sprintf("values beyond int%d fail", s.bits))
+			return convertsSome(fmt.Sprintf("values beyond int%d fail", s.Bits))
 		}
 	case pcInterval:
-		if s.kind == shDuration {
+		if s.Kind == shDuration {
 			return exact("")
 		}
 		return noPlan
 	case pcNumeric:
-		if s.kind == shDuration {
+		if s.Kind == shDuration {
 			return unjudged
 		}
 		if c.scale == 0 {
@@ -445,12 +445,12 @@ func pgxIntVerdict(s shape, c column, cl pgClass) Verdict {
 		}
 		return failsMost("cannot convert") // "cannot convert &{1234 -2 false finite true} to integer"
 	case pcFloat:
-		if s.kind == shDuration {
+		if s.Kind == shDuration {
 			return unjudged
 		}
 		return failsMost("cannot losslessly convert") // for every value with a fraction
 	case pcOID:
-		if s.kind == shUint && s.bits >= 32 {
+		if s.Kind == shUint && s.Bits >= 32 {
 			return exact("")
 		}
 		return noPlan
@@ -480,7 +480,7 @@ func pgtypeVerdict(s shape, c column, cl pgClass) Verdict {
 		shPgDate:        {pcDate, pcTimestamp, pcTimestamptz},
 		shPgTime:        {pcTime},
 		shPgInterval:    {pcInterval, pcTime},
-	}[s.kind]
+	}[s.Kind]
 	for i, w := range want {
 		if w == cl {
 			if i == 0 {
@@ -490,9 +490,9 @@ func pgtypeVerdict(s shape, c column, cl pgClass) Verdict {
 		}
 	}
 	switch {
-	case s.kind == shPgInt && (cl == pcFloat || cl == pcNumeric):
+	case s.Kind == shPgInt && (cl == pcFloat || cl == pcNumeric):
 		return failsMost("")
-	case s.kind == shPgNumeric && cl == pcFloat:
+	case s.Kind == shPgNumeric && cl == pcFloat:
 		return failsMost("cannot losslessly convert")
 	case cl == pcText || cl == pcMoney:
 		return convertsSome("the text is parsed: values that do not parse fail at run time")
@@ -508,9 +508,9 @@ func pgtypeVerdict(s shape, c column, cl pgClass) Verdict {
 func sqlScanVerdict(s shape, c column) Verdict {
 	if c.array {
 		switch {
-		case s.kind == shString && !s.named, s.kind == shBytes && !s.named:
+		case s.Kind == shString && !s.Named, s.Kind == shBytes && !s.Named:
 			return converts("the array arrives in its text form")
-		case s.kind == shSlice, s.kind == shMap, s.kind == shStruct, s.kind == shTime, s.kind == shInt, s.kind == shFloat, s.kind == shBool:
+		case s.Kind == shSlice, s.Kind == shMap, s.Kind == shStruct, s.Kind == shTime, s.Kind == shInt, s.Kind == shFloat, s.Kind == shBool:
 			return fails("")
 		}
 		return unjudged
@@ -528,17 +528,17 @@ func sqlScanVerdict(s shape, c column) Verdict {
 	case pcBytea, pcJSON, pcJSONB:
 		src = "[]uint8"
 	}
-	switch s.kind {
+	switch s.Kind {
 	case shString:
 		if src == "string" || src == "[]uint8" {
 			return exact("")
 		}
-		if s.named && !s.sqlNull {
+		if s.Named && !s.SQLNull {
 			return fails("unsupported Scan, storing driver.Value type " + src)
 		}
 		return converts("database/sql formats the " + src + " as text")
 	case shBytes:
-		if s.named && !s.sqlNull && src != "[]uint8" {
+		if s.Named && !s.SQLNull && src != "[]uint8" {
 			return fails("unsupported Scan, storing driver.Value type " + src)
 		}
 		return exact("")
@@ -553,7 +553,7 @@ func sqlScanVerdict(s shape, c column) Verdict {
 	case shInt, shUint, shDuration:
 		switch src {
 		case "int64":
-			if s.kind == shInt && s.bits >= c.bits {
+			if s.Kind == shInt && s.Bits >= c.bits {
 				return exact("")
 			}
 			return convertsSome("values out of range fail")
@@ -593,7 +593,7 @@ func sqlScanVerdict(s shape, c column) Verdict {
 		}
 		return unjudged
 	case shUUID16, shMap, shSlice, shNetipAddr, shNetipPrefix, shStruct:
-		if s.sqlNull {
+		if s.SQLNull {
 			return unjudged
 		}
 		return fails("unsupported Scan, storing driver.Value type " + src)
@@ -613,38 +613,38 @@ const (
 // nullVerdict judges SQL NULL scanned into s, and the error it raises
 // where it is known exactly.
 func nullVerdict(s shape, d Driver) (NullOutcome, string) {
-	if s.kind == shUnknown || s.kind == shTrusted || s.kind == shAny {
+	if s.Kind == shUnknown || s.Kind == shTrusted || s.Kind == shAny {
 		return NullOK, ""
 	}
 	if d == DriverDatabaseSQL {
 		switch {
-		case s.pointer || s.sqlNull:
+		case s.Pointer || s.SQLNull:
 			return NullOK, ""
-		case s.kind == shGoogleUUID:
-			if s.nullable {
+		case s.Kind == shGoogleUUID:
+			if s.Nullable {
 				return NullOK, ""
 			}
 			return NullSilentZero, ""
-		case s.kind == shBytes && !s.named:
+		case s.Kind == shBytes && !s.Named:
 			return NullOK, ""
-		case s.kind == shString && !s.named, s.kind == shInt && !s.named, s.kind == shFloat && !s.named, s.kind == shUint && !s.named:
-			return NullFails, "converting NULL to " + strings.TrimPrefix(s.display, "*") + " is unsupported"
+		case s.Kind == shString && !s.Named, s.Kind == shInt && !s.Named, s.Kind == shFloat && !s.Named, s.Kind == shUint && !s.Named:
+			return NullFails, "converting NULL to " + strings.TrimPrefix(s.Display, "*") + " is unsupported"
 		}
 		return NullFails, ""
 	}
-	if s.nullable {
+	if s.Nullable {
 		return NullOK, ""
 	}
-	if s.silentZero {
+	if s.SilentZero {
 		return NullSilentZero, ""
 	}
 	switch {
-	case s.named || s.kind == shDuration:
+	case s.Named || s.Kind == shDuration:
 		return NullFails, "" // pgx names whichever type it unwrapped to
-	case s.kind == shUUID16:
+	case s.Kind == shUUID16:
 		return NullFails, "cannot scan NULL into *[16]byte"
 	}
-	return NullFails, "cannot scan NULL into " + s.display
+	return NullFails, "cannot scan NULL into " + s.Display
 }
 
 // encodeVerdict judges a Go argument of shape s for a statement parameter
@@ -655,7 +655,7 @@ func nullVerdict(s shape, d Driver) (NullOutcome, string) {
 // values can become, so those are left alone.
 func encodeVerdict(s shape, p catalog.Type) Verdict {
 	c := columnOf(p)
-	if c.class == pcUnknown || !c.registered || p.Domain != "" || s.pointer || s.sqlNull {
+	if c.class == pcUnknown || !c.registered || p.Domain != "" || s.Pointer || s.SQLNull {
 		// pgx does not know a domain's OID and sends text; a nil pointer or
 		// an invalid Null wrapper is sent as NULL whatever its type.
 		return unjudged
@@ -663,7 +663,7 @@ func encodeVerdict(s shape, p catalog.Type) Verdict {
 	noPlan := fails(fmt.Sprintf("into %s format for %s (OID %d): cannot find encode plan", c.format(), c.name, c.oid))
 	numeric := !c.array && (c.class == pcInt || c.class == pcFloat || c.class == pcNumeric || c.class == pcMoney || c.class == pcOID)
 	json := !c.array && (c.class == pcJSON || c.class == pcJSONB)
-	switch s.kind {
+	switch s.Kind {
 	case shAny, shString, shTrusted, shUnknown:
 		return unjudged
 	case shBool:
@@ -698,7 +698,7 @@ func encodeVerdict(s shape, p catalog.Type) Verdict {
 		if json {
 			return exact("encoded with encoding/json")
 		}
-		if s.named {
+		if s.Named {
 			return unjudged // it may implement driver.Valuer or a pgtype interface
 		}
 		return noPlan

@@ -153,10 +153,11 @@ func schemacheckWithDSN(cmd *cobra.Command, args []string, f *schemacheckFlags) 
 	if f.tags != "" {
 		loadOpts.BuildFlags = []string{"-tags=" + f.tags}
 	}
-	pkgs, err := engine.Load(loadOpts)
+	collected, loaded, err := schemacheck.Load(loadOpts)
 	if err != nil {
 		return dsn, err
 	}
+	pkgs := loaded.Packages
 	var loadErrors []report.LoadError
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
@@ -165,7 +166,7 @@ func schemacheckWithDSN(cmd *cobra.Command, args []string, f *schemacheckFlags) 
 	}
 
 	res, _, err := schemacheck.Run(ctx, schemacheck.Options{
-		Packages: pkgs, Config: cfg, Dir: dir, DSN: dsn, Catalog: snapshot, Session: session,
+		Packages: collected, Config: cfg, Dir: dir, DSN: dsn, Catalog: snapshot, Session: session,
 	})
 	if err != nil {
 		return dsn, err

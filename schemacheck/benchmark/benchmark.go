@@ -27,7 +27,8 @@ type Figures struct {
 	Findings   int
 	// Setup creates the tables (not schemacheck's work).
 	Setup time.Duration
-	// Load is go/packages loading the generated models and calls.
+	// Load is loading the generated models and calls and collecting them
+	// (schemacheck.Load: the engine's streaming path with the collector).
 	Load time.Duration
 	// Introspect is the one catalog query, in a read-only session.
 	Introspect time.Duration
@@ -36,7 +37,7 @@ type Figures struct {
 	// Prepare prepares the statements in the pipeline and describes their
 	// parameter and result types.
 	Prepare time.Duration
-	// Run is schemacheck.Run end to end on the loaded packages: index,
+	// Run is schemacheck.Run end to end on the collected packages:
 	// discovery, session, introspection, comparison and preparation.
 	Run time.Duration
 }
@@ -85,22 +86,21 @@ func Run(ctx context.Context, dsn, moduleRoot string, n int) (_ *Figures, err er
 	if err := writeModule(dir, moduleRoot, n); err != nil {
 		return nil, err
 	}
+	cfg := rules.Default(dir)
+	cfg.Schema.Schemas = []string{schema}
 	t0 = time.Now()
 	// -mod=mod lets the go command complete the generated go.mod from the
 	// module cache.
-	pkgs, err := engine.Load(engine.Options{Dir: dir, Patterns: []string{"./..."}, BuildFlags: []string{"-mod=mod"}})
+	pkgs, loaded, err := schemacheck.Load(engine.Options{Dir: dir, Patterns: []string{"./..."}, BuildFlags: []string{"-mod=mod"}, Config: cfg})
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range pkgs {
+	for _, p := range loaded.Packages {
 		if len(p.Errors) > 0 {
 			return nil, fmt.Errorf("generated module: %v", p.Errors[0])
 		}
 	}
 	fig.Load = time.Since(t0)
-
-	cfg := rules.Default(dir)
-	cfg.Schema.Schemas = []string{schema}
 	sdsn, err := withSearchPath(dsn, schema)
 	if err != nil {
 		return nil, err
