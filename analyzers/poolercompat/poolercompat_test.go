@@ -41,3 +41,26 @@ func TestSession(t *testing.T) {
 		t.Fatalf("%d diagnostics: the fixtures did not load", n)
 	}
 }
+
+// TestDocQuotesMeasuredErrors: `dbaudit rules poolercompat` prints the
+// analyzer's Doc; it must quote what the pooler tests measure.
+func TestDocQuotesMeasuredErrors(t *testing.T) {
+	doc := strings.Join(strings.Fields(poolercompat.Analyzer.Doc), " ")
+	for _, want := range []string{
+		"PgBouncer 1.18.0",
+		"SHOW statement_timeout: 0 after SET statement_timeout = 1234",
+		"WARNING: you don't own a lock of type ExclusiveLock",
+		"WaitForNotification timed out",
+		`ERROR: relation "…" does not exist (SQLSTATE 42P01)`,
+		`ERROR: cursor "…" does not exist (SQLSTATE 34000)`,
+		`ERROR: prepared statement "…" does not exist (SQLSTATE 26000)`,
+		"FATAL: unsupported startup parameter: search_path (SQLSTATE 08P01)",
+		`search_path stayed "$user", public`,
+		"timeout: can't acquire database lock",
+		"failed to unlock session",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the rule's doc does not quote %q", want)
+		}
+	}
+}

@@ -66,11 +66,13 @@ func statementFeature(s []sqlToken) []feature {
 		if at(1).is("LOCAL") || at(1).is("TRANSACTION") || at(1).is("CONSTRAINTS") {
 			return nil
 		}
-		i := 1
-		if at(1).is("SESSION") && !at(2).is("CHARACTERISTICS") && !at(2).is("AUTHORIZATION") {
-			i = 2
+		switch {
+		case at(1).is("SESSION") && (at(2).is("AUTHORIZATION") || at(2).is("CHARACTERISTICS")):
+			return []feature{{featSet, "SESSION " + at(2).text}}
+		case at(1).is("SESSION"):
+			return []feature{{featSet, name(at(2))}}
 		}
-		return []feature{{featSet, name(at(i))}}
+		return []feature{{featSet, name(at(1))}}
 	case s[0].is("RESET"):
 		return []feature{{featReset, name(at(1))}}
 	case s[0].is("LISTEN"):
