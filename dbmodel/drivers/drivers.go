@@ -57,6 +57,15 @@ type Key struct {
 	Aliases  []string          `yaml:"aliases"`
 	Since    string            `yaml:"since"`
 	Note     string            `yaml:"note"`
+	// Older is the wording of releases before Older.Before.
+	Older *OlderError `yaml:"older"`
+}
+
+// OlderError is how releases before a version word a key's errors.
+type OlderError struct {
+	Before   string `yaml:"before"`
+	Error    string `yaml:"error"`
+	MinError string `yaml:"min_error"`
 }
 
 // Sink is the option table of one place a connection string is parsed.
@@ -404,6 +413,14 @@ func (t *Tables) SinkFor(name string, v Versions) *Sink {
 		if key.Since != "" && Before(version, key.Since) {
 			view.tooNew[k] = key.Since
 			continue
+		}
+		if o := key.Older; o != nil && Before(version, o.Before) {
+			old := *key
+			old.Error = o.Error
+			if o.MinError != "" {
+				old.MinError = o.MinError
+			}
+			key = &old
 		}
 		view.Keys[k] = key
 	}
