@@ -37,7 +37,20 @@
 //   - URL schemes of other ecosystems (postgresql+asyncpg://,
 //     jdbc:postgresql://), which the drivers read as keyword/value.
 //
-// Each message quotes what the driver or server answers. Real server
+// Options are judged by the driver version the module requires (its
+// go.mod, or the versions go list selected when dbaudit runs the program):
+// under pgx v4 (pgx.Connect, pgxpool.Connect, pgconn v1, sql.Open("pgx"))
+// v4's keys statement_cache_mode and prefer_simple_protocol are the driver's
+// and v5's default_query_exec_mode goes to the server; an older pgx v5
+// forwards keys it does not read yet (sslnegotiation before v5.7.5,
+// require_auth before v5.10.0, …). default_query_exec_mode=simple_protocol
+// and prefer_simple_protocol=true are reported where the required pgx lacks
+// the fixes of the simple protocol's SQL-injection advisories
+// (GHSA-m7wr-2xf7-cm9p, GHSA-j88v-2chj-qfwx, GHSA-j38q-h3ph-jjpq: pgx v5
+// before v5.12.0 and every pgx v4).
+//
+// Each message says what is wrong in one line; its help quotes what the
+// driver or server answers and the fix. Real server
 // settings (application_name, search_path, statement_timeout, timezone,
 // dotted custom settings such as myapp.tenant) are fine and stay silent.
 // Values only known at run time are not judged; their keys are. Suggested
