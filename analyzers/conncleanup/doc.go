@@ -22,12 +22,27 @@
 //   - rows from Query need Close. Open rows keep their connection busy: on
 //     a *pgx.Conn the next statement fails with "conn busy", and a pool
 //     connection is not returned until the rows are closed.
-//   - pgx.BatchResults from SendBatch need Close, and a *sql.Stmt from
-//     Prepare needs Close.
+//   - pgx.BatchResults from SendBatch (on a *pgx.Conn, a pool, an acquired
+//     connection or a transaction) need Close: until then the connection
+//     is busy and the next statement on it fails with "conn busy". A
+//     *sql.Stmt from Prepare needs Close.
+//   - batch results must be closed before the connection or transaction
+//     they were sent on is given back: pgxpool's Release destroys a busy
+//     connection (the results then fail with "conn closed"), and Commit or
+//     Rollback under open results fails with "conn busy" and closes the
+//     connection. A deferred br.Close() runs after an explicit
+//     c.Release() or tx.Commit(ctx) in the body, so it does not count;
+//     defer c.Release() written before defer br.Close() runs after it and
+//     is fine.
 //
 // The analyzer follows the control-flow graph of each function, not the
 // order of the lines: a resource given back at the end of the happy path
-// but not on an early return is reported, with the line of that return. On
+// but not on an early return is reported; the help names the line of that
+// return. An early return for "not found" (if errors.Is(err,
+// pgx.ErrNoRows) { return nil, nil }, err == sql.ErrNoRows) is a path like
+// any other and must end the transaction. A deferred closure that rolls
+// back only if err != nil, for err a named result, does not end it on a
+// return that sets err to nil (return nil, nil on the ErrNoRows path). On
 // the error path of the call that produced it (if err != nil right after
 // the call, before err is reassigned) there is nothing to give back. Paths
 // that end in a call that never returns are not paths out: panic, os.Exit,
@@ -74,6 +89,10 @@
 //
 // Test code is skipped unless rules.yaml sets check_tests.
 //
+// Each finding is one line saying what is left open and what breaks; its
+// help gives the line of the path that leaks, the measured driver or server
+// error and the fix.
+//
 // Bad:
 //
 //	tx, err := pool.Begin(ctx)
@@ -85,15 +104,51 @@
 //	}
 //	return tx.Commit(ctx)
 //
+//	tx, err := pool.Begin(ctx)
+//	...
+//	err = tx.QueryRow(ctx, "SELECT ... FOR UPDATE", id).Scan(&u.Name)
+//	if errors.Is(err, pgx.ErrNoRows) {
+//		return nil, nil // not found: the transaction stays open, idle in transaction
+//	}
+//
+//	br := conn.SendBatch(ctx, batch)
+//	for range ids {
+//		if _, err := br.Exec(); err != nil {
+//			return err // the batch stays open: the next statement fails with "conn busy"
+//		}
+//	}
+//	return br.Close()
+//
+//	c, err := pool.Acquire(ctx)
+//	...
+//	br := c.SendBatch(ctx, batch)
+//	c.Release() // destroys the busy connection
+//	_, err = br.Exec() // "conn closed"
+//
 // Good:
 //
 //	tx, err := pool.Begin(ctx)
 //	if err != nil {
 //		return err
 //	}
-//	defer tx.Rollback(ctx) // no-op after Commit
+//	defer tx.Rollback(ctx) // no-op after Commit; also ends the ErrNoRows path
 //	if _, err := tx.Exec(ctx, "UPDATE ..."); err != nil {
 //		return err
 //	}
 //	return tx.Commit(ctx)
+//
+//	br := conn.SendBatch(ctx, batch)
+//	defer br.Close()
+//	for range ids {
+//		if _, err := br.Exec(); err != nil {
+//			return err
+//		}
+//	}
+//	return br.Close() // its error is the batch's; the deferred Close is then a no-op
+//
+//	c, err := pool.Acquire(ctx)
+//	...
+//	defer c.Release() // runs after the deferred br.Close below
+//	br := c.SendBatch(ctx, batch)
+//	defer br.Close()
 package conncleanup

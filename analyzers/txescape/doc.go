@@ -51,6 +51,27 @@
 // field of a struct whose own method (Close) gives it back, and never given
 // back by the function that started the goroutine (a LISTEN loop reading
 // the connection until the listener is closed).
+//
+// A *pgx.Conn is one connection running one statement at a time and is not
+// safe for concurrent use (pgx issues #1256, #1226, #2428): a statement
+// started while another is in progress on it fails with "conn busy".
+// Reported: a *pgx.Conn (a variable, or a field such as s.conn) used by a
+// goroutine — a go statement's closure or arguments, a task given to
+// errgroup's Go or sync.WaitGroup.Go — while the function that starts it
+// uses it too, before waiting for the goroutine; used by the goroutines a
+// loop starts; and used by an HTTP handler (a function or method with a
+// handler's signature, or registered as one) that did not open it — a
+// field of its receiver, a package-level variable, a variable its literal
+// captures — since net/http serves each request on its own goroutine.
+// Left alone: a *pgxpool.Pool or *sql.DB shared that way (each use takes a
+// connection of its own), a connection used by one goroutine only (handed
+// to it and not used again by the starter, or used again only after the
+// Wait), one opened by the handler or goroutine itself, uses under a
+// sync.Mutex's Lock, and a goroutine that only Closes the connection (how
+// another goroutine interrupts a statement).
+//
+// Each finding is one line; its help gives the measured driver error and
+// the fix.
 // Test code is skipped unless rules.yaml sets check_tests.
 //
 // Bad:
@@ -63,6 +84,13 @@
 //	}()
 //	return tx.Commit(ctx)
 //
+//	type Server struct{ conn *pgx.Conn }
+//
+//	func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+//		_, err := s.conn.Exec(r.Context(), "...") // two requests at once: "conn busy"
+//		...
+//	}
+//
 // Good:
 //
 //	go func(ctx context.Context) {
@@ -72,4 +100,11 @@
 //		})
 //		...
 //	}(context.WithoutCancel(ctx))
+//
+//	type Server struct{ pool *pgxpool.Pool } // each request acquires a connection
+//
+//	func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+//		_, err := s.pool.Exec(r.Context(), "...")
+//		...
+//	}
 package txescape
