@@ -11,6 +11,7 @@ import (
 
 	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/dbmodel/dsn"
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -102,4 +103,13 @@ func New(name, docGo string, index *analysis.Analyzer, run func(pass *analysis.P
 			return end(), err
 		},
 	}
+}
+
+type dsnSourceKey struct{}
+
+// DSNSource returns the package's dsn.Source (what each package-level
+// constant and variable holds, and who calls each function), built once per
+// package for every rule that reads connection strings.
+func DSNSource(pass *analysis.Pass, idx *dbindex.Index) *dsn.Source {
+	return idx.Shared(dsnSourceKey{}, func() any { return dsn.NewSource(pass.TypesInfo, pass.Files) }).(*dsn.Source)
 }
