@@ -356,8 +356,11 @@ func TestPoolerLookAlikes(t *testing.T) {
 						errs <- err
 						return
 					}
+					// Each worker has its own try-lock key: the lock must be
+					// free for it whichever server connection it gets.
+					sql := strings.ReplaceAll(la.sql, "716004", fmt.Sprint(716100+w))
 					// The simple protocol sends the whole transaction at once.
-					if err := conn.Conn().PgConn().Exec(ctx, la.sql).Close(); err != nil {
+					if err := conn.Conn().PgConn().Exec(ctx, sql).Close(); err != nil {
 						errs <- fmt.Errorf("%s: %w", la.name, err)
 					}
 					var pid uint32

@@ -91,7 +91,7 @@ func reporter(pass *analysis.Pass, idx *dbindex.Index) func(analysis.Diagnostic,
 func checkSite(info *types.Info, cfg *rules.Config, tables *drivers.Tables, site *sites.Site, report func(analysis.Diagnostic, string)) (string, bool) {
 	judged := (!site.Test || cfg.CheckTests) && (pgxFamily[site.Sink] || site.Sink == "libpq" || site.Sink == "migrate")
 	mode := codeMode(info, site)
-	found, at := "", ""
+	found, migrateReported := "", false
 	for _, text := range site.Texts {
 		d := site.Parse(text)
 		evidence, hostRange, ok := pooler(cfg, d)
@@ -109,8 +109,8 @@ func checkSite(info *types.Info, cfg *rules.Config, tables *drivers.Tables, site
 			checkPgx(site, text, d, evidence, hostRange, mode, report)
 		case site.Sink == "libpq":
 			checkLibpq(site, text, d, evidence, hostRange, report)
-		case site.Sink == "migrate" && at == "":
-			at = evidence
+		case site.Sink == "migrate" && !migrateReported:
+			migrateReported = true
 			report(diagnosticAt(site, text, hostRange, migrationMessage("golang-migrate")), migrationHelp("golang-migrate", evidence))
 		}
 		checkStartupParams(tables.Sink(site.Sink), site, text, d, evidence, report)
