@@ -133,7 +133,7 @@ func (c *checker) placeOf(cur inspector.Cursor) place {
 				p.request = &requestFunc{node: n, what: what}
 				return p
 			}
-			how, at := launch.Lit(c.idx, anc)
+			how, at := launch.Lit(c.idx, c.pass.TypesInfo, anc)
 			switch how {
 			case launch.Unknown:
 				return place{}

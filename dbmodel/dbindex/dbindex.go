@@ -177,9 +177,6 @@ type lineKey struct {
 	line int
 }
 
-// Pass returns the pass the index was built for.
-func (x *Index) Pass() *analysis.Pass { return x.pass }
-
 // IsMain reports whether the package is a main package.
 func (x *Index) IsMain() bool { return x.isMainPkg }
 

@@ -47,11 +47,11 @@ var runners = map[string]bool{
 	"time.AfterFunc":                         false,
 }
 
-// Lit is how the function literal at cur runs. Launch is the go statement's
+// Lit is how the function literal at cur runs (info is its package's type
+// information). Launch is the go statement's
 // call or the runner call that starts it, when it is started in the
 // background (waited for or not).
-func Lit(idx *dbindex.Index, cur inspector.Cursor) (how How, launch *ast.CallExpr) {
-	info := idx.Pass().TypesInfo
+func Lit(idx *dbindex.Index, info *types.Info, cur inspector.Cursor) (how How, launch *ast.CallExpr) {
 	lit := cur.Node().(*ast.FuncLit)
 	parent := cur.Parent()
 	switch p := parent.Node().(type) {
