@@ -49,6 +49,9 @@ func migrationHelp(tool, evidence string) string {
 // goose's Provider with a session locker on one, and atlasexec parameters
 // whose URL is a pooler's.
 func checkMigrations(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index, b *binder, src *dsn.Source, report func(analysis.Diagnostic, string)) {
+	if !importsMigrationTool(pass.Pkg) {
+		return // golang-migrate's URL sites are judged with the other sites
+	}
 	for c := range idx.Inspector.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil)) {
 		if test := idx.IsTest(c.Node().Pos()); test && !cfg.CheckTests {
 			continue
@@ -119,4 +122,17 @@ func isAtlasParams(t types.Type) bool {
 	}
 	n, ok := t.(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "ariga.io/atlas-go-sdk/atlasexec" && atlasParams[n.Obj().Name()]
+}
+
+// importsMigrationTool reports whether pkg imports a migration tool's
+// package that this file judges (drivers, goose, atlasexec).
+func importsMigrationTool(pkg *types.Package) bool {
+	for _, imp := range pkg.Imports() {
+		p := imp.Path()
+		if strings.HasPrefix(p, "github.com/golang-migrate/migrate/v4/database/") || strings.HasPrefix(p, "github.com/pressly/goose/v3") ||
+			p == "ariga.io/atlas-go-sdk/atlasexec" {
+			return true
+		}
+	}
+	return false
 }
