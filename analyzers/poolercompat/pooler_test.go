@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -430,6 +431,14 @@ func TestPoolerStartupParameters(t *testing.T) {
 			}
 			if !strings.Contains(help, "`"+want+"`") {
 				t.Errorf("the help does not quote %q: %s", want, help)
+			}
+			// The same key in the connection string is a startup parameter too.
+			c, err := pgx.Connect(ctx, b.DSN+"&"+url.QueryEscape(p.key)+"="+url.QueryEscape(p.value))
+			if err == nil {
+				c.Close(ctx)
+			}
+			if err == nil || !errors.As(err, &pgErr) || pgErr.Message != "unsupported startup parameter: "+p.key {
+				t.Errorf("%s in the connection string through %s: %v, want %s", p.key, b.Version, err, want)
 			}
 			// The server itself takes it: only the pooler refuses.
 			if v, err := connectWith(ctx, pgbouncertest.ServerDSN(t), p.key, p.value, p.show); err != nil {
