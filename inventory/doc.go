@@ -3,18 +3,21 @@
 // wrong there — and writes the list as Markdown, JSON, CSV or a
 // self-contained HTML dashboard.
 //
-// The inventory is read from the same package load and the same dbindex
-// walk as `dbaudit check` (see Run): the index already knows every call of
-// a database API by type, never by name, so calls through an sqlc DBTX
-// interface, an embedded *pgxpool.Pool or a helper taking sqlx.ExtContext
-// count, and a method named Query on an unrelated type does not. A
+// The inventory comes from the same package load as `dbaudit check`'s
+// findings (see Run): the inventory analyzer (New) reads the dbindex
+// index, which already knows every call of a database API by type, never
+// by name, so calls through an sqlc DBTX interface, an embedded
+// *pgxpool.Pool or a helper taking sqlx.ExtContext count, and a method named Query on an unrelated type does not. A
 // project's own interface counts when its method has the whole signature
 // of a database method — ExecContext(ctx, string, ...any) (sql.Result,
 // error), sqlx's GetContext(ctx, dest any, string, ...any) error, pgx's
 // Exec(ctx, string, ...any) (pgconn.CommandTag, error), … (see
 // dbapi.InterfaceMethod) — and not when only the name matches.
 // pq.NewConnector, where a program built on sql.OpenDB reads its DSN, is a
-// construct touchpoint.
+// construct touchpoint. The analyzer's result is plain data (a
+// *PackageTouchpoints: strings and lines), so the engine drops each
+// package's syntax once it is analysed and can cache the result; Collect
+// assembles the report from those results and attaches the findings.
 //
 // # Kinds
 //
