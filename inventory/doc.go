@@ -7,8 +7,9 @@
 // findings (see Run): the inventory analyzer (New) reads the dbindex
 // index, which already knows every call of a database API by type, never
 // by name, so calls through an sqlc DBTX interface, an embedded
-// *pgxpool.Pool or a helper taking sqlx.ExtContext count, and a method named Query on an unrelated type does not. A
-// project's own interface counts when its method has the whole signature
+// *pgxpool.Pool or a helper taking sqlx.ExtContext count, and a method
+// named Query on an unrelated type does not. A project's own interface
+// counts when its method has the whole signature
 // of a database method — ExecContext(ctx, string, ...any) (sql.Result,
 // error), sqlx's GetContext(ctx, dest any, string, ...any) error, pgx's
 // Exec(ctx, string, ...any) (pgconn.CommandTag, error), … (see
