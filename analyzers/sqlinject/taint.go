@@ -125,10 +125,10 @@ func newState(c *checker, root *ssa.Function) *state {
 	add(root)
 	exported := c.exportedSourceFunc(root)
 	for i, p := range root.Params {
-		if i == 0 && root.Signature.Recv() != nil {
-			// The receiver's fields are the program's own state (its
-			// configuration), not input: no origin. Origins are still
-			// numbered by SSA parameter index.
+		if i == 0 && root.Signature.Recv() != nil || isConfigType(p.Type()) {
+			// The receiver's fields are the program's own state, and a
+			// *Config parameter its configuration, not input: no origin.
+			// Origins are still numbered by SSA parameter index.
 			s.addOrigin(&origin{kind: paramOrigin, param: -1, name: p.Name()})
 			continue
 		}
@@ -169,7 +169,7 @@ func (s *state) solve() {
 }
 
 func (s *state) set(v ssa.Value, l label) {
-	if l.isClean() || !s.c.text.carries(v.Type()) {
+	if _, isRange := v.(*ssa.Range); l.isClean() || !isRange && !s.c.text.carries(v.Type()) {
 		return
 	}
 	old := s.labels[v]
@@ -249,7 +249,7 @@ func (s *state) read(v ssa.Value, l label) label {
 	instr := v.(ssa.Instruction)
 	bit, ok := s.born[instr]
 	if !ok {
-		pos := v.Pos()
+		pos := positioned(v).Pos()
 		bit = s.addOrigin(&origin{kind: requestText, param: -1, pos: pos, desc: s.c.describe(pos, instr)})
 		s.born[instr] = bit
 	}
@@ -261,6 +261,27 @@ func (s *state) read(v ssa.Value, l label) label {
 		out.built |= bit
 	}
 	return out
+}
+
+// positioned follows a value without a position (a range loop's key) back
+// to one with a position (the ranged expression).
+func positioned(v ssa.Value) ssa.Value {
+	for {
+		switch x := v.(type) {
+		case *ssa.Extract:
+			if _, ok := x.Tuple.(*ssa.Next); ok || !v.Pos().IsValid() {
+				v = x.Tuple
+				continue
+			}
+		case *ssa.Next:
+			v = x.Iter
+			continue
+		case *ssa.Range:
+			v = x.X
+			continue
+		}
+		return v
+	}
 }
 
 // store labels what addr points into: the variable, parameter or

@@ -1,0 +1,104 @@
+// Package store is a data-access package other packages import: the
+// parameters of its exported functions are input.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+type Store struct {
+	pool  *pgxpool.Pool
+	table string
+}
+
+// StoreConfig is configuration, read at start-up.
+type StoreConfig struct {
+	Schema string
+}
+
+func BadStoreFindByName(ctx context.Context, db *sql.DB, name string) (*sql.Rows, error) { // want BadStoreFindByName:`sql\(name built\)`
+	return db.QueryContext(ctx, fmt.Sprintf("SELECT id FROM users WHERE name = '%s'", name)) // want `SQL for sql.DB.QueryContext built by fmt.Sprintf from parameter name of exported BadStoreFindByName`
+}
+
+func (s *Store) BadStoreDeleteWhere(ctx context.Context, cond string) error { // want BadStoreDeleteWhere:`sql\(cond built\)`
+	_, err := s.pool.Exec(ctx, "DELETE FROM "+s.table+" WHERE "+cond) // want `SQL for pgxpool.Pool.Exec built by concatenation from parameter cond of exported BadStoreDeleteWhere`
+	return err
+}
+
+func (s *Store) BadStoreCountPgx(ctx context.Context, column, value string) (int, error) { // want BadStoreCountPgx:`sql\(column built, value built\)`
+	var n int
+	err := s.pool.QueryRow(ctx, "SELECT count(*) FROM users WHERE "+column+" = '"+value+"'").Scan(&n) // want `SQL for pgxpool.Pool.QueryRow built by concatenation from parameter column of exported BadStoreCountPgx`
+	return n, err
+}
+
+// Run runs the SQL it is given: judged where it is called, not here.
+func (s *Store) Run(ctx context.Context, sql string, args ...any) error { // want Run:`sql\(sql\)`
+	_, err := s.pool.Exec(ctx, sql, args...)
+	return err
+}
+
+// Column returns its parameter built into an expression.
+func Column(name string) string { // want Column:`returns\(name built\)`
+	return "lower(" + name + ")"
+}
+
+// Trimmed returns its parameter as it is.
+func Trimmed(s string) string { // want Trimmed:`returns\(s\)`
+	return strings.TrimSpace(s)
+}
+
+// SortColumn picks from constants: it sanitizes (no fact).
+func SortColumn(key string) string {
+	switch key {
+	case "name", "email":
+		return key
+	}
+	return "id"
+}
+
+// Quote quotes an identifier (no fact).
+func Quote(name string) string {
+	return pgx.Identifier{name}.Sanitize()
+}
+
+// Where writes a condition into the builder.
+func Where(b *strings.Builder, col, val string) { // want Where:`into\(col->b built\) into\(val->b built\)`
+	b.WriteString(col + " = '" + val + "'")
+}
+
+func OkStoreConfig(ctx context.Context, pool *pgxpool.Pool, cfg StoreConfig) error {
+	_, err := pool.Exec(ctx, "SET search_path TO "+cfg.Schema)
+	return err
+}
+
+func OkStorePage(ctx context.Context, db *sql.DB, limit, offset int) (*sql.Rows, error) {
+	return db.QueryContext(ctx, fmt.Sprintf("SELECT id FROM users LIMIT %d OFFSET %d", limit, offset))
+}
+
+func OkStorePlaceholder(ctx context.Context, db *sql.DB, name string) (*sql.Rows, error) {
+	return db.QueryContext(ctx, "SELECT id FROM users WHERE name = $1", name)
+}
+
+func OkStoreIdentifier(ctx context.Context, pool *pgxpool.Pool, schema, table string) error {
+	_, err := pool.Exec(ctx, "TRUNCATE "+pgx.Identifier{schema, table}.Sanitize())
+	return err
+}
+
+func (s *Store) OkStoreReceiverField(ctx context.Context) error {
+	_, err := s.pool.Exec(ctx, "VACUUM "+s.table)
+	return err
+}
+
+// selectFrom is unexported: its parameter is not input by itself.
+func selectFrom(table string) string { return "SELECT * FROM " + table }
+
+func (s *Store) OkStoreUnexportedHelper(ctx context.Context) error {
+	_, err := s.pool.Exec(ctx, selectFrom("users"))
+	return err
+}
