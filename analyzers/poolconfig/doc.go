@@ -21,7 +21,21 @@
 // background goroutine then crashes the process with "panic: non-positive
 // interval for NewTicker". That finding is an error; the others take the
 // rule's severity (warning unless rules.yaml says otherwise). MinConns above
-// MaxConns is reported too: pgxpool silently caps it. Leaving a setting unset
+// MaxConns is reported too: pgxpool silently caps it.
+//
+// Two defaults mislead (pgx #1974, #2058). pgxpool.ParseConfig always sets
+// MaxConns — to pool_max_conns, which must be at least 1, or to
+// max(4, runtime.NumCPU()) — so a default written after it under
+// `if cfg.MaxConns <= 0` (or == 0, < 1) never applies; a check on a config
+// the code built itself, on a MaxConns it assigned after parsing, or on a
+// value defaulted before it is formatted into the connection string is
+// fine. And MaxConnIdleTime = 0 (pool_max_conn_idle_time=0s) does not mean
+// never, as database/sql's SetConnMaxIdleTime(0) does: pgxpool's health
+// check closes every idle connection above MinConns, so the pool reconnects
+// after each quiet period. MaxConnLifetime = 0 does mean never in pgxpool,
+// which pings a connection idle for over a second before handing it out, so
+// a connection a pooler or the server closed while idle is replaced rather
+// than failing a query; it is not reported. Leaving a setting unset
 // is fine (pgxpool checks health every minute by default), and values read
 // from configuration or the environment are not judged. A pool of exactly
 // one connection kept on purpose is fine: one whose handle runs

@@ -41,6 +41,7 @@ const (
 	minConns          = "MinConns"
 	healthCheckPeriod = "HealthCheckPeriod"
 	maxConnLifetime   = "MaxConnLifetime"
+	maxConnIdleTime   = "MaxConnIdleTime"
 )
 
 // setting is one constant pool setting in the code.
@@ -63,6 +64,7 @@ var dsnKeys = map[string]string{
 	"pool_min_conns":           minConns,
 	"pool_health_check_period": healthCheckPeriod,
 	"pool_max_conn_lifetime":   maxConnLifetime,
+	"pool_max_conn_idle_time":  maxConnIdleTime,
 }
 
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
@@ -156,6 +158,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 	for _, g := range groups {
 		judge(pass, idx, limits, g, ded)
 	}
+	defaultsAfterParse(pass, cfg, idx)
 }
 
 // dsnSettings reads the pool_ keys of a connection string.
@@ -205,7 +208,7 @@ func isPoolConfigField(info *types.Info, sel *ast.SelectorExpr) bool {
 // fieldSetting reads a constant assigned to a pgxpool.Config field.
 func fieldSetting(info *types.Info, field string, value ast.Expr) (setting, bool) {
 	switch field {
-	case maxConns, minConns, healthCheckPeriod, maxConnLifetime:
+	case maxConns, minConns, healthCheckPeriod, maxConnLifetime, maxConnIdleTime:
 	default:
 		return setting{}, false
 	}
@@ -214,7 +217,7 @@ func fieldSetting(info *types.Info, field string, value ast.Expr) (setting, bool
 		return setting{}, false // from configuration: not judged
 	}
 	written := fmt.Sprintf("%s = %d", field, n)
-	if field == healthCheckPeriod || field == maxConnLifetime {
+	if field == healthCheckPeriod || field == maxConnLifetime || field == maxConnIdleTime {
 		written = fmt.Sprintf("%s = %s", field, time.Duration(n))
 	}
 	return setting{what: field, value: n, written: written, pos: value.Pos(), end: value.End()}, true
@@ -275,45 +278,58 @@ func judge(pass *analysis.Pass, idx *dbindex.Index, l rules.PoolLimits, group []
 			switch {
 			case s.sql && s.value <= 0:
 				if l.MaxMaxConns > 0 {
-					report(pass, idx, s, "", fmt.Sprintf("%s leaves the pool unbounded, above rules.yaml pool.max_max_conns (%d): "+
-						"every burst of requests opens connections until the server refuses more (FATAL: sorry, too many clients already, SQLSTATE 53300); set a limit of at most %d",
-						s.written, l.MaxMaxConns, l.MaxMaxConns))
+					report(pass, idx, s, "", fmt.Sprintf("%s leaves the pool unbounded, above rules.yaml pool.max_max_conns (%d)", s.written, l.MaxMaxConns),
+						"every burst of requests opens connections until the server refuses more (FATAL: sorry, too many clients already, SQLSTATE 53300)\n"+
+							fmt.Sprintf("set a limit of at most %d", l.MaxMaxConns))
 				}
 			case s.value == 1 && ded.dedicated(s):
 				// One connection on purpose: it holds an advisory lock or
 				// LISTENs, and a second would break that.
 			case s.value < int64(l.MinMaxConns):
-				report(pass, idx, s, "", fmt.Sprintf("%s is below the floor of %d connections (rules.yaml pool.min_max_conns): concurrent requests then queue for a connection "+
-					"and time out under load; allow at least %d (%d recommended)", s.written, l.MinMaxConns, l.MinMaxConns, max(l.RecommendedMaxConns, l.MinMaxConns)))
+				report(pass, idx, s, "", fmt.Sprintf("%s is below the floor of %d connections (rules.yaml pool.min_max_conns)", s.written, l.MinMaxConns),
+					"concurrent requests then queue for a connection and time out under load\n"+
+						fmt.Sprintf("allow at least %d (%d recommended)", l.MinMaxConns, max(l.RecommendedMaxConns, l.MinMaxConns)))
 			case l.MaxMaxConns > 0 && s.value > int64(l.MaxMaxConns):
-				report(pass, idx, s, "", fmt.Sprintf("%s is above the ceiling of %d connections (rules.yaml pool.max_max_conns): with every replica's pool together "+
-					"the server runs out of connections (FATAL: sorry, too many clients already, SQLSTATE 53300); allow at most %d", s.written, l.MaxMaxConns, l.MaxMaxConns))
+				report(pass, idx, s, "", fmt.Sprintf("%s is above the ceiling of %d connections (rules.yaml pool.max_max_conns)", s.written, l.MaxMaxConns),
+					"with every replica's pool together the server runs out of connections (FATAL: sorry, too many clients already, SQLSTATE 53300)\n"+
+						fmt.Sprintf("allow at most %d", l.MaxMaxConns))
 			}
 		case minConns:
 			minSet = s
 		case healthCheckPeriod:
 			switch {
 			case s.value <= 0:
-				report(pass, idx, s, rules.SeverityError, fmt.Sprintf("%s is accepted by pgxpool, and then its background health check crashes the process with "+
-					"`panic: non-positive interval for NewTicker`; leave it unset (pgxpool checks every minute) or set a positive period of at most %s",
-					s.written, l.MaxHealthCheckPeriod))
+				report(pass, idx, s, rules.SeverityError, fmt.Sprintf("%s is accepted by pgxpool, and then its background health check crashes the process", s.written),
+					"pgxpool's health check goroutine panics: `panic: non-positive interval for NewTicker`\n"+
+						fmt.Sprintf("leave it unset (pgxpool checks every minute) or set a positive period of at most %s", l.MaxHealthCheckPeriod))
 			case s.value > int64(l.MaxHealthCheckPeriod):
-				report(pass, idx, s, "", fmt.Sprintf("%s stretches health checks past %s (rules.yaml pool.max_health_check_period): dead and idle-expired connections "+
-					"stay in the pool that long and the next query on one fails; leave it unset (1m) or set at most %s", s.written, l.MaxHealthCheckPeriod, l.MaxHealthCheckPeriod))
+				report(pass, idx, s, "", fmt.Sprintf("%s stretches health checks past %s (rules.yaml pool.max_health_check_period)", s.written, l.MaxHealthCheckPeriod),
+					"dead and idle-expired connections stay in the pool that long and the next query on one fails\n"+
+						fmt.Sprintf("leave it unset (1m) or set at most %s", l.MaxHealthCheckPeriod))
 			}
 		case maxConnLifetime:
 			if l.MinConnLifetime > 0 && s.value > 0 && s.value < int64(l.MinConnLifetime) {
-				report(pass, idx, s, "", fmt.Sprintf("%s recycles connections faster than rules.yaml pool.min_conn_lifetime (%s): every reconnect costs a TLS handshake "+
-					"and authentication; use at least %s", s.written, l.MinConnLifetime, l.MinConnLifetime))
+				report(pass, idx, s, "", fmt.Sprintf("%s recycles connections faster than rules.yaml pool.min_conn_lifetime (%s)", s.written, l.MinConnLifetime),
+					"every reconnect costs a TLS handshake and authentication\n"+
+						fmt.Sprintf("use at least %s", l.MinConnLifetime))
+			}
+		case maxConnIdleTime:
+			if s.value <= 0 && !s.sql {
+				report(pass, idx, s, "", fmt.Sprintf("%s does not mean never: pgxpool's health check closes every idle connection above MinConns", s.written),
+					"pgxpool closes a connection whose idle time exceeds MaxConnIdleTime at each health check (pgx v5.12.0 pgxpool/pool.go checkConnsHealth), "+
+						"so with 0 the pool reconnects after every quiet HealthCheckPeriod, paying a TLS handshake and authentication each time\n"+
+						"leave it unset (30m), or set a duration below the pooler's or server's idle timeout (idle_session_timeout, client_idle_timeout)")
 			}
 		}
 	}
 	if maxSet != nil && minSet != nil && !maxSet.sql && minSet.value > maxSet.value {
-		report(pass, idx, minSet, "", fmt.Sprintf("%s is above %s: pgxpool silently caps the pool at %d connections, so the minimum you asked for never exists; "+
-			"lower MinConns or raise MaxConns", minSet.written, maxSet.written, maxSet.value))
+		report(pass, idx, minSet, "", fmt.Sprintf("%s is above %s: pgxpool silently caps the pool at %d connections", minSet.written, maxSet.written, maxSet.value),
+			"so the minimum you asked for never exists\nlower MinConns or raise MaxConns")
 	}
 }
 
-func report(pass *analysis.Pass, idx *dbindex.Index, s *setting, severity rules.Severity, msg string) {
-	analyzerutil.Report(pass, idx, analysis.Diagnostic{Pos: s.pos, End: s.end, Category: string(severity), Message: msg})
+// report reports a one-line message with help (the consequence, then the
+// fix, one a line).
+func report(pass *analysis.Pass, idx *dbindex.Index, s *setting, severity rules.Severity, msg, help string) {
+	analyzerutil.ReportHelp(pass, idx, analysis.Diagnostic{Pos: s.pos, End: s.end, Category: string(severity), Message: msg}, help)
 }

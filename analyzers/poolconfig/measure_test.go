@@ -1,0 +1,96 @@
+package poolconfig_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// TestParseConfigSetsMaxConns proves the premise of the default-after-parse
+// finding with the real pgxpool: ParseConfig never leaves MaxConns below 1.
+func TestParseConfigSetsMaxConns(t *testing.T) {
+	t.Parallel()
+	want := max(int32(4), int32(runtime.NumCPU()))
+	for _, s := range []string{
+		"postgres://app@db/orders",
+		"host=db user=app",
+		"postgres://app@db/orders?pool_min_conns=2",
+	} {
+		cfg, err := pgxpool.ParseConfig(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.MaxConns != want {
+			t.Errorf("%s: MaxConns = %d, want max(4, NumCPU) = %d", s, cfg.MaxConns, want)
+		}
+	}
+	cfg, err := pgxpool.ParseConfig("postgres://app@db/orders?pool_max_conns=1")
+	if err != nil || cfg.MaxConns != 1 {
+		t.Errorf("pool_max_conns=1: %v %v", cfg, err)
+	}
+	for _, s := range []string{"postgres://app@db/orders?pool_max_conns=0", "postgres://app@db/orders?pool_max_conns=-3"} {
+		if _, err := pgxpool.ParseConfig(s); err == nil {
+			t.Errorf("%s: ParseConfig accepted a MaxConns below 1", s)
+		}
+	}
+}
+
+// TestZeroIdleTime proves with the real pgxpool and server that
+// MaxConnIdleTime = 0 does not mean never: the health check closes every
+// idle connection above MinConns, while MaxConnLifetime = 0 (never
+// expires) with an idle time left as it is keeps them.
+func TestZeroIdleTime(t *testing.T) {
+	url := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
+		}
+		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set")
+	}
+	t.Parallel()
+	open := func(t *testing.T, idle, lifetime time.Duration) *pgxpool.Pool {
+		cfg, err := pgxpool.ParseConfig(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.MaxConns = 4
+		cfg.MaxConnIdleTime = idle
+		cfg.MaxConnLifetime = lifetime
+		cfg.HealthCheckPeriod = 100 * time.Millisecond
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		a, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Release()
+		b.Release()
+		return pool
+	}
+	zero := open(t, 0, time.Hour)
+	kept := open(t, 30*time.Minute, 0)
+	deadline := time.Now().Add(5 * time.Second)
+	for zero.Stat().TotalConns() > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := zero.Stat().TotalConns(); n != 0 || zero.Stat().MaxIdleDestroyCount() < 2 {
+		t.Errorf("MaxConnIdleTime = 0: %d connections left, %d closed for idleness; the finding says the health check closes them",
+			n, zero.Stat().MaxIdleDestroyCount())
+	}
+	if n := kept.Stat().TotalConns(); n != 2 {
+		t.Errorf("MaxConnIdleTime = 30m, MaxConnLifetime = 0: %d connections, want the 2 opened", n)
+	}
+}
