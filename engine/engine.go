@@ -6,7 +6,6 @@ package engine
 import (
 	"cmp"
 	"fmt"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,22 +18,12 @@ import (
 	"time"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/suite"
-	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/report"
 	"github.com/dbaudit/dbaudit/rules"
 )
-
-// LoadMode is the cheapest mode the analyzers allow: syntax and types for the
-// named packages, dependencies from export data (no analyzer uses facts), as
-// go vet does.
-const LoadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
-	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule | packages.NeedForTest
 
 // Progress is told what the engine is doing; report.Progress implements it.
 type Progress interface {
@@ -59,36 +48,46 @@ type Options struct {
 	// or type information; gob-encodable, for the cache): they are in
 	// Result.Products.
 	Extra []*analysis.Analyzer
-	// FindingsOnly says the caller reads only the findings and counts of the
-	// Result (dbaudit check): each package is then analysed as soon as it is
-	// type-checked and its syntax, type information and analysis results
-	// are dropped right after, so memory stays bounded however large the
-	// module (5,000 packages in bench/: 1.5 GB peak without, 0.5 GB with).
-	// Result.Results is then nil, and Result.Packages keep their names,
-	// files, errors and types but no syntax or TypesInfo.
+	// FindingsOnly says the caller reads no Result.Results: packages are
+	// then analysed as soon as they are type-checked and lose their syntax,
+	// type information and analysis results right after, so memory stays
+	// bounded however large the module, and per-package results come from
+	// and go to the cache. Without it every package's syntax and the roots'
+	// results are kept in Result.Results and nothing is cached.
+	//
+	// Deprecated: only for callers that still read Result.Results
+	// (rules/propose reads the index); once none does, this path and
+	// Results go.
 	FindingsOnly bool
+	// NoCache neither reads nor writes the result cache (see CacheDir).
+	NoCache bool
 }
 
 // Result is what a run produced.
 type Result struct {
+	// Packages are the analysed packages (test variants in place of the
+	// packages they extend). They hold names, files, imports and errors;
+	// Types, Syntax and TypesInfo only without FindingsOnly.
 	Packages   []*packages.Package
 	Findings   []report.Finding
 	LoadErrors []report.LoadError
 	Rules      []report.RuleMeta
 	Files      int
 	// Results holds each root action's result for Extra analyzers and the index,
-	// by analyzer and package.
+	// by analyzer and package; nil with FindingsOnly.
 	Results map[*analysis.Analyzer]map[*packages.Package]any
 	// Products holds the results of Options.Extra analyzers: analyzer name
 	// → package ID → result, for every analysed package.
 	Products map[string]map[string]any
 	Suite    *suite.Suite
 	Timings  Timings
+	// Cached is how many packages' results came from the cache.
+	Cached int
 }
 
-// Timings says where a run spent its time. With FindingsOnly the analysis
-// overlaps the load: Analyze is then its share of the workers' time (summed
-// analysis time over GOMAXPROCS) and Load the rest of that phase.
+// Timings says where a run spent its time. The analysis overlaps the load:
+// Analyze is its share of the workers' time (summed analysis time over
+// GOMAXPROCS) and Load the rest of that phase.
 type Timings struct {
 	Load     time.Duration
 	Analyze  time.Duration
@@ -96,10 +95,7 @@ type Timings struct {
 	Analyzer map[string]time.Duration // summed over packages
 }
 
-// Load loads the packages for analysis.
-func Load(opts Options) ([]*packages.Package, error) { return load(opts, nil) }
-
-func load(opts Options, hooks *loadHooks) ([]*packages.Package, error) {
+func (opts Options) config() (*packages.Config, []string) {
 	dir := opts.Dir
 	if dir == "" {
 		dir = "."
@@ -108,20 +104,38 @@ func load(opts Options, hooks *loadHooks) ([]*packages.Package, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	cfg := &packages.Config{
-		Mode:       LoadMode,
-		Dir:        dir,
-		Tests:      !opts.NoTests,
-		BuildFlags: opts.BuildFlags,
-	}
-	pkgs, err := loadPackages(cfg, patterns, hooks)
+	return &packages.Config{Dir: dir, Tests: !opts.NoTests, BuildFlags: opts.BuildFlags}, patterns
+}
+
+// list lists the packages to analyse, with their test variants.
+func list(opts Options) (listed []*packages.Package, cfg *packages.Config, patterns []string, err error) {
+	cfg, patterns = opts.config()
+	listed, err = listPackages(cfg, patterns)
 	if err != nil {
-		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+		return nil, nil, nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
-	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("no packages match %s in %s", strings.Join(patterns, " "), dir)
+	if len(dedupeTestVariants(listed)) == 0 {
+		return nil, nil, nil, fmt.Errorf("no packages match %s in %s", strings.Join(patterns, " "), cfg.Dir)
 	}
-	return dedupeTestVariants(pkgs), nil
+	return listed, cfg, patterns, nil
+}
+
+// Load loads the named packages with syntax and types (dependencies from
+// export data or their declarations), without analysing them.
+func Load(opts Options) ([]*packages.Package, error) {
+	listed, cfg, patterns, err := list(opts)
+	if err != nil {
+		return nil, err
+	}
+	pkgs := dedupeTestVariants(listed)
+	full := map[string]bool{}
+	for _, p := range pkgs {
+		full[p.ID] = true
+	}
+	if err := checkPackages(cfg, patterns, listed, full, nil); err != nil {
+		return nil, err
+	}
+	return pkgs, nil
 }
 
 // dedupeTestVariants drops a package when its test variant ("p [p.test]"),
@@ -144,16 +158,20 @@ func dedupeTestVariants(pkgs []*packages.Package) []*packages.Package {
 	return out
 }
 
-// Run loads the packages and runs the enabled analyzers.
+// Run lists the packages and runs the enabled analyzers and Options.Extra
+// over them, with facts, in dependency order: each package once the
+// packages it imports are done, on GOMAXPROCS workers. A package whose
+// result the cache holds (same files, dependencies, configuration, build
+// flags, analyzers and dbaudit binary) is not loaded at all.
 func Run(opts Options) (*Result, error) {
 	if opts.Config == nil {
 		return nil, fmt.Errorf("engine: no config")
 	}
-	dir := opts.Dir
-	if dir == "" {
-		dir = "."
+	cfgDir := opts.Dir
+	if cfgDir == "" {
+		cfgDir = "."
 	}
-	absDir, err := filepath.Abs(dir)
+	absDir, err := filepath.Abs(cfgDir)
 	if err != nil {
 		return nil, err
 	}
@@ -162,167 +180,93 @@ func Run(opts Options) (*Result, error) {
 		opts.Progress.Stage("loading packages", 0)
 	}
 	res := &Result{Suite: suite.New(opts.Config)}
-	analyzers := suite.WithoutFacts(res.Suite.Enabled()) // packages are analysed one by one: no facts
+	analyzers := res.Suite.Enabled()
 	res.Rules = ruleMeta(opts.Config, analyzers)
 	roots := append([]*analysis.Analyzer{res.Suite.Index}, analyzers...)
 	roots = append(roots, opts.Extra...)
-	keep := !opts.FindingsOnly
-	extra := map[*analysis.Analyzer]bool{}
-	for _, a := range opts.Extra {
-		extra[a] = true
+	pl, err := newPlan(roots, res.Suite.Index, opts.Extra)
+	if err != nil {
+		return nil, fmt.Errorf("engine: invalid analyzers: %v", err)
 	}
+	keep := !opts.FindingsOnly
 
 	t0 := time.Now()
-	var outcomes []*outcome
-	if opts.FindingsOnly {
-		res.Packages, outcomes, err = loadAndAnalyze(opts, roots, res.Suite, extra)
-		if err != nil {
-			return nil, err
-		}
-		var sum time.Duration
-		for _, o := range outcomes {
-			sum += o.duration
-		}
-		res.Timings.Analyze = sum / time.Duration(runtime.GOMAXPROCS(0))
-		res.Timings.Load = time.Since(t0) - res.Timings.Analyze
-	} else {
-		res.Packages, err = load(opts, &loadHooks{graph: res.Suite.UseProgram})
-		if err != nil {
-			return nil, err
-		}
-		res.Timings.Load = time.Since(t0)
-		t1 := time.Now()
-		outcomes = analyze(roots, res.Packages, res.Suite.Index, opts.Progress, extra)
-		res.Timings.Analyze = time.Since(t1)
+	listed, cfg, patterns, err := list(opts)
+	if err != nil {
+		return nil, err
 	}
+	res.Suite.UseProgram(listed)
+	res.Packages = dedupeTestVariants(listed)
+
+	d := &driver{plan: pl, facts: newFactStore(), keep: keep}
+	results := map[string]*pkgResult{}
+	var c *cache
+	if !keep && !opts.NoCache {
+		c = openCache()
+	}
+	var keys map[string]cacheKey
+	cold := map[string]bool{}
+	if c != nil {
+		keys = packageKeys(runKey(opts, pl, cfg), listed)
+	}
+	for _, p := range res.Packages {
+		if c != nil && len(p.Errors) == 0 {
+			if r := c.get(keys[p.ID]); r != nil {
+				results[p.ID] = r
+				d.facts.put(p.PkgPath, r.Facts)
+				res.Cached++
+				continue
+			}
+		}
+		cold[p.ID] = true
+	}
+	if opts.Progress != nil {
+		opts.Progress.Stage("analysing packages", len(cold))
+	}
+	var mu sync.Mutex
+	analyse := func(p *packages.Package) {
+		r := d.analyse(p)
+		d.facts.put(p.PkgPath, r.Facts)
+		if !keep {
+			p.Syntax, p.TypesInfo = nil, nil // importers need only p.Types
+		}
+		if c != nil && len(p.Errors) == 0 && len(r.Errors) == 0 {
+			c.put(keys[p.ID], r)
+		}
+		mu.Lock()
+		results[p.ID] = r
+		mu.Unlock()
+		if opts.Progress != nil {
+			opts.Progress.Step()
+		}
+	}
+	if err := checkPackages(cfg, patterns, listed, cold, analyse); err != nil {
+		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	}
+	var sum time.Duration
+	for _, r := range results {
+		sum += r.duration
+	}
+	res.Timings.Analyze = sum / time.Duration(runtime.GOMAXPROCS(0))
+	res.Timings.Load = time.Since(t0) - res.Timings.Analyze
 	writeHeapProfile()
 
 	t2 := time.Now()
-	c := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res, extra: extra}
-	c.collect(res.Packages, outcomes, keep)
+	col := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res, plan: pl}
+	col.collect(res.Packages, results, keep)
 	res.Timings.Report = time.Since(t2)
 	return res, nil
 }
 
-// analyze runs the analyzers package by package on a pool of workers, so
-// that progress can be reported and each package's syntax is touched by one
-// goroutine at a time.
-func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, index *analysis.Analyzer, progress Progress, products map[*analysis.Analyzer]bool) []*outcome {
-	if progress != nil {
-		progress.Stage("analysing packages", len(pkgs))
-	}
-	outcomes := make([]*outcome, len(pkgs))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				outcomes[i] = analyzePackage(analyzers, pkgs[i], index, true, products)
-				if progress != nil {
-					progress.Step()
-				}
-			}
-		}()
-	}
-	for i := range pkgs {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	return outcomes
-}
-
-// loadAndAnalyze is Load and analyze at once, for FindingsOnly: each package
-// is analysed in its checking slot as soon as it is type-checked, and then
-// loses its syntax and type information.
-func loadAndAnalyze(opts Options, analyzers []*analysis.Analyzer, s *suite.Suite, products map[*analysis.Analyzer]bool) ([]*packages.Package, []*outcome, error) {
-	index := s.Index
-	var (
-		mu   sync.Mutex
-		byPk = map[*packages.Package]*outcome{}
-	)
-	hooks := &loadHooks{
-		graph: s.UseProgram,
-		listed: func(n int) {
-			if opts.Progress != nil {
-				opts.Progress.Stage("analysing packages", n)
-			}
-		},
-		checked: func(p *packages.Package, analyse bool) {
-			if analyse {
-				o := analyzePackage(analyzers, p, index, false, products)
-				mu.Lock()
-				byPk[p] = o
-				mu.Unlock()
-				if opts.Progress != nil {
-					opts.Progress.Step()
-				}
-			}
-			// Importers need only p.Types, which stays.
-			p.Syntax, p.TypesInfo = nil, nil
-		},
-	}
-	pkgs, err := load(opts, hooks)
-	if err != nil {
-		return nil, nil, err
-	}
-	outcomes := make([]*outcome, len(pkgs))
-	for i, p := range pkgs {
-		outcomes[i] = byPk[p]
-	}
-	return pkgs, outcomes, nil
-}
-
-// outcome is what the analysis of one package leaves for the report: plain
-// data, which holds none of the package's syntax unless results are kept.
-type outcome struct {
-	actions       []actionOutcome
-	badDirectives []*dbindex.Directive
-	duration      time.Duration
-}
-
-type actionOutcome struct {
-	analyzer    *analysis.Analyzer
-	name        string // analyzer@package, for errors
-	result      any    // only when results are kept
-	err         error
-	duration    time.Duration
-	diagnostics []analysis.Diagnostic
-	notes       *note.Notes // the severity and help of diagnostics
-}
-
-func analyzePackage(analyzers []*analysis.Analyzer, pkg *packages.Package, index *analysis.Analyzer, keepResults bool, products map[*analysis.Analyzer]bool) *outcome {
-	start := time.Now()
-	g, err := checker.Analyze(analyzers, []*packages.Package{pkg}, &checker.Options{Sequential: true})
-	if err != nil {
-		panic("engine: invalid analyzers: " + err.Error()) // analysis.Validate failed: a programming error
-	}
-	o := &outcome{}
-	for _, act := range g.Roots {
-		ao := actionOutcome{analyzer: act.Analyzer, name: act.String(), err: act.Err, duration: act.Duration, diagnostics: act.Diagnostics, notes: note.From(act.Result)}
-		if keepResults || products[act.Analyzer] {
-			ao.result = act.Result
-		}
-		if idx, ok := act.Result.(*dbindex.Index); ok && act.Analyzer == index {
-			o.badDirectives = idx.BadDirectives
-		}
-		o.actions = append(o.actions, ao)
-	}
-	o.duration = time.Since(start)
-	return o
-}
-
 type collector struct {
-	dir   string
-	cfg   *rules.Config
-	seen  map[string]bool
-	res   *Result
-	extra map[*analysis.Analyzer]bool
+	dir  string
+	cfg  *rules.Config
+	seen map[string]bool
+	res  *Result
+	plan *plan
 }
 
-func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepResults bool) {
+func (c *collector) collect(pkgs []*packages.Package, results map[string]*pkgResult, keepResults bool) {
 	res := c.res
 	if keepResults {
 		res.Results = map[*analysis.Analyzer]map[*packages.Package]any{}
@@ -331,8 +275,12 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 	res.Products = map[string]map[string]any{}
 	files := map[string]bool{}
 	loadErrs := map[string]bool{}
-	for i, pkg := range pkgs {
-		for _, f := range pkg.CompiledGoFiles {
+	for _, pkg := range pkgs {
+		list := pkg.CompiledGoFiles
+		if len(list) == 0 {
+			list = pkg.GoFiles
+		}
+		for _, f := range list {
 			files[f] = true
 		}
 		for _, e := range ReportedErrors(pkg) {
@@ -343,74 +291,69 @@ func (c *collector) collect(pkgs []*packages.Package, outcomes []*outcome, keepR
 				res.LoadErrors = append(res.LoadErrors, le)
 			}
 		}
-		o := outcomes[i]
-		if o == nil {
+		r := results[pkg.ID]
+		if r == nil {
 			continue
 		}
-		c.badDirectives(pkg.Fset, o.badDirectives)
-		for _, act := range o.actions {
-			res.Timings.Analyzer[act.analyzer.Name] += act.duration
-			if c.extra[act.analyzer] && act.err == nil {
-				if res.Products[act.analyzer.Name] == nil {
-					res.Products[act.analyzer.Name] = map[string]any{}
-				}
-				res.Products[act.analyzer.Name][pkg.ID] = act.result
+		for name, t := range r.durations {
+			res.Timings.Analyzer[name] += t
+		}
+		for a, v := range r.results {
+			if res.Results[a] == nil {
+				res.Results[a] = map[*packages.Package]any{}
 			}
-			if keepResults {
-				if res.Results[act.analyzer] == nil {
-					res.Results[act.analyzer] = map[*packages.Package]any{}
-				}
-				res.Results[act.analyzer][pkg] = act.result
-			}
-			if act.err != nil {
-				res.LoadErrors = append(res.LoadErrors, report.LoadError{Message: fmt.Sprintf("%s: %v", act.name, act.err)})
+			res.Results[a][pkg] = v
+		}
+		for _, msg := range r.Errors {
+			res.LoadErrors = append(res.LoadErrors, report.LoadError{Message: msg})
+		}
+		for _, d := range r.Diagnostics {
+			c.add(d)
+		}
+		for a := range c.plan.products {
+			data, ok := r.Products[a.Name]
+			if !ok {
 				continue
 			}
-			for _, d := range act.diagnostics {
-				c.add(pkg.Fset, act.analyzer.Name, d, act.notes.Of(d))
+			v, err := decodeProduct(a, data)
+			if err != nil {
+				res.LoadErrors = append(res.LoadErrors, report.LoadError{Message: fmt.Sprintf("%s@%s: %v", a.Name, pkg.PkgPath, err)})
+				continue
 			}
+			if res.Products[a.Name] == nil {
+				res.Products[a.Name] = map[string]any{}
+			}
+			res.Products[a.Name][pkg.ID] = v
 		}
 	}
 	res.Files = len(files)
 	sort.SliceStable(res.Findings, func(i, j int) bool { return lessFinding(res.Findings[i], res.Findings[j]) })
 }
 
-func (c *collector) badDirectives(fset *token.FileSet, directives []*dbindex.Directive) {
-	for _, d := range directives {
-		c.add(fset, dbindex.IgnoreRule, analysis.Diagnostic{Pos: d.Pos, Message: d.Problem, Category: dbindex.IgnoreRule}, note.Note{Severity: string(rules.SeverityError)})
-	}
-}
-
-func (c *collector) add(fset *token.FileSet, rule string, d analysis.Diagnostic, n note.Note) {
-	pos := fset.Position(d.Pos)
-	file := c.rel(pos.Filename)
-	if c.cfg.Ignored(pos.Filename) || c.cfg.Ignored(file) {
+func (c *collector) add(d diagnostic) {
+	file := c.rel(d.Pos.Filename)
+	if c.cfg.Ignored(d.Pos.Filename) || c.cfg.Ignored(file) {
 		return
 	}
 	f := report.Finding{
-		Rule:     rule,
-		Severity: c.cfg.SeverityOf(rule, rules.Severity(n.Severity)),
+		Rule:     d.Analyzer,
+		Severity: c.cfg.SeverityOf(d.Analyzer, rules.Severity(d.Severity)),
 		File:     file,
-		Line:     pos.Line,
-		Column:   pos.Column,
+		Line:     d.Pos.Line,
+		Column:   d.Pos.Column,
 		Message:  d.Message,
-		Help:     n.Help,
+		Help:     d.Help,
 		Fixes:    []report.Fix{},
 	}
-	if d.End.IsValid() {
-		end := fset.Position(d.End)
-		f.EndLine, f.EndColumn = end.Line, end.Column
+	if d.End.Line > 0 {
+		f.EndLine, f.EndColumn = d.End.Line, d.End.Column
 	}
-	for _, sf := range d.SuggestedFixes {
+	for _, sf := range d.Fixes {
 		fix := report.Fix{Message: sf.Message}
-		for _, te := range sf.TextEdits {
-			start, end := fset.Position(te.Pos), fset.Position(te.Pos)
-			if te.End.IsValid() {
-				end = fset.Position(te.End)
-			}
+		for _, te := range sf.Edits {
 			fix.Edits = append(fix.Edits, report.Edit{
-				File: c.rel(start.Filename), Start: start.Offset, End: end.Offset, NewText: string(te.NewText),
-				StartLine: start.Line, StartColumn: start.Column, EndLine: end.Line, EndColumn: end.Column,
+				File: c.rel(te.Start.Filename), Start: te.Start.Offset, End: te.End.Offset, NewText: te.NewText,
+				StartLine: te.Start.Line, StartColumn: te.Start.Column, EndLine: te.End.Line, EndColumn: te.End.Column,
 			})
 		}
 		f.Fixes = append(f.Fixes, fix)

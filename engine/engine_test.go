@@ -30,6 +30,7 @@ func writeModule(t *testing.T, files map[string]string) string {
 	t.Setenv("GOFLAGS", "-mod=mod")
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOSUMDB", "off")
+	t.Setenv(engine.CacheEnv, t.TempDir())
 	return dir
 }
 

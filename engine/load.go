@@ -19,36 +19,52 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
-// listMode asks the go command for files and imports only: no compilation.
-const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedModule | packages.NeedTypesSizes | packages.NeedForTest
+// listMode asks the go command for names, files, imports and modules of
+// the named packages and everything they import: no compilation, no cgo
+// processing (-compiled costs as much again as the listing at 1,000
+// packages), and, on a warm cache, all a run needs.
+const listMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps |
+	packages.NeedModule | packages.NeedForTest
 
-// loadPackages loads the named packages as go vet sees them, and as cheaply
-// as the analyzers allow: the named packages are parsed and type-checked
-// from source, and their dependencies come from export data when the build
-// cache holds all of it, else they are type-checked from source too, but for
-// their declarations only (function bodies are skipped and their syntax
-// dropped at once), so nothing is compiled. go/packages' own NeedTypes mode
-// compiles every package to produce export data; compiling just the
-// dependencies (the standard library and the drivers) still took three
-// quarters of a cold run at 1,000 packages (bench/), while checking their
-// declarations takes a second or two of CPU, which only reading cached
-// export data beats.
-//
-// hooks, when not nil, let the caller analyse each package during the load.
-func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]*packages.Package, error) {
+// listPackages lists the named packages, with their test variants, and
+// their dependencies, as go vet sees them; the generated test mains are
+// dropped.
+func listPackages(cfg *packages.Config, patterns []string) ([]*packages.Package, error) {
 	listCfg := *cfg
 	listCfg.Mode = listMode
 	roots, err := packages.Load(&listCfg, patterns...)
 	if err != nil {
 		return nil, err
 	}
-	roots = dropTestMains(roots)
-	if hooks != nil && hooks.graph != nil {
-		hooks.graph(roots)
+	return dropTestMains(roots), nil
+}
+
+// checkPackages type-checks the listed packages in full (by ID) for
+// analysis, and what they need for it, as cheaply as the analyzers allow:
+// the other named packages they import are checked for their declarations
+// only (function bodies skipped, syntax dropped at once), and dependencies
+// outside the named packages come from export data when the build cache
+// holds all of it, else are checked for their declarations too, so nothing
+// is compiled. go/packages' own NeedTypes mode compiles every package to
+// produce export data; compiling just the dependencies (the standard
+// library and the drivers) still took three quarters of a cold run at
+// 1,000 packages (bench/), while checking their declarations takes a
+// second or two of CPU, which only reading cached export data beats.
+//
+// A package is checked once everything it imports is finished, and checked
+// is called for each package in full as soon as it is type-checked, in its
+// checking slot (one of GOMAXPROCS): analysing there lets the caller drop
+// its syntax at once, so only about a slot's worth is held at any time.
+// A package is finished when checked is done with it: a package that
+// imports it can then read its facts. A named package that is not analysed
+// itself because its test variant is ("a" beside "a [a.test]") is finished
+// once the variant is.
+func checkPackages(cfg *packages.Config, patterns []string, roots []*packages.Package, full map[string]bool, checked func(p *packages.Package)) error {
+	if len(roots) == 0 || len(full) == 0 {
+		return nil
 	}
-	if len(roots) == 0 {
-		return nil, nil
+	if err := compiledFiles(cfg, patterns, roots); err != nil {
+		return err
 	}
 	byID := map[string]*packages.Package{}
 	for _, p := range roots {
@@ -56,13 +72,40 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 	}
 	variants := testVariants(roots, byID)
 
+	// The named packages (and variants) that the ones in full need: their
+	// imports among them, transitively.
+	needed := map[string]bool{}
+	var need func(p *packages.Package)
+	need = func(p *packages.Package) {
+		if needed[p.ID] {
+			return
+		}
+		needed[p.ID] = true
+		for _, imp := range p.Imports {
+			if dep := resolveVariant(byID, imp); dep != nil && dep.ID != p.ID {
+				need(dep)
+			}
+		}
+	}
+	for _, p := range roots {
+		if full[p.ID] {
+			need(p)
+		}
+	}
+	var named []*packages.Package
+	for _, p := range append(append([]*packages.Package(nil), roots...), variants...) {
+		if needed[p.ID] {
+			named = append(named, p)
+		}
+	}
+
 	// Dependencies outside the named packages come from export data or are
 	// checked for their declarations only, except those that themselves
 	// import a named package (possible when only part of a module is named):
 	// export data would bring a second copy of the named package's types, so
-	// they are checked in full like the named ones.
+	// they are checked from source like the named ones.
 	external := map[string]bool{}
-	for _, p := range roots {
+	for _, p := range named {
 		for _, imp := range p.Imports {
 			if resolveVariant(byID, imp) == nil && imp.PkgPath != "unsafe" && imp.PkgPath != "C" {
 				external[imp.PkgPath] = true
@@ -71,24 +114,33 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 	}
 	deps, fromExport, err := loadDeps(cfg, external)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	goErrors := map[string]string{}
+	var sizes types.Sizes
 	for _, d := range deps {
 		if msg := goCommandError(d); msg != "" {
 			goErrors[d.PkgPath] = msg
 		}
+		if sizes == nil && d.TypesSizes != nil {
+			sizes = d.TypesSizes
+		}
+	}
+	if sizes == nil {
+		if sizes, err = typesSizes(cfg); err != nil {
+			return err
+		}
 	}
 	between := dependentsOf(deps, byID)
-	full := map[string]bool{}
+	isBetween := map[string]bool{}
 	for _, p := range between {
-		full[p.ID] = true
+		isBetween[p.ID] = true
 	}
 	exports := map[string]string{}
 	var declsOnly []*packages.Package
 	for _, d := range deps {
 		switch {
-		case full[d.ID] || byID[d.ID] != nil || d.PkgPath == "unsafe":
+		case isBetween[d.ID] || byID[d.ID] != nil || d.PkgPath == "unsafe":
 		case fromExport:
 			exports[d.PkgPath] = d.ExportFile
 		default:
@@ -106,30 +158,30 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 		declsOnly: map[string]bool{},
 		done:      map[string]chan struct{}{},
 		cpu:       make(chan struct{}, runtime.GOMAXPROCS(0)),
-		hooks:     hooks,
-		analyse:   map[string]bool{},
+		checked:   checked,
+		full:      full,
 		goErrors:  goErrors,
 	}
-	for _, p := range dedupeTestVariants(roots) {
-		ld.analyse[p.ID] = true
-	}
-	if hooks != nil && hooks.listed != nil {
-		hooks.listed(len(ld.analyse))
-	}
-	checked := append(append(append(append([]*packages.Package(nil), roots...), variants...), between...), declsOnly...)
+	all := append(append(append([]*packages.Package(nil), named...), between...), declsOnly...)
 	for _, p := range between {
 		byID[p.ID] = p
 	}
 	for _, p := range declsOnly {
 		byID[p.ID] = p
-		ld.declsOnly[p.ID] = true
 	}
-	for _, p := range checked {
+	for _, p := range all {
+		if !full[p.ID] {
+			ld.declsOnly[p.ID] = true
+		}
+		if p.TypesSizes == nil {
+			p.TypesSizes = sizes
+		}
 		p.Fset = fset
 		ld.done[p.ID] = make(chan struct{})
 	}
+	ld.after = factWaits(all, full, byID)
 	var wg sync.WaitGroup
-	for _, p := range checked {
+	for _, p := range all {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -137,24 +189,124 @@ func loadPackages(cfg *packages.Config, patterns []string, hooks *loadHooks) ([]
 		}()
 	}
 	wg.Wait()
-	return roots, nil
+	return nil
 }
 
-// loadHooks let a caller analyse packages while the load goes on.
-type loadHooks struct {
-	// graph is given the listed packages and their test variants, with
-	// their imports, before any is checked.
-	graph func(roots []*packages.Package)
-	// listed is told how many packages are to be analysed (the named ones,
-	// test variants deduplicated as in Load), before any is checked.
-	listed func(n int)
-	// checked is called for every package checked in full, as soon as its
-	// check is done and while it still holds one of the GOMAXPROCS checking
-	// slots; analyse says whether it is one to analyse. Analysing there,
-	// rather than after the whole load, lets the caller drop a package's
-	// syntax as soon as it is analysed, so only about a slot's worth is held
-	// at any time, however large the module.
-	checked func(p *packages.Package, analyse bool)
+// factWaits returns, for each package checked but not analysed whose
+// package path an analysed package has ("a" beside "a [a.test]", or
+// "b [a.test]" beside "b"), the analysed one: its facts are that path's,
+// so the package is finished only once it is. An edge that would close a
+// cycle is left out (the facts are then absent, never a deadlock).
+func factWaits(all []*packages.Package, full map[string]bool, byID map[string]*packages.Package) map[string][]string {
+	analysed := map[string]string{} // package path → ID
+	for _, p := range all {
+		if full[p.ID] {
+			analysed[p.PkgPath] = p.ID
+		}
+	}
+	after := map[string][]string{}
+	// reaches reports whether from waits, directly or not, for to.
+	var reaches func(from, to string, seen map[string]bool) bool
+	reaches = func(from, to string, seen map[string]bool) bool {
+		if from == to {
+			return true
+		}
+		if seen[from] {
+			return false
+		}
+		seen[from] = true
+		p := byID[from]
+		if p == nil {
+			return false
+		}
+		for _, imp := range p.Imports {
+			if dep := resolveVariant(byID, imp); dep != nil && dep.ID != from && reaches(dep.ID, to, seen) {
+				return true
+			}
+		}
+		for _, id := range after[from] {
+			if reaches(id, to, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range all {
+		id, ok := analysed[p.PkgPath]
+		if !ok || full[p.ID] || byID[id] == nil {
+			continue
+		}
+		if !reaches(id, p.ID, map[string]bool{}) {
+			after[p.ID] = append(after[p.ID], id)
+		}
+	}
+	return after
+}
+
+// compiledFiles sets the CompiledGoFiles of the named packages, which the
+// listing leaves out: the Go files, except for packages that use cgo,
+// whose compiled files the go command makes (listed again, then).
+func compiledFiles(cfg *packages.Config, patterns []string, roots []*packages.Package) error {
+	cgo := false
+	for _, p := range roots {
+		if len(p.CompiledGoFiles) == 0 {
+			p.CompiledGoFiles = p.GoFiles
+			cgo = cgo || usesCgo(p.GoFiles)
+		}
+	}
+	if !cgo {
+		return nil
+	}
+	listCfg := *cfg
+	listCfg.Mode = packages.NeedName | packages.NeedCompiledGoFiles | packages.NeedForTest
+	again, err := packages.Load(&listCfg, patterns...)
+	if err != nil {
+		return err
+	}
+	byID := map[string]*packages.Package{}
+	for _, p := range again {
+		byID[p.ID] = p
+	}
+	for _, p := range roots {
+		if q, ok := byID[p.ID]; ok {
+			// Running cgo may fail (a missing header): the go command's
+			// errors then come with the compiled files it could make.
+			p.CompiledGoFiles, p.Errors = q.CompiledGoFiles, q.Errors
+		}
+	}
+	return nil
+}
+
+// usesCgo reports whether one of the files imports "C" (the listing
+// drops that import, and merges cgo files into the Go files).
+func usesCgo(files []string) bool {
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil || !bytes.Contains(data, []byte(`"C"`)) {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, data, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"C"` {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typesSizes asks the go command for the target architecture.
+func typesSizes(cfg *packages.Config) (types.Sizes, error) {
+	cmd := exec.Command("go", "env", "GOARCH")
+	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOARCH: %v", err)
+	}
+	return types.SizesFor("gc", strings.TrimSpace(string(out))), nil
 }
 
 // dropTestMains drops the generated main packages of test binaries: they
@@ -253,8 +405,13 @@ type sourceLoader struct {
 	declsOnly map[string]bool
 	done      map[string]chan struct{}
 	cpu       chan struct{}
-	hooks     *loadHooks
-	analyse   map[string]bool // the packages to analyse: see loadHooks
+	// full are the packages checked in full; checked is called for each,
+	// in its checking slot.
+	full    map[string]bool
+	checked func(p *packages.Package)
+	// after are the packages each must wait for before it is finished
+	// (factWaits).
+	after map[string][]string
 	// goErrors are the go command's reasons, by import path, why a
 	// dependency could not be loaded (no module provides it, the proxy
 	// refuses its version): what an importer's "could not import" means.
@@ -291,10 +448,12 @@ func (ld *sourceLoader) explainImport(msg string) (string, bool) {
 	return msg, false
 }
 
-// check parses and type-checks p once the packages it imports are checked,
-// then closes its done channel (and hands p to hooks.checked). A dependency is
-// checked for its declarations only, and keeps no syntax.
+// check parses and type-checks p once the packages it imports are finished,
+// hands it to ld.checked, and closes its done channel once it is finished
+// (see checkPackages). A package not checked in full is checked for its
+// declarations only, and keeps no syntax.
 func (ld *sourceLoader) check(p *packages.Package) {
+	defer close(ld.done[p.ID])
 	for _, imp := range p.Imports {
 		if dep := resolveVariant(ld.byID, imp); dep != nil && dep.ID != p.ID {
 			if ch, ok := ld.done[dep.ID]; ok {
@@ -303,13 +462,21 @@ func (ld *sourceLoader) check(p *packages.Package) {
 		}
 	}
 	ld.cpu <- struct{}{}
-	defer func() { <-ld.cpu }()
-
 	if ld.declsOnly[p.ID] {
 		ld.checkDecls(p)
-		close(ld.done[p.ID])
-		return
+	} else {
+		ld.checkFull(p)
+		if ld.checked != nil {
+			ld.checked(p)
+		}
 	}
+	<-ld.cpu
+	for _, id := range ld.after[p.ID] {
+		<-ld.done[id]
+	}
+}
+
+func (ld *sourceLoader) checkFull(p *packages.Package) {
 	for _, name := range p.CompiledGoFiles {
 		f, err := parser.ParseFile(ld.fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if f != nil {
@@ -353,10 +520,6 @@ func (ld *sourceLoader) check(p *packages.Package) {
 	p.Types = types.NewPackage(p.PkgPath, p.Name)
 	_ = types.NewChecker(tc, ld.fset, p.Types, p.TypesInfo).Files(p.Syntax)
 	p.IllTyped = len(p.Errors) > 0
-	close(ld.done[p.ID]) // importers need only p.Types: let them start
-	if ld.hooks != nil && ld.hooks.checked != nil {
-		ld.hooks.checked(p, ld.analyse[p.ID])
-	}
 }
 
 // checkDecls type-checks a dependency's declarations: what its importers

@@ -3,7 +3,6 @@ package suite
 import (
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
@@ -28,22 +27,4 @@ func (s *Suite) UseProgram(pkgs []*packages.Package) {
 			_ = a.Flags.Set(drivers.VersionsFlagName, versions)
 		}
 	}
-}
-
-// WithoutFacts returns copies of the analyzers that declare no fact types,
-// for a driver that analyses each package on its own (dbaudit's engine): the
-// analyzers then keep their findings within a package instead of asking for
-// every dependency to be analysed from source.
-func WithoutFacts(analyzers []*analysis.Analyzer) []*analysis.Analyzer {
-	out := make([]*analysis.Analyzer, len(analyzers))
-	for i, a := range analyzers {
-		if len(a.FactTypes) == 0 {
-			out[i] = a
-			continue
-		}
-		c := *a
-		c.FactTypes = nil
-		out[i] = &c
-	}
-	return out
 }

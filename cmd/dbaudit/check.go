@@ -29,6 +29,7 @@ type checkFlags struct {
 	timings       bool
 	noTests       bool
 	tags          string
+	noCache       bool
 }
 
 func newCheckCmd() *cobra.Command {
@@ -53,6 +54,7 @@ are still reported).`,
 	fs.BoolVar(&f.timings, "timings", false, "print the time spent loading, in each analyzer and reporting to stderr")
 	fs.BoolVar(&f.noTests, "no-tests", false, "leave _test.go files out")
 	fs.StringVar(&f.tags, "tags", "", "build tags, as for go build")
+	fs.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the result cache ("+engine.CacheEnv+" relocates it; dbaudit cache clean empties it)")
 	return cmd
 }
 
@@ -78,7 +80,7 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		}
 	}
 	progress := progressFor(cmd)
-	opts := engine.Options{Patterns: args, Config: cfg, NoTests: f.noTests, Progress: progress}
+	opts := engine.Options{Patterns: args, Config: cfg, NoTests: f.noTests, Progress: progress, FindingsOnly: true, NoCache: f.noCache}
 	if f.tags != "" {
 		opts.BuildFlags = []string{"-tags=" + f.tags}
 	}
