@@ -12,7 +12,6 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
-	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
@@ -24,6 +23,12 @@ func loadGopath(t *testing.T) []*schemacheck.PackageData {
 	return loadGopathPackage(t, "example.com/app")
 }
 
+// gopathLoadMode is what the collector needs of a package: its syntax and
+// type information, its dependencies' types from export data.
+const gopathLoadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes | packages.NeedSyntax |
+	packages.NeedTypesInfo | packages.NeedModule
+
 // loadGopathPackage loads one fixture package of testdata/gopath in GOPATH
 // mode (which engine.Options cannot ask for) and runs the collector on it,
 // as analysistest would, with check_tests set.
@@ -34,7 +39,7 @@ func loadGopathPackage(t *testing.T, pkgPath string) []*schemacheck.PackageData 
 		t.Fatal(err)
 	}
 	cfg := &packages.Config{
-		Mode: engine.LoadMode,
+		Mode: gopathLoadMode,
 		Dir:  filepath.Join(gopath, "src", filepath.FromSlash(pkgPath)),
 		Env:  append(os.Environ(), "GO111MODULE=off", "GOPATH="+gopath, "GOFLAGS="),
 	}
