@@ -2,12 +2,16 @@ package poolconfig_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	_ "github.com/jackc/pgx/v5/stdlib" // sql.Open("pgx")
+	_ "github.com/lib/pq"              // sql.Open("postgres")
 )
 
 // TestParseConfigSetsMaxConns proves the premise of the default-after-parse
@@ -92,5 +96,69 @@ func TestZeroIdleTime(t *testing.T) {
 	}
 	if n := kept.Stat().TotalConns(); n != 2 {
 		t.Errorf("MaxConnIdleTime = 30m, MaxConnLifetime = 0: %d connections, want the 2 opened", n)
+	}
+}
+
+// TestNeverExpiringConnectionsSurviveServerClose proves the silent
+// look-alikes of zero lifetimes: with MaxConnLifetime = 0 (pgxpool) and
+// SetConnMaxIdleTime(0) / SetConnMaxLifetime(0) (database/sql with pgx's
+// stdlib and lib/pq) a connection the server closes while idle
+// (idle_session_timeout) is replaced, not handed to the next query: pgx
+// pings a connection idle for over a second, and lib/pq's write to the dead
+// socket returns driver.ErrBadConn, which database/sql retries.
+func TestNeverExpiringConnectionsSurviveServerClose(t *testing.T) {
+	url := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
+		}
+		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set")
+	}
+	t.Parallel()
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["idle_session_timeout"] = "300"
+	cfg.MaxConnLifetime = 0
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	dsn := url + sep + "options=-c%20idle_session_timeout%3D300"
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	twice := func(name string, query func(*int) error) {
+		var pid1, pid2 int
+		if err := query(&pid1); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		time.Sleep(time.Second) // past idle_session_timeout: the server closes the session
+		if err := query(&pid2); err != nil {
+			t.Errorf("%s: the query after the server closed the idle connection failed: %v", name, err)
+		}
+		if pid1 == pid2 {
+			t.Errorf("%s: backend %d still serves: idle_session_timeout did not close it, the test proves nothing", name, pid1)
+		}
+	}
+	twice("pgxpool MaxConnLifetime = 0", func(pid *int) error {
+		return pool.QueryRow(ctx, "select pg_backend_pid()").Scan(pid)
+	})
+	for _, drv := range []string{"pgx", "postgres"} {
+		db, err := sql.Open(drv, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		db.SetConnMaxIdleTime(0)
+		db.SetConnMaxLifetime(0)
+		twice("database/sql "+drv+" SetConnMaxIdleTime(0)", func(pid *int) error {
+			return db.QueryRowContext(ctx, "select pg_backend_pid()").Scan(pid)
+		})
 	}
 }
