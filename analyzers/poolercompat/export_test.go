@@ -1,6 +1,6 @@
 package poolercompat
 
-import "strings"
+import "github.com/dbaudit/dbaudit/dbmodel/drivers"
 
 // SessionHelps returns the help text of each session feature the rule finds
 // in sql, for the pooler tests to compare with what the pooler does.
@@ -15,15 +15,11 @@ func SessionHelps(sql string) []string {
 // StartupRefused reports whether the rule says PgBouncer refuses the
 // startup parameter key, with the help it gives.
 func StartupRefused(key string) (bool, string) {
-	for k := range pgbouncerTracked {
-		if equalFold(k, key) {
-			return false, ""
-		}
+	if drivers.PoolerAcceptsStartupParam(key) {
+		return false, ""
 	}
 	return true, startupHelp(key, "test")
 }
 
 // MigrationHelp is the help for a migration tool.
 func MigrationHelp(tool string) string { return migrationHelp(tool, "test") }
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

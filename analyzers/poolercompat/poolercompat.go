@@ -50,7 +50,7 @@ const encodingCaveat = "exec and simple_protocol are pooler-safe too, but they e
 	"so [16]byte UUIDs, maps and structs then fail with `unable to encode … into text format for unknown type (OID 0)`"
 
 func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) {
-	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	src := analyzerutil.DSNSource(pass, idx)
 	report := reporter(pass, idx)
 
 	// Connection strings: prepared statements, startup parameters and

@@ -13,17 +13,6 @@ import (
 	"github.com/dbaudit/dbaudit/rules"
 )
 
-// pgbouncerTracked are the startup parameters PgBouncer passes on by
-// default; it answers any other with `FATAL: unsupported startup parameter`.
-// Measured through PgBouncer 1.18 (TestPoolerStartupParameters): accepted
-// application_name, client_encoding, datestyle, timezone,
-// standard_conforming_strings (any case); refused search_path,
-// statement_timeout, lock_timeout, idle_in_transaction_session_timeout,
-// work_mem, intervalstyle, extra_float_digits and options.
-var pgbouncerTracked = map[string]bool{
-	"application_name": true, "client_encoding": true, "datestyle": true, "timezone": true, "standard_conforming_strings": true,
-}
-
 func startupMessage(key string) string {
 	return fmt.Sprintf("%s is sent as a startup parameter, which PgBouncer refuses: connecting through the pooler fails", name(sqlToken{text: key}))
 }
@@ -43,7 +32,7 @@ func checkStartupParams(sink *drivers.Sink, site *sites.Site, text dsn.Text, d *
 		return
 	}
 	for _, p := range d.Params {
-		if p.KeyDynamic() || p.Part != dsn.PartQuery && p.Part != dsn.PartKV || pgbouncerTracked[strings.ToLower(p.Key)] {
+		if p.KeyDynamic() || p.Part != dsn.PartQuery && p.Part != dsn.PartKV || drivers.PoolerAcceptsStartupParam(p.Key) {
 			continue
 		}
 		forwarded := p.Key == "options"
@@ -74,7 +63,7 @@ func checkRuntimeParams(cfg *rules.Config, tables *drivers.Tables, b *binder, ss
 			d := site.Parse(text)
 			if len(d.Params) == 1 && !d.Params[0].KeyDynamic() {
 				key := d.Params[0].Key
-				if pgbouncerTracked[strings.ToLower(key)] {
+				if drivers.PoolerAcceptsStartupParam(key) {
 					continue
 				}
 				if _, isGUC := tables.Sink("runtime").Tables().GUCContext(key); !isGUC && key != "options" {

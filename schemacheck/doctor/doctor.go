@@ -87,14 +87,6 @@ func (r *Report) add(name string, s Status, format string, args ...any) {
 	r.Checks = append(r.Checks, Check{Name: name, Status: s, Detail: redact.Secrets(fmt.Sprintf(format, args...), r.secrets)})
 }
 
-// pgbouncerStartupParams are the startup parameters PgBouncer accepts by
-// default (its doc/config.md, ignore_startup_parameters); any other
-// forwarded key fails with "unsupported startup parameter" (08P01).
-var pgbouncerStartupParams = map[string]bool{
-	"application_name": true, "client_encoding": true, "datestyle": true,
-	"timezone": true, "standard_conforming_strings": true,
-}
-
 // execModes are rules.yaml-style names of pgx's exec modes.
 var execModes = map[pgx.QueryExecMode]string{
 	pgx.QueryExecModeCacheStatement: "cache_statement",
@@ -236,12 +228,12 @@ func checkPooler(r *Report, cfg *rules.Config, cc *pgx.ConnConfig, forwarded []s
 	}
 	var refused []string
 	for _, k := range forwarded {
-		if !pgbouncerStartupParams[strings.ToLower(k)] {
+		if !drivers.PoolerAcceptsStartupParam(k) {
 			refused = append(refused, k)
 		}
 	}
 	if len(refused) > 0 {
-		r.add("pooler startup parameters", Fail, "PgBouncer refuses startup parameters other than application_name, client_encoding, datestyle, timezone and standard_conforming_strings, so connecting with %s fails with `FATAL: unsupported startup parameter: %s (SQLSTATE 08P01)`; set them with SET in the session or on the role (ALTER ROLE … SET)", strings.Join(refused, ", "), refused[0])
+		r.add("pooler startup parameters", Fail, "PgBouncer refuses startup parameters other than application_name, client_encoding, datestyle, timezone and standard_conforming_strings, so connecting with %s fails with `FATAL: unsupported startup parameter: %s (SQLSTATE 08P01)`; set them on the role or database (ALTER ROLE … SET) or per transaction with SET LOCAL (a session SET lands on one server connection only), or list them in PgBouncer's ignore_startup_parameters (which drops the value)", strings.Join(refused, ", "), refused[0])
 	}
 }
 
