@@ -7,9 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
+
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/internal/plaindata"
+	"github.com/dbaudit/dbaudit/inventory"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
 )
@@ -109,5 +113,60 @@ func TestProductsArePlainData(t *testing.T) {
 	}
 	if statements == 0 {
 		t.Error("no statement collected from testdata/models")
+	}
+}
+
+// TestCombinedRun: one load serves the inventory and schemacheck together
+// (a check --inventory-style run): both analyzers on one shared index, as
+// Options.Extra of a single engine run on the streaming path, each
+// product for every package.
+func TestCombinedRun(t *testing.T) {
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := rules.Default(dir)
+	cfg.CheckTests = true
+	index := dbindex.New(cfg)
+	res, err := engine.Run(engine.Options{
+		Dir: dir, Patterns: []string{"./testdata/models"}, Config: cfg, FindingsOnly: true,
+		Extra: []*analysis.Analyzer{inventory.New(index), schemacheck.NewCollector(cfg, index)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Packages) == 0 {
+		t.Fatal("no package loaded")
+	}
+	for _, p := range res.Packages {
+		for _, name := range []string{inventory.Name, schemacheck.CollectorName} {
+			if res.Products[name][p.ID] == nil {
+				t.Errorf("%s: no %s product", p.ID, name)
+			}
+		}
+	}
+	inv, err := inventory.Collect(res, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statements := 0
+	for _, p := range schemacheck.Products(res) {
+		statements += len(p.Statements)
+	}
+	if len(inv.Touchpoints) == 0 || statements == 0 {
+		t.Errorf("one run gave %d touchpoints and %d statements; want both", len(inv.Touchpoints), statements)
+	}
+	// Every statement lies in a query, exec or prepare touchpoint of the
+	// inventory.
+	for _, p := range schemacheck.Products(res) {
+		for _, st := range p.Statements {
+			rel, _ := filepath.Rel(dir, st.Pos.Filename)
+			rel = filepath.ToSlash(rel)
+			if !slices.ContainsFunc(inv.Touchpoints, func(tp inventory.Touchpoint) bool {
+				return tp.File == rel && tp.Kind == st.Kind && tp.Line <= st.Pos.Line && st.Pos.Line <= max(tp.Line, tp.EndLine)
+			}) {
+				t.Errorf("%s:%d: the statement is no %s touchpoint of the same run", rel, st.Pos.Line, st.Kind)
+			}
+		}
 	}
 }
