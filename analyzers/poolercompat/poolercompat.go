@@ -7,6 +7,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -46,8 +47,18 @@ var pgxFamily = map[string]bool{"pgx": true, "pgxpool": true, "stdlib": true, "g
 // safeModes are the measured pooler-safe default_query_exec_mode values.
 var safeModes = map[string]bool{"cache_describe": true, "exec": true, "simple_protocol": true}
 
-const encodingCaveat = "exec and simple_protocol are pooler-safe too, but they encode arguments from the Go type alone, " +
-	"so [16]byte UUIDs, maps and structs then fail with `unable to encode … into text format for unknown type (OID 0)`"
+// encodingCaveat names the other pooler-safe modes: simple_protocol only
+// where the module's pgx has the fixes of the simple protocol's
+// SQL-injection advisories (drivers.SimpleProtocolSafe).
+func encodingCaveat(v drivers.Versions) string {
+	if !drivers.SimpleProtocolSafe(v) {
+		return "exec is pooler-safe too, but it encodes arguments from the Go type alone, " +
+			"so [16]byte UUIDs, maps and structs then fail with `unable to encode … into text format for unknown type (OID 0)` " +
+			"(not simple_protocol: this module's pgx lacks the fixes of its SQL-injection advisories)"
+	}
+	return "exec and simple_protocol are pooler-safe too, but they encode arguments from the Go type alone, " +
+		"so [16]byte UUIDs, maps and structs then fail with `unable to encode … into text format for unknown type (OID 0)`"
+}
 
 func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *dbindex.Index) {
 	src := analyzerutil.DSNSource(pass, idx)
@@ -62,7 +73,8 @@ func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, idx *db
 			runtimeParams = append(runtimeParams, site)
 			continue
 		}
-		if evidence, ok := checkSite(pass.TypesInfo, cfg, tables, site, report); ok {
+		versions := drivers.VersionsForDir(filepath.Dir(pass.Fset.Position(site.Expr.Pos()).Filename))
+		if evidence, ok := checkSite(pass.TypesInfo, cfg, tables, site, versions, report); ok {
 			seeds[siteNode(site)] = evidence
 		}
 	}
@@ -88,7 +100,7 @@ func reporter(pass *analysis.Pass, idx *dbindex.Index) func(analysis.Diagnostic,
 
 // checkSite judges one connection string; it returns the evidence when the
 // string reaches a pooler.
-func checkSite(info *types.Info, cfg *rules.Config, tables *drivers.Tables, site *sites.Site, report func(analysis.Diagnostic, string)) (string, bool) {
+func checkSite(info *types.Info, cfg *rules.Config, tables *drivers.Tables, site *sites.Site, versions drivers.Versions, report func(analysis.Diagnostic, string)) (string, bool) {
 	judged := (!site.Test || cfg.CheckTests) && (pgxFamily[site.Sink] || site.Sink == "libpq" || site.Sink == "migrate")
 	mode := codeMode(info, site)
 	found, migrateReported := "", false
@@ -106,7 +118,7 @@ func checkSite(info *types.Info, cfg *rules.Config, tables *drivers.Tables, site
 		}
 		switch {
 		case pgxFamily[site.Sink]:
-			checkPgx(site, text, d, evidence, hostRange, mode, report)
+			checkPgx(site, text, d, evidence, hostRange, mode, versions, report)
 		case site.Sink == "libpq":
 			checkLibpq(site, text, d, evidence, hostRange, report)
 		case site.Sink == "migrate" && !migrateReported:
@@ -264,7 +276,7 @@ func funcBody(fn ast.Node) *ast.BlockStmt {
 	return nil
 }
 
-func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, code modeInCode, report func(analysis.Diagnostic, string)) {
+func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, code modeInCode, versions drivers.Versions, report func(analysis.Diagnostic, string)) {
 	mode := "cache_statement"
 	param, inDSN := d.Get("default_query_exec_mode")
 	if inDSN {
@@ -281,7 +293,7 @@ func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at d
 		report(analysis.Diagnostic{Pos: code.assign.Pos(), End: code.assign.End(),
 			Message: modeMessage(code.name)},
 			fmt.Sprintf("The connection reaches a transaction-mode pooler (%s). %s. Fix: set pgx.QueryExecModeCacheDescribe; %s.",
-				evidence, unsafeWhy(code.name), encodingCaveat))
+				evidence, unsafeWhy(code.name), encodingCaveat(versions)))
 		return
 	}
 	if safeModes[mode] || (!inDSN && d.Opaque) {
@@ -289,7 +301,7 @@ func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at d
 	}
 	msg := modeMessage(mode)
 	help := fmt.Sprintf("The connection reaches a transaction-mode pooler (%s). %s. Fix: add default_query_exec_mode=cache_describe, "+
-		"or set ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe; %s.", evidence, unsafeWhy(mode), encodingCaveat)
+		"or set ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe; %s.", evidence, unsafeWhy(mode), encodingCaveat(versions))
 	r := at
 	if inDSN {
 		r = dsn.Range{Start: param.KeyRange.Start, End: param.ValueRange.End}
