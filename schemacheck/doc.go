@@ -12,12 +12,21 @@
 // with a select list, the fields reading listed columns are judged against
 // them. With a database, such a model is judged on the server's
 // description of its prepared statements instead (at the call, once). A
-// run that finds no model and prepares nothing says so: Result.NothingCompared. Their fields are matched to columns the
-// way the library reading them does: pgx's RowToStructByName (db tags
+// run that finds no model and prepares nothing says so:
+// Result.NothingCompared. Their fields are matched to columns the way the
+// library reading them does: pgx's RowToStructByName (db tags
 // exact then case-insensitive, untagged names with underscores folded,
 // embedded structs flattened, db:"-" skipped), sqlx (untagged names
 // lower-cased) or gorm (column: tags, snake_case names, associations left
 // out).
+//
+// The code is read by an analyzer, NewCollector, on the engine's streaming
+// path (Load): per package it records the struct types with their fields
+// (Go type, tags, file and line) and what maps them to a table, and the
+// literal SQL with its arguments' and destinations' Go types, as plain data
+// that outlives the package's syntax and type information. Run works from
+// that data alone: it decides which structs are models, prepares the
+// statements and compares both with the catalog.
 //
 // The catalog is read in one round trip from pg_catalog (not
 // information_schema, which hides columns a least-privileged role cannot
