@@ -268,12 +268,12 @@ func isBytes(t types.Type) bool {
 // resultDests finds where a query's rows go: a Scan chained on the call,
 // or, when the result is assigned to a variable, that variable's Scan
 // calls and pgx's CollectRows-style helpers in the same function.
-func (col *collector) resultDests(c *dbindex.Call) []*ScanDest {
-	info := col.pass.TypesInfo
-	parent := c.Cursor.Parent().Node()
+func (c *collector) resultDests(dbc *dbindex.Call) []*ScanDest {
+	info := c.pass.TypesInfo
+	parent := dbc.Cursor.Parent().Node()
 	if sel, ok := parent.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" {
-		if call, ok := c.Cursor.Parent().Parent().Node().(*ast.CallExpr); ok && call.Fun == sel {
-			return []*ScanDest{col.positional(call.Args, call.Pos(), "Scan")}
+		if call, ok := dbc.Cursor.Parent().Parent().Node().(*ast.CallExpr); ok && call.Fun == sel {
+			return []*ScanDest{c.positional(call.Args, call.Pos(), "Scan")}
 		}
 		return nil
 	}
@@ -281,7 +281,7 @@ func (col *collector) resultDests(c *dbindex.Call) []*ScanDest {
 	switch p := parent.(type) {
 	case *ast.AssignStmt:
 		for i, r := range p.Rhs {
-			if r == c.Expr && i < len(p.Lhs) || len(p.Rhs) == 1 && r == c.Expr {
+			if r == dbc.Expr && i < len(p.Lhs) || len(p.Rhs) == 1 && r == dbc.Expr {
 				if id, ok := p.Lhs[0].(*ast.Ident); ok {
 					obj = info.ObjectOf(id)
 				}
@@ -292,11 +292,11 @@ func (col *collector) resultDests(c *dbindex.Call) []*ScanDest {
 			obj = info.ObjectOf(p.Names[0])
 		}
 	}
-	if obj == nil || c.Enclosing == nil {
+	if obj == nil || dbc.Enclosing == nil {
 		return nil
 	}
 	var body ast.Node
-	switch fn := c.Enclosing.(type) {
+	switch fn := dbc.Enclosing.(type) {
 	case *ast.FuncDecl:
 		body = fn.Body
 	case *ast.FuncLit:
@@ -315,7 +315,7 @@ func (col *collector) resultDests(c *dbindex.Call) []*ScanDest {
 	limit := body.End()
 	ast.Inspect(body, func(n ast.Node) bool {
 		as, ok := n.(*ast.AssignStmt)
-		if !ok || as.Pos() < c.Expr.End() || as.Pos() >= limit {
+		if !ok || as.Pos() < dbc.Expr.End() || as.Pos() >= limit {
 			return true
 		}
 		for _, l := range as.Lhs {
@@ -327,11 +327,11 @@ func (col *collector) resultDests(c *dbindex.Call) []*ScanDest {
 	})
 	ast.Inspect(body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || call.Pos() < c.Expr.End() || call.Pos() >= limit {
+		if !ok || call.Pos() < dbc.Expr.End() || call.Pos() >= limit {
 			return true
 		}
 		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Scan" && isVar(sel.X) {
-			out = append(out, col.positional(call.Args, call.Pos(), "Scan"))
+			out = append(out, c.positional(call.Args, call.Pos(), "Scan"))
 			return true
 		}
 		fn := funcOf(info, call.Fun)
@@ -341,12 +341,12 @@ func (col *collector) resultDests(c *dbindex.Call) []*ScanDest {
 		switch fn.Name() {
 		case "CollectRows", "CollectOneRow", "CollectExactlyOneRow", "AppendRows":
 			arg := call.Args[len(call.Args)-1]
-			if d := col.rowToDest(arg); d != nil {
+			if d := c.rowToDest(arg); d != nil {
 				out = append(out, d)
 			}
 		case "ForEachRow":
 			if lit, ok := ast.Unparen(call.Args[1]).(*ast.CompositeLit); ok {
-				out = append(out, col.positional(lit.Elts, call.Pos(), "pgx.ForEachRow"))
+				out = append(out, c.positional(lit.Elts, call.Pos(), "pgx.ForEachRow"))
 			}
 		}
 		return true
