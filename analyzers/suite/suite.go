@@ -16,6 +16,7 @@ import (
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 	"github.com/dbaudit/dbaudit/analyzers/rawdsn"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
+	"github.com/dbaudit/dbaudit/analyzers/sqlinject"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/analyzers/txescape"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
@@ -44,6 +45,7 @@ var Registry = []Rule{
 	{ctxscope.Meta, ctxscope.New},
 	{conncleanup.Meta, conncleanup.New},
 	{sqlpattern.Meta, sqlpattern.New},
+	{sqlinject.Meta, sqlinject.New},
 }
 
 func init() {
