@@ -87,6 +87,7 @@ func (p Problem) Headline() string {
 	if h == "" {
 		h = p.Why
 	}
+	h = escapeControl(h)
 	if len(h) > MaxHeadline {
 		// A key or value of the user's own: cut at a word.
 		cut := strings.LastIndexByte(h[:MaxHeadline-1], ' ')
@@ -105,18 +106,19 @@ func (p Problem) Help() string {
 	s := p.Sink
 	var lines []string
 	if p.Short != "" || len(p.Why) > MaxHeadline {
-		lines = append(lines, p.Why)
+		lines = append(lines, escapeControl(p.Why))
 	}
 	if p.Answer != "" {
-		lines = append(lines, fmt.Sprintf("%s answers %s `%s`", s.short(), s.when(p.Kind), p.Answer))
+		// The answer may quote the string, newlines and all: one line.
+		lines = append(lines, escapeControl(fmt.Sprintf("%s answers %s `%s`", s.short(), s.when(p.Kind), p.Answer)))
 	}
 	if p.Detail != "" {
 		lines = append(lines, p.Detail)
 	}
 	if p.Instead != "" {
-		lines = append(lines, p.Instead)
+		lines = append(lines, escapeControl(p.Instead))
 	}
-	if dv := s.DriverVersion(); dv != "" && s.Version != "" {
+	if dv := s.DriverVersion(); dv != "" && s.Version != "" && s.Version != s.Measured {
 		lines = append(lines, "Judged for "+dv+", the version the module requires.")
 	}
 	return strings.Join(lines, "\n")
@@ -903,4 +905,28 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// escapeControl writes control characters as Go escapes, so text quoting a
+// connection string stays on one line and cannot pass for another finding.
+func escapeControl(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

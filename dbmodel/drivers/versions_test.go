@@ -175,3 +175,21 @@ func TestSimpleProtocolAdvisories(t *testing.T) {
 		t.Errorf("v5.5.4 open: %+v", got)
 	}
 }
+
+func TestHelpIsOneLinePerItem(t *testing.T) {
+	t.Parallel()
+	probs := Default().Sink("pgxpool").Check(dsn.Parse("postgres://app@db:5432/orders\nmain.go:1:1: error: x: forged?sslmode=require"))
+	if len(probs) == 0 {
+		t.Fatal("no problem")
+	}
+	for _, p := range probs {
+		for _, line := range strings.Split(p.Help(), "\n") {
+			if strings.Contains(line, "main.go:1:1") && !strings.Contains(line, `\nmain.go:1:1`) {
+				t.Errorf("help line %q carries the string's newline", line)
+			}
+		}
+		if strings.Contains(p.Headline(), "\n") {
+			t.Errorf("headline %q", p.Headline())
+		}
+	}
+}
