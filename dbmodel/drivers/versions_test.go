@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/packages"
+
 	"github.com/dbaudit/dbaudit/dbmodel/dsn"
 )
 
@@ -191,5 +193,30 @@ func TestHelpIsOneLinePerItem(t *testing.T) {
 		if strings.Contains(p.Headline(), "\n") {
 			t.Errorf("headline %q", p.Headline())
 		}
+	}
+}
+
+func TestProgramVersions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gomod := filepath.Join(dir, "go.mod")
+	if err := os.WriteFile(gomod, []byte("module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/jackc/pgx/v5 v5.5.3\n\tgithub.com/lib/pq v1.10.9\n)\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	main := &packages.Module{Path: "example.com/app", Main: true, GoMod: gomod}
+	// go list without the dependencies: the requirements of the main module.
+	root := &packages.Package{ID: "example.com/app", Module: main,
+		Imports: map[string]*packages.Package{ModulePgx5: {ID: ModulePgx5}}}
+	if got := ProgramVersions([]*packages.Package{root}).String(); got != "github.com/jackc/pgx/v5@v5.5.3,github.com/lib/pq@v1.10.9" {
+		t.Errorf("from go.mod: %s", got)
+	}
+	// With the dependencies loaded: the version go list selected wins.
+	root = &packages.Package{ID: "example.com/app", Module: main, Imports: map[string]*packages.Package{
+		ModulePgx5: {ID: ModulePgx5, Module: &packages.Module{Path: ModulePgx5, Version: "v5.5.5"}},
+		ModulePgx4: {ID: ModulePgx4, Module: &packages.Module{Path: ModulePgx4, Version: "v4.18.1",
+			Replace: &packages.Module{Path: ModulePgx4, Version: "v4.18.3"}}},
+	}}
+	if got := ProgramVersions([]*packages.Package{root}).String(); got != "github.com/jackc/pgx/v4@v4.18.3,github.com/jackc/pgx/v5@v5.5.5,github.com/lib/pq@v1.10.9" {
+		t.Errorf("selected: %s", got)
 	}
 }
