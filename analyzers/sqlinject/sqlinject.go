@@ -122,14 +122,8 @@ func (c *checker) stateOf(fn *ssa.Function) *state {
 	sum := s.summarize()
 	s.sum = sum
 	c.judge(s, false)
-	if debugHook != nil {
-		debugHook(s)
-	}
 	return s
 }
-
-// debugHook, set by a test, sees each solved state.
-var debugHook func(*state)
 
 // summaryOf returns what a called function does with its parameters: from
 // its body in this package, from its fact in another (nil without one).

@@ -68,11 +68,37 @@ func buildSSA(pass *analysis.Pass) (any, error) {
 
 // judged reports whether the rule analyses the pass's package: not the
 // standard library (outside any module, no dot in the first path element)
-// and not a driver.
+// and not a driver; of the dependencies of the main module, only those that
+// import a database API (directly or not), since no other can run SQL or
+// build it for a database call the rule sees. A driver that carries facts
+// runs the rule on every dependency; this keeps SSA off most of them.
 func judged(pass *analysis.Pass) bool {
 	path := pass.Pkg.Path()
-	inModule := pass.Module != nil && pass.Module.Path != "" && pass.Module.Path != "std"
-	return (inModule || !isStd(path)) && !dbapi.IsDriverPackage(path)
+	m := pass.Module
+	inModule := m != nil && m.Path != "" && m.Path != "std"
+	if !inModule && isStd(path) || dbapi.IsDriverPackage(path) {
+		return false
+	}
+	// The main module (go vet leaves Main unset but gives it no version).
+	if !inModule || m.Main || m.Version == "" {
+		return true
+	}
+	return importsDatabase(pass.Pkg, map[*types.Package]bool{})
+}
+
+// importsDatabase reports whether pkg imports a driver, directly or through
+// other packages.
+func importsDatabase(pkg *types.Package, seen map[*types.Package]bool) bool {
+	for _, imp := range pkg.Imports() {
+		if seen[imp] {
+			continue
+		}
+		seen[imp] = true
+		if dbapi.IsDriverPackage(imp.Path()) || importsDatabase(imp, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 func isStd(path string) bool {
