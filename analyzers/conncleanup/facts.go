@@ -219,11 +219,24 @@ func (c *checker) noReturn(fn *types.Func) bool {
 	var nr bool
 	if !isAbstract(fn) && c.know.known(fn.Pkg()) {
 		nr = c.pass.ImportObjectFact(fn, new(noReturnFact))
+		// A driver may carry facts between the packages it analyses yet
+		// only type-check the standard library (dbaudit's engine): there
+		// log.Fatalf has no fact. Its names are reliable.
+		nr = nr || isStd(fn.Pkg()) && (intrinsicNoReturn(fn) || namedNoReturn(fn))
 	} else {
 		nr = intrinsicNoReturn(fn) || namedNoReturn(fn)
 	}
 	c.know.noReturn[fn] = nr
 	return nr
+}
+
+// isStd: pkg is in the standard library (no dot in its first path element).
+func isStd(pkg *types.Package) bool {
+	if pkg == nil {
+		return false
+	}
+	first, _, _ := strings.Cut(pkg.Path(), "/")
+	return !strings.Contains(first, ".")
 }
 
 // intrinsicNoReturn are the functions that stop the calling goroutine or
