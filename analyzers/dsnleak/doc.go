@@ -37,12 +37,10 @@
 // from is not followed. Test code is exempt unless rules.yaml sets
 // check_tests.
 //
-// # Errors that carry the password
-//
-// The errors of some driver calls repeat the DSN. Measured with pgx v5.12.0
-// and lib/pq v1.12.3 (errleak_test.go produces each error from DSNs with a
-// known password, looks for it in err.Error(), and fails if a driver
-// changes):
+// Errors that carry the password: the errors of some driver calls repeat
+// the DSN, or part of it. Measured with pgx v5.12.0 and lib/pq v1.12.3
+// (errleak_test.go produces each error from DSNs with a known password,
+// looks for it in err.Error(), and fails if a driver changes):
 //
 //	call                                  URL userinfo  ?password=  key=value  carries the password when
 //	pgx.ParseConfig, pgxpool.ParseConfig  no            no          no         never: pgconn masks it (xxxxx)
@@ -61,14 +59,16 @@
 // field, which fmt's %#v prints; the field is a source like any field
 // named ConnString, %#v of the error is not followed.
 //
-// Those errors are sources where the DSN's text shows the leaking shape
-// (a constant, or text built from literals: an error finding), where a
-// password is formatted into a URL's userinfo unescaped (pgx and lib/pq),
-// and, for lib/pq and net/url, where the DSN's text is unknown (an
-// environment variable may hold a malformed URL): warnings. Wrapping with
+// Such an error is reported where it is written out: as an error where
+// the DSN's text (a constant, or text built from literals) has the leaking
+// shape; as a warning where a password is formatted unescaped into a URL's
+// userinfo, and, for lib/pq and for url.Parse of a followed connection
+// string, where the DSN's text is not known (an environment variable may
+// hold a malformed URL). pgx errors from a DSN whose text is not known
+// stay silent: pgx masks every password its parser finds. Wrapping with
 // fmt.Errorf (%w, %v), errors.New(err.Error()) or errors.Join keeps the
-// password; err.Error() is its text; redact.Error(err, dsn) and other
-// redaction functions clean it. Where the error is returned, the caller is
+// password, err.Error() is its text, redact.Error(err, dsn) and the other
+// redaction functions clean it. Where the error is returned, its caller is
 // not followed.
 //
 // (*url.URL).Redacted masks only the userinfo password: used on a DSN
@@ -85,5 +85,18 @@
 //
 //	u, err := url.Parse(os.Getenv("DATABASE_URL"))
 //	...
-//	log.Printf("connecting to %s", u.Redacted())
+//	log.Printf("connecting to %s", u.Redacted()) // the password only ever in the userinfo
+//
+// Bad (lib/pq returns net/url's error, which repeats a URL it refuses):
+//
+//	db, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))
+//	if err := db.Ping(); err != nil {
+//		log.Fatal(err)
+//	}
+//
+// Good:
+//
+//	if err := db.Ping(); err != nil {
+//		log.Fatal(redact.Error(err, dsn))
+//	}
 package dsnleak

@@ -55,7 +55,7 @@ type secret struct {
 }
 
 const (
-	adviceDSN      = "write u.Redacted() (net/url) or the host and database name instead, or pass it through a redaction helper (rules.yaml redactors)"
+	adviceDSN      = "write the host and database name instead, or u.Redacted() (net/url) where the password can only be in the URL's userinfo (Redacted keeps ?password= and key=value passwords), or pass it through a redaction helper (rules.yaml redactors)"
 	advicePassword = "log whether a password is set, never its value"
 	adviceStruct   = "log the fields you need, or give the type a String (or slog LogValue) method that leaves the secret out"
 )

@@ -82,18 +82,21 @@ type errorCall struct {
 	// dsnArg is the index of the DSN argument; -1: the DSN is that of the
 	// handle the method is called on.
 	dsnArg int
+	// anyURL: the call parses any URL, not only DSNs; its argument must be
+	// a secret the analyzer follows or text that reads as a DSN.
+	anyURL bool
 }
 
 // errorCalls are the measured calls, by dbapi.FullName. (*sql.DB).Ping
 // depends on the driver the handle was opened with.
 var errorCalls = map[string]errorCall{
-	"github.com/jackc/pgx/v5.Connect":              {"pgx.Connect", pgxDial, 1},
-	"github.com/jackc/pgx/v5/pgxpool.Pool.Ping":    {"(*pgxpool.Pool).Ping", pgxDial, -1},
-	"github.com/jackc/pgx/v5/pgxpool.Pool.Acquire": {"(*pgxpool.Pool).Acquire", pgxDial, -1},
-	"github.com/lib/pq.NewConnector":               {"pq.NewConnector", netURL, 0},
-	"net/url.Parse":                                {"url.Parse", netURL, 0},
-	"database/sql.DB.Ping":                         {"(*sql.DB).Ping", 0, -1},
-	"database/sql.DB.PingContext":                  {"(*sql.DB).PingContext", 0, -1},
+	"github.com/jackc/pgx/v5.Connect":              {name: "pgx.Connect", family: pgxDial, dsnArg: 1},
+	"github.com/jackc/pgx/v5/pgxpool.Pool.Ping":    {name: "(*pgxpool.Pool).Ping", family: pgxDial, dsnArg: -1},
+	"github.com/jackc/pgx/v5/pgxpool.Pool.Acquire": {name: "(*pgxpool.Pool).Acquire", family: pgxDial, dsnArg: -1},
+	"github.com/lib/pq.NewConnector":               {name: "pq.NewConnector", family: netURL, dsnArg: 0},
+	"net/url.Parse":                                {name: "url.Parse", family: netURL, dsnArg: 0, anyURL: true},
+	"database/sql.DB.Ping":                         {name: "(*sql.DB).Ping", family: 0, dsnArg: -1},
+	"database/sql.DB.PingContext":                  {name: "(*sql.DB).PingContext", family: 0, dsnArg: -1},
 }
 
 // handleOpeners open a handle that dials on first use; the handle keeps
@@ -251,7 +254,11 @@ func (c *checker) errorSource(call *ast.CallExpr, fn *types.Func) *secret {
 	var h handle
 	switch {
 	case ec.dsnArg >= 0 && ec.dsnArg < len(call.Args):
-		h = handle{family: ec.family, shape: c.shapeOf(call.Args[ec.dsnArg])}
+		arg := call.Args[ec.dsnArg]
+		h = handle{family: ec.family, shape: c.shapeOf(arg)}
+		if ec.anyURL && !h.shape.known && c.eval(arg) == nil {
+			return nil // a URL that is no connection string
+		}
 	case ec.dsnArg < 0:
 		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if !ok {

@@ -95,6 +95,18 @@ func pqRedacted(dsn string) {
 
 func scrubError(err error) error { return errors.New("cannot connect") }
 
+// url.Parse of a URL that is no connection string.
+func redirect(w http.ResponseWriter, r *http.Request) {
+	next, err := url.Parse(r.FormValue("next"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if _, err := url.Parse("https://example.com/" + next.Path); err != nil {
+		log.Print(err)
+	}
+}
+
 // pgx masks the password in every parse error (pgconn.ParseConfigError),
 // and its dial errors name user, database and host: clean.
 func pgxFromEnv(ctx context.Context) {
