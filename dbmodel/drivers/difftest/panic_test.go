@@ -60,7 +60,7 @@ func TestHealthCheckPeriodZeroPanics(t *testing.T) {
 }
 
 // panicQuote runs poolconfig over its fixtures and returns the panic its
-// health-check message quotes.
+// health-check finding quotes (in its help).
 func panicQuote(t *testing.T) string {
 	t.Helper()
 	root, err := filepath.Abs("../../..")
@@ -74,7 +74,7 @@ func panicQuote(t *testing.T) string {
 		}
 	}
 	quote := regexp.MustCompile("`(panic: [^`]+)`")
-	for _, r := range analysistest.Run(t, gopath, poolconfig.Analyzer, "example.com/pools") {
+	for _, r := range analysistest.Run(t, gopath, withHelp(poolconfig.Analyzer), "example.com/pools") {
 		for _, d := range r.Diagnostics {
 			if m := quote.FindStringSubmatch(d.Message); m != nil {
 				return m[1]
