@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
@@ -86,26 +87,32 @@ func (c *cache) file(k cacheKey) string {
 
 // get returns the cached result for k, or nil.
 func (c *cache) get(k cacheKey) *pkgResult {
-	data, err := os.ReadFile(c.file(k))
-	if err != nil || len(data) < len(cacheMagic)+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
-		return nil
-	}
-	sum, payload := data[len(cacheMagic):len(cacheMagic)+sha256.Size], data[len(cacheMagic)+sha256.Size:]
-	if got := sha256.Sum256(payload); !bytes.Equal(sum, got[:]) {
-		return nil
-	}
 	r := new(pkgResult)
-	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(r); err != nil {
+	if !c.read(k, r) {
 		return nil
 	}
 	r.cached = true
 	return r
 }
 
-// put stores r under k; failures are ignored (the next run analyses again).
-func (c *cache) put(k cacheKey, r *pkgResult) {
+// read decodes the entry k into v; it reports whether the entry was there
+// and whole.
+func (c *cache) read(k cacheKey, v any) bool {
+	data, err := os.ReadFile(c.file(k))
+	if err != nil || len(data) < len(cacheMagic)+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
+		return false
+	}
+	sum, payload := data[len(cacheMagic):len(cacheMagic)+sha256.Size], data[len(cacheMagic)+sha256.Size:]
+	if got := sha256.Sum256(payload); !bytes.Equal(sum, got[:]) {
+		return false
+	}
+	return gob.NewDecoder(bytes.NewReader(payload)).Decode(v) == nil
+}
+
+// put stores v under k; failures are ignored (the next run analyses again).
+func (c *cache) put(k cacheKey, v any) {
 	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(r); err != nil {
+	if err := gob.NewEncoder(&payload).Encode(v); err != nil {
 		return
 	}
 	sum := sha256.Sum256(payload.Bytes())
@@ -201,17 +208,31 @@ var toolIDOnce = sync.OnceValue(func() string {
 
 func toolID() string { return toolIDOnce() }
 
-// buildID reads the Go build ID the linker writes near the start of every
-// executable (what go tool buildid prints): a hash of the binary's
-// inputs, so any change to dbaudit's code changes it.
+// buildID reads the Go build ID the linker writes into every executable
+// (what go tool buildid prints): a hash of the binary's inputs, so any
+// change to dbaudit's code changes it. On ELF it is a note; elsewhere a
+// string near the start of the text.
 func buildID(exe string) string {
-	f, err := os.Open(exe)
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		if s := f.Section(".note.go.buildid"); s != nil {
+			if data, err := s.Data(); err == nil && len(data) > 16 {
+				// namesz, descsz, type, "Go\x00\x00", then the ID.
+				n := int(f.ByteOrder.Uint32(data[4:8]))
+				if 16+n <= len(data) {
+					return string(data[16 : 16+n])
+				}
+			}
+		}
+		return ""
+	}
+	fh, err := os.Open(exe)
 	if err != nil {
 		return ""
 	}
-	defer f.Close()
+	defer fh.Close()
 	buf := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, buf)
+	n, _ := io.ReadFull(fh, buf)
 	buf = buf[:n]
 	const prefix = "\xff Go build ID: \""
 	i := bytes.Index(buf, []byte(prefix))
@@ -228,13 +249,18 @@ func buildID(exe string) string {
 
 // packageKeys computes the cache key of every listed package (the named
 // ones with their test variants), from run, its files and its imports'
-// keys.
+// keys. The named packages' files are hashed in parallel first.
 func packageKeys(run cacheKey, listed []*packages.Package) map[string]cacheKey {
 	named := map[string]bool{}
+	var files []string
 	for _, p := range listed {
 		named[p.ID] = true
+		for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles, p.EmbedFiles} {
+			files = append(files, list...)
+		}
 	}
-	k := &keyer{run: run, named: named, memo: map[string]cacheKey{}}
+	k := &keyer{run: run, named: named, memo: map[string]cacheKey{}, files: hashAll(files)}
+	k.gorootDir, k.goroot = gorootOf(listed)
 	keys := map[string]cacheKey{}
 	for _, p := range listed {
 		keys[p.ID] = k.key(p)
@@ -242,10 +268,73 @@ func packageKeys(run cacheKey, listed []*packages.Package) map[string]cacheKey {
 	return keys
 }
 
+// hashAll hashes the files' contents on a few goroutines.
+func hashAll(names []string) map[string]string {
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		out[n] = ""
+	}
+	uniq := make([]string, 0, len(out))
+	for n := range out {
+		uniq = append(uniq, n)
+	}
+	sums := make([]string, len(uniq))
+	var wg sync.WaitGroup
+	next := make(chan int, len(uniq))
+	for i := range uniq {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < 2*runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := os.ReadFile(uniq[i])
+				if err != nil {
+					sums[i] = "error " + err.Error()
+					continue
+				}
+				sum := sha256.Sum256(data)
+				sums[i] = hex.EncodeToString(sum[:])
+			}
+		}()
+	}
+	wg.Wait()
+	for i, n := range uniq {
+		out[n] = sums[i]
+	}
+	return out
+}
+
+// gorootOf describes the standard library the packages were listed
+// against: the directory of package runtime and its VERSION file's size
+// and time (a new toolchain changes them), or "".
+func gorootOf(listed []*packages.Package) (dir, desc string) {
+	var runtimePkg *packages.Package
+	packages.Visit(listed, func(p *packages.Package) bool { return runtimePkg == nil }, func(p *packages.Package) {
+		if p.PkgPath == "runtime" && runtimePkg == nil {
+			runtimePkg = p
+		}
+	})
+	if runtimePkg == nil || len(runtimePkg.GoFiles) == 0 {
+		return "", ""
+	}
+	dir = filepath.Dir(filepath.Dir(filepath.Dir(runtimePkg.GoFiles[0]))) // GOROOT/src/runtime/x.go
+	desc = dir
+	if fi, err := os.Stat(filepath.Join(dir, "VERSION")); err == nil {
+		desc += fmt.Sprintf(" %d %d", fi.Size(), fi.ModTime().UnixNano())
+	}
+	return dir, desc
+}
+
 type keyer struct {
-	run   cacheKey
-	named map[string]bool
-	memo  map[string]cacheKey
+	run       cacheKey
+	named     map[string]bool
+	memo      map[string]cacheKey
+	files     map[string]string // content hashes of the named packages' files
+	gorootDir string
+	goroot    string // gorootDir and its VERSION file's size and time
 }
 
 func (k *keyer) key(p *packages.Package) cacheKey {
@@ -265,11 +354,25 @@ func (k *keyer) key(p *packages.Package) cacheKey {
 		fmt.Fprintf(h, "error %s\n", e)
 	}
 	versioned := p.Module != nil && p.Module.Version != "" && (p.Module.Replace == nil || p.Module.Replace.Version != "")
+	std := p.Module == nil && k.gorootDir != "" && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], k.gorootDir+string(filepath.Separator))
 	switch {
 	case k.named[p.ID]:
-		hashFiles(h, true, p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles, p.EmbedFiles)
+		seen := map[string]bool{}
+		for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles, p.EmbedFiles} {
+			for _, name := range list {
+				if !seen[name] {
+					seen[name] = true
+					fmt.Fprintf(h, "file %s %s\n", name, k.files[name])
+				}
+			}
+		}
 	case versioned:
 		// The module cache's content of a module version does not change.
+	case std:
+		fmt.Fprintf(h, "goroot %s\n", k.goroot)
+		for _, name := range p.GoFiles {
+			fmt.Fprintf(h, "file %s\n", name)
+		}
 	default:
 		hashFiles(h, false, p.GoFiles, p.OtherFiles)
 	}
@@ -292,8 +395,8 @@ func (k *keyer) key(p *packages.Package) cacheKey {
 	return key
 }
 
-// hashFiles writes the files' names and their content (or, for files
-// nobody edits in place, their size and modification time).
+// hashFiles writes the files' names with their size and modification
+// time, for dependencies nobody versions (a replace by directory).
 func hashFiles(h io.Writer, content bool, lists ...[]string) {
 	seen := map[string]bool{}
 	for _, list := range lists {
@@ -303,18 +406,6 @@ func hashFiles(h io.Writer, content bool, lists ...[]string) {
 			}
 			seen[name] = true
 			fmt.Fprintf(h, "file %s ", name)
-			if content {
-				f, err := os.Open(name)
-				if err != nil {
-					fmt.Fprintf(h, "error %v\n", err)
-					continue
-				}
-				fh := sha256.New()
-				_, err = io.Copy(fh, f)
-				f.Close()
-				fmt.Fprintf(h, "%x %v\n", fh.Sum(nil), err)
-				continue
-			}
 			if fi, err := os.Stat(name); err == nil {
 				fmt.Fprintf(h, "%d %d\n", fi.Size(), fi.ModTime().UnixNano())
 			} else {
@@ -322,4 +413,24 @@ func hashFiles(h io.Writer, content bool, lists ...[]string) {
 			}
 		}
 	}
+}
+
+// runEntry is the results of every package of a run, stored under the
+// key of all their keys: a run in which nothing changed reads one file.
+type runEntry struct {
+	Results map[string]*pkgResult // by package ID
+}
+
+// combinedKey is the key of a whole run's packages.
+func combinedKey(run cacheKey, pkgs []*packages.Package, keys map[string]cacheKey) cacheKey {
+	h := sha256.New()
+	h.Write(run[:])
+	io.WriteString(h, "\nrun\n")
+	for _, p := range pkgs {
+		k := keys[p.ID]
+		fmt.Fprintf(h, "%s %x\n", p.ID, k[:])
+	}
+	var key cacheKey
+	h.Sum(key[:0])
+	return key
 }

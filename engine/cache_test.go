@@ -4,9 +4,11 @@ import (
 	"go/ast"
 	"go/types"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -206,4 +208,12 @@ func TestCacheConcurrentRuns(t *testing.T) {
 		assert.Equal(t, want.Findings, res.Findings)
 		assert.Equal(t, want.Products, res.Products)
 	}
+}
+
+func TestToolIDIsTheBuildID(t *testing.T) {
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	out, err := exec.Command("go", "tool", "buildid", exe).Output()
+	require.NoError(t, err)
+	assert.Equal(t, strings.TrimSpace(string(out)), engine.BuildID(exe))
 }

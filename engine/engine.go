@@ -204,12 +204,28 @@ func Run(opts Options) (*Result, error) {
 	if !keep && !opts.NoCache {
 		c = openCache()
 	}
-	var keys map[string]cacheKey
+	var (
+		keys     map[string]cacheKey
+		combined cacheKey
+		whole    runEntry // the run's results in one entry, when nothing changed
+	)
 	cold := map[string]bool{}
 	if c != nil {
-		keys = packageKeys(runKey(opts, pl, cfg), listed)
+		run := runKey(opts, pl, cfg)
+		keys = packageKeys(run, listed)
+		combined = combinedKey(run, res.Packages, keys)
+		if !c.read(combined, &whole) {
+			whole.Results = nil
+		}
 	}
 	for _, p := range res.Packages {
+		if r := whole.Results[p.ID]; r != nil {
+			r.cached = true
+			results[p.ID] = r
+			d.facts.put(p.PkgPath, r.Facts)
+			res.Cached++
+			continue
+		}
 		if c != nil && len(p.Errors) == 0 {
 			if r := c.get(keys[p.ID]); r != nil {
 				results[p.ID] = r
@@ -242,6 +258,15 @@ func Run(opts Options) (*Result, error) {
 	}
 	if err := checkPackages(cfg, patterns, listed, cold, analyse); err != nil {
 		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	}
+	if c != nil && res.Cached < len(res.Packages) {
+		entry := runEntry{Results: map[string]*pkgResult{}}
+		for _, p := range res.Packages {
+			if r := results[p.ID]; r != nil && len(p.Errors) == 0 && len(r.Errors) == 0 {
+				entry.Results[p.ID] = r
+			}
+		}
+		c.put(combined, entry)
 	}
 	var sum time.Duration
 	for _, r := range results {

@@ -1,0 +1,4 @@
+package engine
+
+// BuildID is buildID, for tests.
+var BuildID = buildID
