@@ -33,6 +33,19 @@
 // (a switch, an if, membership in a package-level map) on every path to
 // the SQL.
 //
+// Request input is graded error; an exported function's parameter warning
+// (its callers may pass only constants). Test code is skipped unless
+// rules.yaml sets check_tests.
+//
+// Across packages the rule reads what a helper does from its fact: whether
+// it returns (part of) a parameter, writes it through a pointer, or runs it
+// as SQL. Where facts are not carried, a helper of another package is
+// opaque and nothing is guessed about it. Not followed: text kept in a
+// struct's fields across method calls (a query builder's state), and
+// validation by a function that returns an error for an unknown value
+// (only comparisons with constants and membership in a package-level map
+// or slice count as choosing from constants).
+//
 // Bad:
 //
 //	func list(w http.ResponseWriter, r *http.Request) {

@@ -482,7 +482,7 @@ func (c *checker) exportFacts(prog *buildssa.SSA) {
 	}
 	var fns []*ssa.Function
 	for _, fn := range prog.SrcFuncs {
-		if obj, ok := fn.Object().(*types.Func); ok && fn.Parent() == nil && obj.Exported() {
+		if obj, ok := fn.Object().(*types.Func); ok && fn.Parent() == nil && obj.Exported() && !c.idx.IsTest(fn.Pos()) {
 			fns = append(fns, fn)
 		}
 	}
