@@ -74,7 +74,9 @@
 // (*url.URL).Redacted masks only the userinfo password: used on a DSN
 // whose text has the password in ?password= or in key=value form (which
 // url.Parse reads as a path), its result still holds the password, and
-// writing it out is reported.
+// writing it out is reported — also through a redaction helper of the
+// package that masks with Redacted alone (its text never names a
+// password).
 //
 // Bad:
 //

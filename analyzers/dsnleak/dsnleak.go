@@ -52,6 +52,9 @@ type secret struct {
 	// redactMiss names the password (*url.URL).Redacted left in place:
 	// "?password=" or "keyword/value password=".
 	redactMiss string
+	// viaHelper names the package's redaction helper that relies on
+	// Redacted alone.
+	viaHelper string
 }
 
 const (
@@ -359,7 +362,7 @@ func (c *checker) call(call *ast.CallExpr) *secret {
 		return c.redacted(call)
 	}
 	if c.isRedactor(fn) {
-		return nil
+		return c.userinfoRedactor(call, fn)
 	}
 	if s := c.errorSource(call, fn); s != nil && resultIsError(fn) {
 		return s // pool.Ping(ctx)
@@ -496,7 +499,7 @@ func (c *checker) checkSink(call *ast.CallExpr) {
 		case s.redactMiss != "":
 			d.Category = "error"
 			d.Message = oneLine(s.what+" reaches "+where+" with its "+s.redactMiss+" password", ": Redacted masks userinfo only")
-			help = redactedHelp(s.redactMiss)
+			help = redactedHelp(s.redactMiss, s.viaHelper)
 		default:
 			advice := s.advice
 			if advice == "" {

@@ -384,20 +384,79 @@ func (c *checker) redacted(call *ast.CallExpr) *secret {
 	if s == nil || s.shape == nil {
 		return nil
 	}
-	miss := ""
-	switch {
-	case s.shape.queryPassword:
-		miss = "?password="
-	case s.shape.kvPassword:
-		miss = "keyword/value"
-	default:
+	miss := s.shape.missedBy()
+	if miss == "" {
 		return nil
 	}
 	return &secret{what: exprString(call), redactMiss: miss}
 }
 
-func redactedHelp(miss string) string {
-	return fmt.Sprintf("(*url.URL).Redacted replaces only the password of the URL's userinfo (postgres://user:xxxxx@host/db). "+
+// missedBy is what (*url.URL).Redacted leaves of a DSN of shape sh: the
+// password's form, or "".
+func (sh dsnShape) missedBy() string {
+	switch {
+	case sh.queryPassword:
+		return "?password="
+	case sh.kvPassword:
+		return "keyword/value"
+	}
+	return ""
+}
+
+// userinfoRedactor: a redaction helper of this package that masks with
+// (*url.URL).Redacted and nothing else (no "password" in its text), called
+// on a DSN whose password is outside the userinfo, returns the password.
+func (c *checker) userinfoRedactor(call *ast.CallExpr, fn *types.Func) *secret {
+	if len(call.Args) == 0 || fn.Pkg() != c.pass.Pkg || !c.onlyRedacted(fn) {
+		return nil
+	}
+	if c.eval(call.Args[0]) == nil {
+		return nil
+	}
+	miss := c.shapeOf(call.Args[0]).missedBy()
+	if miss == "" {
+		return nil
+	}
+	return &secret{what: exprString(call), redactMiss: miss, viaHelper: fn.Name()}
+}
+
+// onlyRedacted reports whether the body of fn, declared in this package,
+// calls (*url.URL).Redacted and never names a password.
+func (c *checker) onlyRedacted(fn *types.Func) bool {
+	var body *ast.BlockStmt
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && c.pass.TypesInfo.Defs[fd.Name] == fn {
+				body = fd.Body
+			}
+		}
+	}
+	if body == nil {
+		return false
+	}
+	redacted, password := false, false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if f := callee(c.pass.TypesInfo, n); f != nil && dbapi.FullName(f) == "net/url.URL.Redacted" {
+				redacted = true
+			}
+		case *ast.BasicLit:
+			if strings.Contains(strings.ToLower(n.Value), "password") {
+				password = true
+			}
+		}
+		return true
+	})
+	return redacted && !password
+}
+
+func redactedHelp(miss, helper string) string {
+	via := ""
+	if helper != "" {
+		via = helper + " masks with (*url.URL).Redacted alone. "
+	}
+	return fmt.Sprintf(via+"(*url.URL).Redacted replaces only the password of the URL's userinfo (postgres://user:xxxxx@host/db). "+
 		"The DSN here holds its password as %s, which comes out as written. Measured with net/url: "+
 		"url.Parse(\"postgres://app@db/app?password=****\").Redacted() is \"postgres://app@db/app?password=****\", and "+
 		"url.Parse(\"host=db user=app password=**** dbname=app\") reads the whole keyword/value text as a path, which "+

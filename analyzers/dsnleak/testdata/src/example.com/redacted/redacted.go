@@ -44,3 +44,34 @@ func userinfo(c Config) {
 	env, _ := url.Parse(os.Getenv("DATABASE_URL"))
 	log.Println("database:", env.Redacted()) // its shape is not known
 }
+
+// maskDSN relies on Redacted alone.
+func maskDSN(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid)"
+	}
+	return u.Redacted()
+}
+
+// maskQueryPassword masks the query's password too.
+func maskQueryPassword(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid)"
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+func helpers(c Config) {
+	query := "postgres://" + c.User + "@" + c.Host + "/app?password=" + c.Password
+	log.Println(maskDSN(query))           // want `maskDSN\(\) reaches log.Println with its \?password= password`
+	log.Println(maskQueryPassword(query)) // masks ?password= itself
+	userinfo := "postgres://" + c.User + ":" + c.Password + "@" + c.Host + "/app"
+	log.Println(maskDSN(userinfo))
+}
