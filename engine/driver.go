@@ -225,9 +225,11 @@ func (d *driver) analyse(p *packages.Package) *pkgResult {
 	if d.keep {
 		res.results = map[*analysis.Analyzer]any{}
 	}
+	for _, a := range d.plan.all {
+		res.durations[a.Name] += acts[a].duration
+	}
 	for _, a := range d.plan.roots {
 		act := acts[a]
-		res.durations[a.Name] += act.duration
 		if d.keep {
 			res.results[a] = act.result
 		}
