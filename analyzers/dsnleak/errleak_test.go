@@ -54,9 +54,37 @@ var leakShapes = []leakShape{
 	{name: "url-userinfo-at/unescaped", dsn: "postgres://app:" + fakeHead + "@" + fakeTail + "@127.0.0.1:1/app?sslmode=disable&connect_timeout=5"},
 	{name: "url-userinfo-slash/unescaped", dsn: "postgres://app:" + fakeHead + "/" + fakeTail + "@127.0.0.1:1/app?sslmode=disable&connect_timeout=5"},
 	// The real server refuses the connection after the startup message.
-	{name: "url-userinfo/no-database", dsn: "postgres://postgres:" + fakePass + "@127.0.0.1:5432/dbaudit_no_such_db?sslmode=disable", server: true},
-	{name: "url-query/bad-parameter", dsn: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&dbaudit_bogus=1&password=" + fakePass, server: true},
-	{name: "kv/no-database", dsn: "host=127.0.0.1 port=5432 user=postgres password=" + fakePass + " dbname=dbaudit_no_such_db sslmode=disable", server: true},
+	// HOST, PORT, USER and DB are those of DBAUDIT_TEST_DATABASE_URL.
+	{name: "url-userinfo/no-database", dsn: "postgres://USER:" + fakePass + "@HOST:PORT/dbaudit_no_such_db?sslmode=disable", server: true},
+	{name: "url-query/bad-parameter", dsn: "postgres://USER@HOST:PORT/DB?sslmode=disable&dbaudit_bogus=1&password=" + fakePass, server: true},
+	{name: "kv/no-database", dsn: "host=HOST port=PORT user=USER password=" + fakePass + " dbname=dbaudit_no_such_db sslmode=disable", server: true},
+}
+
+// serverShapes fills in the test server's address in the server shapes;
+// without DBAUDIT_TEST_DATABASE_URL it drops them.
+func serverShapes(t *testing.T) []leakShape {
+	t.Helper()
+	env := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
+	if env == "" && os.Getenv("CI") == "true" {
+		t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (CI=true)")
+	}
+	var out []leakShape
+	for _, s := range leakShapes {
+		if !s.server {
+			out = append(out, s)
+			continue
+		}
+		if env == "" {
+			continue
+		}
+		cfg, err := pgx.ParseConfig(env)
+		if err != nil {
+			t.Fatalf("DBAUDIT_TEST_DATABASE_URL: %v", err)
+		}
+		s.dsn = strings.NewReplacer("HOST", cfg.Host, "PORT", fmt.Sprint(cfg.Port), "USER", cfg.User, "DB", cfg.Database).Replace(s.dsn)
+		out = append(out, s)
+	}
+	return out
 }
 
 // measuredCall produces the error one driver entry point returns for dsn.
@@ -127,7 +155,7 @@ func carriesPassword(text string) bool {
 }
 
 func maskFake(text string) string {
-	return strings.NewReplacer(fakePass, "********", fakeHead, "****", fakeTail, "****").Replace(text)
+	return strings.NewReplacer(fakePass, "****", fakeHead, "****", fakeTail, "****").Replace(text)
 }
 
 // TestDriverErrorsCarryPassword produces each measured call's error for
@@ -136,21 +164,20 @@ func maskFake(text string) string {
 // the analyzer reports from. A driver that starts or stops leaking fails
 // it.
 func TestDriverErrorsCarryPassword(t *testing.T) {
-	server := os.Getenv("DBAUDIT_TEST_DATABASE_URL") != ""
-	if !server && os.Getenv("CI") == "true" {
-		t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (CI=true)")
-	}
+	shapes := serverShapes(t)
 	for _, k := range []string{"PGPASSWORD", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSERVICE", "PGSSLMODE"} {
 		t.Setenv(k, "") // restored after the test
 		os.Unsetenv(k)
 	}
+	// The errors the findings' help quotes (family.measured), masked.
+	quoted := map[string]string{
+		"pgx.Connect url-userinfo-at/unescaped": pgxDial.measured(),
+		"pq.NewConnector url-userinfo/bad-port": netURL.measured(),
+	}
 	got := map[string]map[string]bool{}
 	for _, call := range measuredCalls {
 		got[call.name] = map[string]bool{}
-		for _, shape := range leakShapes {
-			if shape.server && !server {
-				continue
-			}
+		for _, shape := range shapes {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			err := call.run(ctx, shape.dsn)
 			cancel()
@@ -159,6 +186,9 @@ func TestDriverErrorsCarryPassword(t *testing.T) {
 				text = err.Error()
 			}
 			leaks := carriesPassword(text)
+			if want, ok := quoted[call.name+" "+shape.name]; ok && (text == "" || !strings.HasPrefix(want, maskFake(text))) {
+				t.Errorf("%s with a %s DSN: the help quotes\n\t%s\nthe driver says\n\t%s", call.name, shape.name, want, maskFake(text))
+			}
 			if leaks {
 				got[call.name][shape.name] = true
 			}
@@ -169,10 +199,7 @@ func TestDriverErrorsCarryPassword(t *testing.T) {
 	// The analyzer reads each DSN's text (classify) and predicts, by the
 	// call's family, whether the error carries the password.
 	for _, call := range measuredCalls {
-		for _, shape := range leakShapes {
-			if shape.server && !server {
-				continue
-			}
+		for _, shape := range shapes {
 			if predicted := call.family.leaks(classify(shape.dsn)); predicted != got[call.name][shape.name] {
 				t.Errorf("%s with a %s DSN: the error carries the password: %v; the analyzer predicts %v",
 					call.name, shape.name, got[call.name][shape.name], predicted)
