@@ -335,8 +335,8 @@ func (c *checker) openHandle(call *ast.CallExpr) *handle {
 // errHelp is the help of an error finding.
 func errHelp(l *errLeak) string {
 	return fmt.Sprintf("%s: %s. Measured (pgx v5.12.0, lib/pq v1.12.3): %s. "+
-		"Pass the error through redact.Error(err, dsn) (dbmodel/redact) or a redaction helper before it is written out, "+
-		"and escape the password where the URL is built (url.UserPassword, url.QueryEscape) or use the keyword/value form.",
+		"Pass the error through redact.Error(err, dsn) (github.com/dbaudit/dbaudit/dbmodel/redact) or your own redaction helper "+
+		"before writing it out, and escape the password where the URL is built (url.UserPassword, url.QueryEscape) or use the keyword/value form.",
 		l.call, l.reason, l.family.measured())
 }
 
@@ -461,6 +461,6 @@ func redactedHelp(miss, helper string) string {
 		"url.Parse(\"postgres://app@db/app?password=****\").Redacted() is \"postgres://app@db/app?password=****\", and "+
 		"url.Parse(\"host=db user=app password=**** dbname=app\") reads the whole keyword/value text as a path, which "+
 		"Redacted returns as \"host=db%%20user=app%%20password=****%%20dbname=app\". Mask every password key instead "+
-		"(redact.DSN from dbmodel/redact masks the userinfo, ?password=, ?sslpassword= and keyword/value passwords), "+
+		"(redact.DSN from github.com/dbaudit/dbaudit/dbmodel/redact masks the userinfo, ?password=, ?sslpassword= and keyword/value passwords), "+
 		"or log only the host and database name.", miss)
 }
