@@ -74,7 +74,7 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 
 func run(pass *analysis.Pass, cfg *rules.Config, tables *drivers.Tables, versions *drivers.VersionsFlag, idx *dbindex.Index) *Result {
 	res := &Result{}
-	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	src := analyzerutil.DSNSource(pass, idx)
 	reported := map[string]bool{}
 	all := append(sites.Find(pass, idx, src), pgx4Sites(pass, idx, src)...)
 	for _, site := range all {

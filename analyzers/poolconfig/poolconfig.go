@@ -71,7 +71,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 	limits := cfg.PoolLimits()
 	var groups [][]setting
 	// pgxpool connection strings: each text is one pool's settings.
-	src := dsn.NewSource(pass.TypesInfo, pass.Files)
+	src := analyzerutil.DSNSource(pass, idx)
 	for _, site := range sites.Find(pass, idx, src) {
 		if site.Sink != "pgxpool" || idx.IsTestSupport(site.Expr.Pos()) && !cfg.CheckTests {
 			continue

@@ -8,10 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/dbaudit/dbaudit/analyzers/note"
 )
 
 // Run assembles a GOPATH from the shared stubs and ./testdata/src, then runs
@@ -104,4 +107,47 @@ func Diagnostics(t *testing.T, results []*analysistest.Result) []analysis.Diagno
 		t.Fatal("no diagnostics: the fixtures did not load")
 	}
 	return out
+}
+
+// WithHelp wraps a so that each finding's message is its one-line message
+// followed by its help lines, joined by "; ": fixtures' want patterns can
+// then assert the measured error and the fix, which live in the help.
+// headlines (may be nil) receives each one-line message, for CheckHeadlines.
+func WithHelp(a *analysis.Analyzer, headlines *sync.Map) *analysis.Analyzer {
+	w := *a
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		var diags []analysis.Diagnostic
+		inner := *pass
+		inner.Report = func(d analysis.Diagnostic) { diags = append(diags, d) }
+		res, err := a.Run(&inner)
+		notes := note.From(res)
+		for _, d := range diags {
+			if headlines != nil {
+				headlines.Store(pass.Fset.Position(d.Pos).String()+" "+d.Message, d.Message)
+			}
+			if help := notes.Of(d).Help; help != "" {
+				d.Message += "; " + strings.ReplaceAll(help, "\n", "; ")
+			}
+			pass.Report(d)
+		}
+		return res, err
+	}
+	return &w
+}
+
+// CheckHeadlines asserts the one-line limit over the messages WithHelp
+// collected, and that there were at least min of them.
+func CheckHeadlines(t *testing.T, headlines *sync.Map, min int) {
+	t.Helper()
+	n := 0
+	headlines.Range(func(k, v any) bool {
+		n++
+		if m := v.(string); len(m) > MaxMessage || strings.ContainsAny(m, "\n\r") {
+			t.Errorf("message longer than one %d-character line (%d): %s", MaxMessage, len(m), k)
+		}
+		return true
+	})
+	if n < min {
+		t.Errorf("only %d findings; want at least %d", n, min)
+	}
 }

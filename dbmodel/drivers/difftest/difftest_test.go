@@ -21,14 +21,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // sql.Open("pgx")
 	_ "github.com/lib/pq"              // sql.Open("postgres")
-	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dbaudit/dbaudit/analyzers/driveropts"
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/drivers"
 	"github.com/dbaudit/dbaudit/dbmodel/dsn"
 	"github.com/dbaudit/dbaudit/dbmodel/dsn/sites"
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 // target is where every rewritten string points.
@@ -85,7 +84,7 @@ func fixtures(t *testing.T) []driveropts.Judged {
 			t.Fatal(err)
 		}
 	}
-	results := analysistest.Run(t, gopath, withHelp(driveropts.Analyzer), "example.com/opts", "example.com/fixes")
+	results := analysistest.Run(t, gopath, atest.WithHelp(driveropts.Analyzer, nil), "example.com/opts", "example.com/fixes")
 	var out []driveropts.Judged
 	seen := map[string]bool{}
 	for _, r := range results {
@@ -103,28 +102,6 @@ func fixtures(t *testing.T) []driveropts.Judged {
 		}
 	}
 	return out
-}
-
-// withHelp wraps the analyzer so that each finding's message is followed by
-// its help lines, as the fixtures' want patterns expect (the driver's answer
-// and the fix are in the help; see driveropts_test.go).
-func withHelp(a *analysis.Analyzer) *analysis.Analyzer {
-	w := *a
-	w.Run = func(pass *analysis.Pass) (any, error) {
-		var diags []analysis.Diagnostic
-		inner := *pass
-		inner.Report = func(d analysis.Diagnostic) { diags = append(diags, d) }
-		res, err := a.Run(&inner)
-		notes := note.From(res)
-		for _, d := range diags {
-			if help := notes.Of(d).Help; help != "" {
-				d.Message += "; " + strings.ReplaceAll(help, "\n", "; ")
-			}
-			pass.Report(d)
-		}
-		return res, err
-	}
-	return &w
 }
 
 // newTarget creates a database of the test's own and learns what the

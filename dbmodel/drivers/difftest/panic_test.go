@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dbaudit/dbaudit/analyzers/poolconfig"
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 // TestHealthCheckPeriodZeroPanics proves what poolconfig quotes for a
@@ -74,7 +75,7 @@ func panicQuote(t *testing.T) string {
 		}
 	}
 	quote := regexp.MustCompile("`(panic: [^`]+)`")
-	for _, r := range analysistest.Run(t, gopath, withHelp(poolconfig.Analyzer), "example.com/pools") {
+	for _, r := range analysistest.Run(t, gopath, atest.WithHelp(poolconfig.Analyzer, nil), "example.com/pools") {
 		for _, d := range r.Diagnostics {
 			if m := quote.FindStringSubmatch(d.Message); m != nil {
 				return m[1]
