@@ -22,8 +22,9 @@
 //
 // Request input is reported wherever it reaches the SQL text, even alone.
 // A parameter of an exported function is reported when it is built into
-// SQL text (a function that runs the SQL it is given is judged at its
-// callers instead). Configuration is not input: constants, package-level
+// SQL text. A function that runs the SQL it is given, or extends it (a
+// parameter named query, sql, stmt, q…: q + " LIMIT 10"), is judged at
+// its callers instead. Configuration is not input: constants, package-level
 // variables, fields of the receiver and parameters of a *Config type.
 // Values that cannot carry text are never input: integers (strconv.Itoa,
 // %d), booleans, times, UUIDs. Safe forms stay silent: placeholders with the

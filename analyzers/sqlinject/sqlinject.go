@@ -191,8 +191,20 @@ func (c *checker) sourceParam(sig *types.Signature, i int) bool {
 	if i >= sig.Params().Len() {
 		return false
 	}
-	t := sig.Params().At(i).Type()
-	return c.text.carries(t) && !isRequestType(t) && !isConfigType(t)
+	p := sig.Params().At(i)
+	return c.text.carries(p.Type()) && !isRequestType(p.Type()) && !isConfigType(p.Type()) && !sqlNamed(p.Name())
+}
+
+// sqlNamed: a parameter named as SQL text (query, sql, stmt…) is SQL the
+// caller writes, which the function may extend or wrap (q + " LIMIT 10",
+// "SELECT count(*) FROM (" + q + ") t"): judged at the callers, like a
+// function that runs the SQL it is given.
+func sqlNamed(name string) bool {
+	switch strings.ToLower(name) {
+	case "q", "query", "sql", "stmt", "statement", "sqlstr", "querystr", "querystring", "rawsql", "sqltext", "querytext", "sqlquery", "rawquery":
+		return true
+	}
+	return false
 }
 
 // equality is a value known to equal a constant when a condition is onTrue.
@@ -223,8 +235,8 @@ func (c *checker) equalsConstant(cond ssa.Value) []equality {
 			return []equality{{look.Index, true}}
 		}
 	case *ssa.Call:
-		if fn, ok := x.Call.Value.(*ssa.Function); ok && fn.Object() != nil && len(x.Call.Args) == 2 {
-			if name := dbapi.FullName(fn.Object().(*types.Func)); name == "slices.Contains" && isConfig(x.Call.Args[0]) {
+		if fn, ok := x.Call.Value.(*ssa.Function); ok && len(x.Call.Args) == 2 {
+			if obj, ok := fn.Object().(*types.Func); ok && dbapi.FullName(obj) == "slices.Contains" && isConfig(x.Call.Args[0]) {
 				return []equality{{x.Call.Args[1], true}}
 			}
 		}

@@ -83,34 +83,61 @@ func TestCompare(t *testing.T) {
 		run(t, work, []string{"GOBIN=" + bin}, "go", "install", "github.com/securego/gosec/v2/cmd/gosec@"+gosecVersion)
 	}
 	run(t, root, nil, "go", "build", "-o", bin+string(filepath.Separator),
-		"./analyzers/sqlinject/compare/testdata/vet", "./analyzers/sqlinject/compare/testdata/nofacts")
+		"./analyzers/sqlinject/compare/testdata/vet", "./analyzers/sqlinject/compare/testdata/nofacts", "./cmd/dbaudit")
 
 	cases := readCases(t, fixtures)
 	tools := []*tool{
-		{name: "sqlinject, go vet (facts)", diags: vet(t, filepath.Join(bin, "vet"), fixtures)},
-		{name: "sqlinject, no facts (dbaudit check)", diags: singlechecker(t, filepath.Join(bin, "nofacts"), fixtures),
+		{name: "dbaudit check", diags: dbaudit(t, filepath.Join(bin, "dbaudit"), fixtures)},
+		{name: "sqlinject, go vet", diags: vet(t, filepath.Join(bin, "vet"), fixtures)},
+		{name: "sqlinject without facts", diags: singlechecker(t, filepath.Join(bin, "nofacts"), fixtures),
 			blind: func(c fixtureCase) bool { return c.crossPkg }},
 		{name: "gosec " + gosecVersion + " G201/G202", diags: gosec(t, filepath.Join(bin, "gosec"), fixtures),
 			blind: func(c fixtureCase) bool { return c.driver != "database/sql" }},
 	}
+	gosecTool := tools[3]
 	table, stats := render(cases, tools)
 	if *update {
 		write(t, filepath.Join(root, "analyzers", "sqlinject", "COMPARISON.md"), table)
 	} else {
 		t.Log("\n" + table)
 	}
-	vetStats, checkStats := stats[tools[0].name], stats[tools[1].name]
-	if vetStats.fn+vetStats.outOfScope != 0 || vetStats.fp != 0 {
-		t.Errorf("sqlinject under go vet: %d missed, %d false positives on its fixtures", vetStats.fn+vetStats.outOfScope, vetStats.fp)
-	}
-	if checkStats.fn != 0 || checkStats.fp != 0 {
-		t.Errorf("sqlinject without facts: %d missed within a package, %d false positives", checkStats.fn, checkStats.fp)
-	}
-	for _, c := range cases {
-		if c.bad && flaggedIn(tools[2].diags, c) && !flaggedIn(tools[0].diags, c) {
-			t.Errorf("gosec finds %s, sqlinject does not", c.name)
+	for _, tl := range tools[:2] {
+		if s := stats[tl.name]; s.fn+s.outOfScope != 0 || s.fp != 0 {
+			t.Errorf("%s: %d missed, %d false positives on the sqlinject fixtures", tl.name, s.fn+s.outOfScope, s.fp)
 		}
 	}
+	if s := stats[tools[2].name]; s.fn != 0 || s.fp != 0 {
+		t.Errorf("sqlinject without facts: %d missed within a package, %d false positives", s.fn, s.fp)
+	}
+	for _, c := range cases {
+		if c.bad && flaggedIn(gosecTool.diags, c) && !flaggedIn(tools[0].diags, c) {
+			t.Errorf("gosec finds %s, dbaudit check does not", c.name)
+		}
+	}
+}
+
+// dbaudit runs dbaudit check (every rule, its engine carrying facts) and
+// keeps sqlinject's findings.
+func dbaudit(t *testing.T, binary, dir string) []diag {
+	out := runTool(t, dir, binary, "check", "--format", "json", "./...")
+	var res struct {
+		Findings []struct {
+			Rule    string `json:"rule"`
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Message string `json:"message"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("dbaudit json: %v\n%s", err, out)
+	}
+	var ds []diag
+	for _, f := range res.Findings {
+		if f.Rule == "sqlinject" {
+			ds = append(ds, diag{file: lastTwo(f.File), line: f.Line, msg: f.Message})
+		}
+	}
+	return ds
 }
 
 // vet runs the analyzer through go vet -vettool.
@@ -232,7 +259,7 @@ func classify(fd *ast.FuncDecl, file string, fset *token.FileSet) fixtureCase {
 	switch {
 	case strings.Contains(name, "Pgconn"):
 		c.driver = "pgconn"
-	case strings.Contains(name, "Pgx"), strings.HasPrefix(file, "frameworks/"), strings.Contains(name, "Run"):
+	case strings.Contains(name, "Pgx"), strings.HasPrefix(file, "frameworks/"), strings.Contains(name, "Run"), strings.Contains(name, "AppCount"):
 		c.driver = "pgx"
 	case strings.Contains(name, "Sqlx"):
 		c.driver = "sqlx"
@@ -262,9 +289,9 @@ func render(cases []fixtureCase, tools []*tool) (string, map[string]counts) {
 	b.WriteString("and helpers (other names) must stay silent.\n\n")
 	b.WriteString("Cells: **TP** reported a Bad case, **FN** missed it, **FP** reported an Ok case or a helper, `-` silent\n")
 	b.WriteString("on one. `FN*` is a miss outside what the tool can see: gosec checks database/sql only; sqlinject without\n")
-	b.WriteString("facts (dbaudit's engine analyses each package on its own) cannot read the store package's helpers\n")
-	b.WriteString("from package app. sqlinject under go vet carries its facts (what a helper returns, runs or writes)\n")
-	b.WriteString("between packages.\n\n")
+	b.WriteString("facts (a driver that analyses each package alone) cannot read the store package's helpers from\n")
+	b.WriteString("package app. `dbaudit check` (every rule; its engine carries facts) and `go vet -vettool` carry\n")
+	b.WriteString("sqlinject's facts (what a helper returns, runs or writes) between packages.\n\n")
 	b.WriteString("| case | file | driver |")
 	for _, tl := range tools {
 		b.WriteString(" " + tl.name + " |")
@@ -310,7 +337,7 @@ func render(cases []fixtureCase, tools []*tool) (string, map[string]counts) {
 	}
 	b.WriteString(notes)
 	b.WriteString("\n## Findings of gosec, verbatim\n\n")
-	ds := append([]diag(nil), tools[2].diags...)
+	ds := append([]diag(nil), tools[len(tools)-1].diags...)
 	sort.Slice(ds, func(i, j int) bool {
 		if ds[i].file != ds[j].file {
 			return ds[i].file < ds[j].file
@@ -339,8 +366,8 @@ const notes = `
   echo, chi, gorilla/mux) anywhere in the SQL text; a parameter of an exported function when built
   into it; integers, constants, configuration, quoted identifiers and literals, and values compared
   with constants are not input.
-- Without facts, sqlinject misses only what turns on a helper of another package (the five app
-  cases, FN*); under go vet it reads the store's facts. OkAppReportedInStore is silent by design:
+- Without facts, sqlinject misses only what turns on a helper of another package (the app cases,
+  FN*); dbaudit check and go vet read the store's facts. OkAppReportedInStore is silent by design:
   the store's exported function is reported where it builds the SQL.
 - sqlinject is judged on its own fixtures here, so its clean sheet says the fixtures agree with it;
   the analysistest run (sqlinject_test.go) pins each message.

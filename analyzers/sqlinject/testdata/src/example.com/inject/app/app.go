@@ -41,6 +41,14 @@ func (a *App) BadAppWhereBuilder(w http.ResponseWriter, r *http.Request) {
 	rows.Close()
 }
 
+func (a *App) BadAppCount(w http.ResponseWriter, r *http.Request) {
+	_, _ = a.s.Count(r.Context(), "SELECT id FROM users WHERE team = '"+r.FormValue("team")+"'") // want `request input r.FormValue\("team"\) is built into the SQL that store.Store.Count runs`
+}
+
+func (a *App) OkAppCountPlaceholder(w http.ResponseWriter, r *http.Request) {
+	_, _ = a.s.Count(r.Context(), "SELECT id FROM users WHERE team = $1", r.FormValue("team"))
+}
+
 func (a *App) OkAppSortColumn(w http.ResponseWriter, r *http.Request) {
 	rows, _ := a.db.Query("SELECT id FROM users ORDER BY " + store.SortColumn(r.FormValue("sort")))
 	rows.Close()

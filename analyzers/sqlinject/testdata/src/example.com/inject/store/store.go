@@ -37,6 +37,13 @@ func (s *Store) BadStoreCountPgx(ctx context.Context, column, value string) (int
 	return n, err
 }
 
+// Count wraps the SQL it is given: judged where it is called, not here.
+func (s *Store) Count(ctx context.Context, query string, args ...any) (int, error) { // want Count:`sql\(query built\)`
+	var n int
+	err := s.pool.QueryRow(ctx, "SELECT count(*) FROM ("+query+") AS sub", args...).Scan(&n)
+	return n, err
+}
+
 // Run runs the SQL it is given: judged where it is called, not here.
 func (s *Store) Run(ctx context.Context, sql string, args ...any) error { // want Run:`sql\(sql\)`
 	_, err := s.pool.Exec(ctx, sql, args...)
