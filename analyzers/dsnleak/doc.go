@@ -55,9 +55,13 @@
 //
 // sql.Open itself never parses; a server's refusal (no such database, an
 // unknown parameter) and a refused dial name user, database and host only.
-// pgx's *pgconn.ParseConfigError keeps the DSN unmasked in its ConnString
-// field, which fmt's %#v prints; the field is a source like any field
-// named ConnString, %#v of the error is not followed.
+// pgx's *pgconn.ParseConfigError, which pgx.ParseConfig,
+// pgxpool.ParseConfig, pgxpool.New, pgx.Connect and the first use of a
+// pgx database/sql handle return as it is for a DSN pgx cannot parse,
+// keeps the DSN unmasked in its ConnString field: fmt's %#v of the error
+// prints it (a warning where a format's %#v prints such an error; wrapped
+// errors print it as a pointer), and the field is a source like any field
+// named ConnString.
 //
 // Such an error is reported where it is written out: as an error where
 // the DSN's text (a constant, or text built from literals) has the leaking

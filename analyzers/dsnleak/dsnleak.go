@@ -373,7 +373,7 @@ func (c *checker) call(call *ast.CallExpr) *secret {
 		// fmt.Errorf("connect: %w", err): the wrapping error says what
 		// err says. Other secrets in it are reported at the call.
 		for _, a := range call.Args {
-			if s := c.eval(a); s != nil && s.err != nil {
+			if s := c.eval(a); s != nil && s.err != nil && !s.err.goSyntaxOnly {
 				return s
 			}
 		}
@@ -421,7 +421,9 @@ func (c *checker) call(call *ast.CallExpr) *secret {
 	case returnsText(fn):
 		// Any other function handed a secret may return it: only
 		// redactors (above) are known to clean it.
-		return c.args(call)
+		if s := c.args(call); s != nil && (s.err == nil || !s.err.goSyntaxOnly) {
+			return s
+		}
 	}
 	return nil
 }
@@ -481,6 +483,7 @@ func (c *checker) checkSink(call *ast.CallExpr) {
 		return
 	}
 	wraps := strings.HasPrefix(where, "the error message of ")
+	goSyntax := c.goSyntaxArgs(args)
 	for _, a := range args {
 		s := c.eval(a)
 		if s == nil {
@@ -488,6 +491,9 @@ func (c *checker) checkSink(call *ast.CallExpr) {
 		}
 		if s == nil || s.err != nil && wraps {
 			continue // an error wrapped into another is reported where that one is written out
+		}
+		if s.err != nil && s.err.goSyntaxOnly && !goSyntax[a] {
+			continue // printed by its Error method
 		}
 		d := analysis.Diagnostic{Pos: a.Pos(), End: a.End()}
 		var help string

@@ -89,16 +89,35 @@ func serverShapes(t *testing.T) []leakShape {
 
 // measuredCall produces the error one driver entry point returns for dsn.
 // family is the analyzer's family for the call (errsource.go); 0: the
-// analyzer treats the call's errors as clean.
+// analyzer treats the call's error text as clean. parses: the analyzer
+// takes the error to be pgx's ParseConfigError, whose %#v shows the DSN
+// (parses).
 type measuredCall struct {
 	name   string
 	family family
 	run    func(ctx context.Context, dsn string) error
 }
 
+// parses reports whether the analyzer takes the call's error to be pgx's
+// ParseConfigError, whose %#v shows the DSN.
+func (c measuredCall) parses() bool {
+	switch c.name {
+	case "(*sql.DB).Ping/pgx":
+		return sqlDrivers["pgx"].parses
+	case "(*sql.DB).Ping/postgres":
+		return sqlDrivers["postgres"].parses
+	}
+	for _, ec := range errorCalls {
+		if ec.name == c.name {
+			return ec.parses
+		}
+	}
+	return false
+}
+
 var measuredCalls = []measuredCall{
-	{"pgx.ParseConfig", 0, func(_ context.Context, dsn string) error { _, err := pgx.ParseConfig(dsn); return err }},
-	{"pgxpool.ParseConfig", 0, func(_ context.Context, dsn string) error { _, err := pgxpool.ParseConfig(dsn); return err }},
+	{"pgx.ParseConfig", errorCalls["github.com/jackc/pgx/v5.ParseConfig"].family, func(_ context.Context, dsn string) error { _, err := pgx.ParseConfig(dsn); return err }},
+	{"pgxpool.ParseConfig", errorCalls["github.com/jackc/pgx/v5/pgxpool.ParseConfig"].family, func(_ context.Context, dsn string) error { _, err := pgxpool.ParseConfig(dsn); return err }},
 	{"pgx.Connect", errorCalls["github.com/jackc/pgx/v5.Connect"].family, func(ctx context.Context, dsn string) error {
 		c, err := pgx.Connect(ctx, dsn)
 		if err == nil {
@@ -106,7 +125,7 @@ var measuredCalls = []measuredCall{
 		}
 		return err
 	}},
-	{"pgxpool.New", 0, func(ctx context.Context, dsn string) error {
+	{"pgxpool.New", errorCalls["github.com/jackc/pgx/v5/pgxpool.New"].family, func(ctx context.Context, dsn string) error {
 		p, err := pgxpool.New(ctx, dsn)
 		if err == nil {
 			p.Close()
@@ -133,9 +152,9 @@ var measuredCalls = []measuredCall{
 		}
 		return err
 	}},
-	{"(*sql.DB).Ping/pgx", pgxDial, func(ctx context.Context, dsn string) error { return openPing(ctx, "pgx", dsn) }},
+	{"(*sql.DB).Ping/pgx", sqlDrivers["pgx"].family, func(ctx context.Context, dsn string) error { return openPing(ctx, "pgx", dsn) }},
 	{"pq.NewConnector", errorCalls["github.com/lib/pq.NewConnector"].family, func(_ context.Context, dsn string) error { _, err := pq.NewConnector(dsn); return err }},
-	{"(*sql.DB).Ping/postgres", netURL, func(ctx context.Context, dsn string) error { return openPing(ctx, "postgres", dsn) }},
+	{"(*sql.DB).Ping/postgres", sqlDrivers["postgres"].family, func(ctx context.Context, dsn string) error { return openPing(ctx, "postgres", dsn) }},
 	{"url.Parse", errorCalls["net/url.Parse"].family, func(_ context.Context, dsn string) error { _, err := url.Parse(dsn); return err }},
 }
 
@@ -175,6 +194,7 @@ func TestDriverErrorsCarryPassword(t *testing.T) {
 		"pq.NewConnector url-userinfo/bad-port": netURL.measured(),
 	}
 	got := map[string]map[string]bool{}
+	gotGoSyntax := map[string]bool{}
 	for _, call := range measuredCalls {
 		got[call.name] = map[string]bool{}
 		for _, shape := range shapes {
@@ -193,6 +213,12 @@ func TestDriverErrorsCarryPassword(t *testing.T) {
 				got[call.name][shape.name] = true
 			}
 			goSyntax := err != nil && carriesPassword(fmt.Sprintf("%#v", err))
+			if goSyntax && !leaks {
+				gotGoSyntax[call.name] = true
+				if !call.parses() {
+					t.Errorf("%s with a %s DSN: %%#v of the error carries the password, its text does not; the analyzer does not know", call.name, shape.name)
+				}
+			}
 			t.Logf("%-24s %-30s leaks=%-5v %%#v=%-5v %s", call.name, shape.name, leaks, goSyntax, maskFake(text))
 		}
 	}
@@ -204,6 +230,11 @@ func TestDriverErrorsCarryPassword(t *testing.T) {
 				t.Errorf("%s with a %s DSN: the error carries the password: %v; the analyzer predicts %v",
 					call.name, shape.name, got[call.name][shape.name], predicted)
 			}
+		}
+	}
+	for _, call := range measuredCalls {
+		if call.parses() && !gotGoSyntax[call.name] {
+			t.Errorf("%s: the analyzer reports %%#v of its error, but no measured error showed the password that way", call.name)
 		}
 	}
 	// The sql.Open drivers are the families openHandle gives them.

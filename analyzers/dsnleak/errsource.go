@@ -85,12 +85,19 @@ type errorCall struct {
 	// anyURL: the call parses any URL, not only DSNs; its argument must be
 	// a secret the analyzer follows or text that reads as a DSN.
 	anyURL bool
+	// parses: the call returns pgx's *pgconn.ParseConfigError as it is.
+	// Its Error masks the password, but its ConnString field holds the DSN
+	// as written, and fmt's %#v prints the field.
+	parses bool
 }
 
 // errorCalls are the measured calls, by dbapi.FullName. (*sql.DB).Ping
 // depends on the driver the handle was opened with.
 var errorCalls = map[string]errorCall{
-	"github.com/jackc/pgx/v5.Connect":              {name: "pgx.Connect", family: pgxDial, dsnArg: 1},
+	"github.com/jackc/pgx/v5.Connect":              {name: "pgx.Connect", family: pgxDial, dsnArg: 1, parses: true},
+	"github.com/jackc/pgx/v5.ParseConfig":          {name: "pgx.ParseConfig", dsnArg: 0, parses: true},
+	"github.com/jackc/pgx/v5/pgxpool.ParseConfig":  {name: "pgxpool.ParseConfig", dsnArg: 0, parses: true},
+	"github.com/jackc/pgx/v5/pgxpool.New":          {name: "pgxpool.New", dsnArg: 1, parses: true},
 	"github.com/jackc/pgx/v5/pgxpool.Pool.Ping":    {name: "(*pgxpool.Pool).Ping", family: pgxDial, dsnArg: -1},
 	"github.com/jackc/pgx/v5/pgxpool.Pool.Acquire": {name: "(*pgxpool.Pool).Acquire", family: pgxDial, dsnArg: -1},
 	"github.com/lib/pq.NewConnector":               {name: "pq.NewConnector", family: netURL, dsnArg: 0},
@@ -107,10 +114,12 @@ var handleOpeners = map[string]bool{
 }
 
 // handle is what the analyzer knows of a pool or *sql.DB: the family its
-// driver belongs to and the shape of its DSN.
+// driver belongs to and the shape of its DSN; parses: its first use parses
+// the DSN (database/sql with pgx's stdlib driver).
 type handle struct {
 	family family
 	shape  dsnShape
+	parses bool
 }
 
 // dsnShape is what the text of a DSN shows about where its password is.
@@ -255,7 +264,7 @@ func (c *checker) errorSource(call *ast.CallExpr, fn *types.Func) *secret {
 	switch {
 	case ec.dsnArg >= 0 && ec.dsnArg < len(call.Args):
 		arg := call.Args[ec.dsnArg]
-		h = handle{family: ec.family, shape: c.shapeOf(arg)}
+		h = handle{family: ec.family, shape: c.shapeOf(arg), parses: ec.parses}
 		if ec.anyURL && !h.shape.known && c.eval(arg) == nil {
 			return nil // a URL that is no connection string
 		}
@@ -281,6 +290,7 @@ func (c *checker) errorSource(call *ast.CallExpr, fn *types.Func) *secret {
 
 func (h handle) errSecret(call string) *secret {
 	var reason, severity string
+	goSyntax := false
 	switch {
 	case h.family.leaks(h.shape):
 		severity = "error"
@@ -294,10 +304,13 @@ func (h handle) errSecret(call string) *secret {
 		if h.family == pgxDial {
 			reason = "an unescaped '@' in the URL password puts its rest in the error"
 		}
+	case h.parses:
+		severity, goSyntax = "warning", true
+		reason = "%#v prints its ConnString field, the DSN as written"
 	default:
 		return nil
 	}
-	return &secret{what: "the error of " + call, err: &errLeak{family: h.family, call: call, reason: reason, severity: severity}}
+	return &secret{what: "the error of " + call, err: &errLeak{family: h.family, call: call, reason: reason, severity: severity, goSyntaxOnly: goSyntax}}
 }
 
 // errLeak marks a secret that is an error value (or its text).
@@ -306,6 +319,9 @@ type errLeak struct {
 	call     string
 	reason   string
 	severity string
+	// goSyntaxOnly: only fmt's %#v of the error value itself shows the
+	// password; its text, and errors wrapping it, do not.
+	goSyntaxOnly bool
 }
 
 // openHandle records the handle an opener returns: the pool or *sql.DB
@@ -316,24 +332,34 @@ func (c *checker) openHandle(call *ast.CallExpr) *handle {
 	if fn == nil || !handleOpeners[dbapi.FullName(fn)] || len(call.Args) < 2 {
 		return nil
 	}
-	fam := pgxDial
 	if dbapi.FullName(fn) == "database/sql.Open" {
-		driver, ok := constString(c.pass.TypesInfo, call.Args[0])
-		switch {
-		case !ok:
-			return nil
-		case driver == "postgres":
-			fam = netURL
-		case driver == "pgx" || driver == "pgx/v5":
-		default:
+		driver, _ := constString(c.pass.TypesInfo, call.Args[0])
+		h, ok := sqlDrivers[driver]
+		if !ok {
 			return nil
 		}
+		h.shape = c.shapeOf(call.Args[1])
+		return &h
 	}
-	return &handle{family: fam, shape: c.shapeOf(call.Args[1])}
+	return &handle{family: pgxDial, shape: c.shapeOf(call.Args[1])} // pgxpool.New: parsed already
+}
+
+// sqlDrivers are the database/sql driver names of lib/pq and pgx's
+// stdlib: lib/pq returns net/url's errors, pgx's driver parses the DSN on
+// first use and returns pgx's errors as they are.
+var sqlDrivers = map[string]handle{
+	"postgres": {family: netURL},
+	"pgx":      {family: pgxDial, parses: true},
+	"pgx/v5":   {family: pgxDial, parses: true},
 }
 
 // errHelp is the help of an error finding.
 func errHelp(l *errLeak) string {
+	if l.goSyntaxOnly {
+		return l.call + " returns pgx's *pgconn.ParseConfigError for a DSN it cannot parse. Its Error() masks the password " +
+			"(measured: cannot parse `postgres://app:xxxxx@127.0.0.1:notaport/app?sslmode=disable`: invalid port), but fmt's %#v " +
+			"prints the struct, whose ConnString field is the DSN as written, password included. Print the error with %v or %s."
+	}
 	return fmt.Sprintf("%s: %s. Measured (pgx v5.12.0, lib/pq v1.12.3): %s. "+
 		"Pass the error through redact.Error(err, dsn) (github.com/dbaudit/dbaudit/dbmodel/redact) or your own redaction helper "+
 		"before writing it out, and escape the password where the URL is built (url.UserPassword, url.QueryEscape) or use the keyword/value form.",
@@ -350,7 +376,7 @@ func (c *checker) errorText(call *ast.CallExpr) *secret {
 	if !ok || sel.Sel.Name != "Error" || len(call.Args) != 0 {
 		return nil
 	}
-	if s := c.eval(sel.X); s != nil && s.err != nil {
+	if s := c.eval(sel.X); s != nil && s.err != nil && !s.err.goSyntaxOnly {
 		return s
 	}
 	return nil
@@ -463,4 +489,52 @@ func redactedHelp(miss, helper string) string {
 		"Redacted returns as \"host=db%%20user=app%%20password=****%%20dbname=app\". Mask every password key instead "+
 		"(redact.DSN from github.com/dbaudit/dbaudit/dbmodel/redact masks the userinfo, ?password=, ?sslpassword= and keyword/value passwords), "+
 		"or log only the host and database name.", miss)
+}
+
+// goSyntaxArgs marks the arguments of a sink that a %#v verb of its
+// constant format string prints; nil without such a format.
+func (c *checker) goSyntaxArgs(args []ast.Expr) map[ast.Expr]bool {
+	for i, a := range args {
+		format, ok := constString(c.pass.TypesInfo, a)
+		if !ok || !strings.Contains(format, "%") {
+			continue
+		}
+		marked := map[ast.Expr]bool{}
+		for k, verb := range formatVerbs(format) {
+			if j := i + 1 + k; j < len(args) && verb == "#v" {
+				marked[args[j]] = true
+			}
+		}
+		return marked
+	}
+	return nil
+}
+
+// formatVerbs lists the verbs of a fmt format with their flags ("#v",
+// "s", "+v"), one per argument; "%%" takes none.
+func formatVerbs(format string) []string {
+	var verbs []string
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("+-# 0123456789.[]*", format[j]) >= 0 {
+			j++
+		}
+		if j >= len(format) {
+			break
+		}
+		if format[j] != '%' {
+			flags := strings.Map(func(r rune) rune {
+				if r == '#' || r == '+' {
+					return r
+				}
+				return -1
+			}, format[i+1:j])
+			verbs = append(verbs, flags+string(format[j]))
+		}
+		i = j
+	}
+	return verbs
 }

@@ -112,6 +112,9 @@ func redirect(w http.ResponseWriter, r *http.Request) {
 func pgxFromEnv(ctx context.Context) {
 	dsn := os.Getenv("DATABASE_URL")
 	if _, err := pgx.ParseConfig(dsn); err != nil {
+		log.Printf("parse: %+v", err)                           // Error() masks the password
+		log.Printf("parse: %#v", fmt.Errorf("config: %w", err)) // a wrapping error prints the wrapped one as a pointer
+		log.Printf("parse %q: %#v", "DATABASE_URL", err)        // want `the error of pgx.ParseConfig reaches log.Printf: %#v prints its ConnString field, the DSN as written`
 		log.Fatal(err)
 	}
 	if _, err := pgxpool.ParseConfig(dsn); err != nil {
@@ -126,7 +129,7 @@ func pgxFromEnv(ctx context.Context) {
 		log.Fatal(err)
 	}
 	if err := pool.Ping(ctx); err != nil {
-		log.Fatal(err)
+		log.Fatalf("%#v", err) // the pool parsed the DSN in New: Ping's error is no ParseConfigError
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
