@@ -15,9 +15,10 @@ import (
 // each call below with pgx v5.12.0 and lib/pq v1.12.3 from DSNs of every
 // shape, looks for the password in err.Error(), and checks that the
 // family's leaks predicate, applied to the analyzer's reading of each DSN,
-// says the same. The calls it finds clean (pgx.ParseConfig,
-// pgxpool.ParseConfig, pgxpool.New: pgconn masks the password of every
-// parse error) are no sources.
+// says the same. The calls whose error text it finds clean
+// (pgx.ParseConfig, pgxpool.ParseConfig, pgxpool.New: pgconn masks the
+// password of every parse error) are sources only for fmt's %#v, which
+// prints the ParseConfigError's ConnString field (errorCall.parses).
 
 // family is a group of calls whose errors carry the password for the same
 // DSN shapes.
