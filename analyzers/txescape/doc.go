@@ -63,6 +63,10 @@
 // handler's signature, or registered as one) that did not open it — a
 // field of its receiver, a package-level variable, a variable its literal
 // captures — since net/http serves each request on its own goroutine.
+// A pgx transaction or acquired *pgxpool.Conn runs on one connection too:
+// used at once by goroutines the function waits for (errgroup tasks
+// started in a loop, a goroutine running while the function still uses
+// it), its statements fail with "conn busy" the same way.
 // Left alone: a *pgxpool.Pool or *sql.DB shared that way (each use takes a
 // connection of its own), a connection used by one goroutine only (handed
 // to it and not used again by the starter, or used again only after the

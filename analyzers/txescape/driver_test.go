@@ -87,6 +87,29 @@ func TestConnSharedByGoroutines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
+
+	// BadTxErrgroupTasks: a transaction's statements at once fail the same way.
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker += "_tx"
+	go func() {
+		_, err := tx.Exec(ctx, "SELECT pg_sleep(0.5) /* "+marker+" */")
+		done <- err
+	}()
+	waitRunning(t, ctx, watcher, marker)
+	_, err = tx.Exec(ctx, "SELECT 1")
+	if err == nil || err.Error() != "conn busy" {
+		t.Fatalf("a statement while a goroutine's runs in the same transaction: err = %v, want \"conn busy\"", err)
+	}
+	t.Logf("the transaction's second statement at once: %v", err)
+	if err := <-done; err != nil {
+		t.Fatalf("the goroutine's statement in the transaction: %v", err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
 	marker += "_pool"
 	go func() {
 		_, err := pool.Exec(ctx, "SELECT pg_sleep(0.5) /* "+marker+" */")

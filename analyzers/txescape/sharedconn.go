@@ -24,16 +24,34 @@ import (
 // (*pgxpool.Pool, *sql.DB) shared the same way is fine: each use takes a
 // connection of its own.
 
-// singleConnTypes are the connection types that run one statement at a time.
-var singleConnTypes = map[string]bool{
-	"github.com/jackc/pgx/v5.Conn": true,
-	"github.com/jackc/pgx/v4.Conn": true,
+// singleConnTypes are the connection types that run one statement at a
+// time: a *pgx.Conn, and what runs on one (a pgx transaction, an acquired
+// pool connection). The last two are only judged here for goroutines the
+// function waits for; one it does not wait for is an escape (see goStmt).
+var singleConnTypes = map[string]string{
+	"*github.com/jackc/pgx/v5.Conn":         "*pgx.Conn",
+	"*github.com/jackc/pgx/v4.Conn":         "*pgx.Conn",
+	"github.com/jackc/pgx/v5.Tx":            "pgx.Tx",
+	"github.com/jackc/pgx/v4.Tx":            "pgx.Tx",
+	"*github.com/jackc/pgx/v5/pgxpool.Conn": "*pgxpool.Conn",
+	"*github.com/jackc/pgx/v4/pgxpool.Conn": "*pgxpool.Conn",
 }
 
-// isSingleConn: t is *pgx.Conn.
-func isSingleConn(t types.Type) bool {
-	p, ok := t.(*types.Pointer)
-	return ok && singleConnTypes[dbapi.TypeName(p.Elem())]
+// singleConn returns how messages name t when it is one of
+// singleConnTypes; all admits the transaction and acquired connection
+// types, not only *pgx.Conn.
+func singleConn(t types.Type, all bool) (string, bool) {
+	key := dbapi.TypeName(t)
+	if p, ok := t.(*types.Pointer); ok {
+		key = "*" + dbapi.TypeName(p.Elem())
+	} else if _, isNamed := t.(*types.Named); !isNamed || !types.IsInterface(t) {
+		return "", false // a struct value copied is not the connection
+	}
+	label, ok := singleConnTypes[key]
+	if !ok || !all && label != "*pgx.Conn" {
+		return "", false
+	}
+	return label, true
 }
 
 // connRef names a shared connection: a variable, or a field of the value a
@@ -43,12 +61,15 @@ type connRef struct {
 	field *types.Var
 }
 
-// connRefOf returns the connection e names, if e is a *pgx.Conn variable
-// or field.
-func (c *checker) connRefOf(e ast.Expr) (connRef, bool) {
+// connRefOf returns the connection e names, if e is a variable or field
+// of a single-connection type (all: see singleConn).
+func (c *checker) connRefOf(e ast.Expr, all bool) (connRef, bool) {
 	info := c.pass.TypesInfo
 	t := info.TypeOf(e)
-	if t == nil || !isSingleConn(t) {
+	if t == nil {
+		return connRef{}, false
+	}
+	if _, ok := singleConn(t, all); !ok {
 		return connRef{}, false
 	}
 	switch x := ast.Unparen(e).(type) {
@@ -70,7 +91,7 @@ func (c *checker) connRefOf(e ast.Expr) (connRef, bool) {
 // connRefs lists the *pgx.Conn references in n, with the first expression
 // naming each, skipping variables declared inside n itself (the
 // connection a handler or goroutine opens for itself).
-func (c *checker) connRefs(n ast.Node) (map[connRef]ast.Expr, []connRef) {
+func (c *checker) connRefs(n ast.Node, all bool) (map[connRef]ast.Expr, []connRef) {
 	out := map[connRef]ast.Expr{}
 	var order []connRef
 	passive := passiveRecvs(n)
@@ -84,7 +105,7 @@ func (c *checker) connRefs(n ast.Node) (map[connRef]ast.Expr, []connRef) {
 		default:
 			return true
 		}
-		r, ok := c.connRefOf(e)
+		r, ok := c.connRefOf(e, all)
 		if !ok {
 			return true
 		}
@@ -102,9 +123,10 @@ func (c *checker) connRefs(n ast.Node) (map[connRef]ast.Expr, []connRef) {
 
 // sharedGo: a *pgx.Conn the started goroutine uses is also used, while it
 // may run, by the function that starts it, or by the other goroutines the
-// same loop starts. Goroutines that lock a mutex around their use are left
-// alone.
-func (c *checker) sharedGo(cur inspector.Cursor, start ast.Node, call *ast.CallExpr, lit *ast.FuncLit, refs []launch.SyncRef) {
+// same loop starts; so is a pgx transaction or acquired connection, when
+// the goroutine is waited for (joined). Goroutines that lock a mutex
+// around their use are left alone.
+func (c *checker) sharedGo(cur inspector.Cursor, start ast.Node, call *ast.CallExpr, lit *ast.FuncLit, refs []launch.SyncRef, joined bool) {
 	fns := launch.Enclosing(cur)
 	if len(fns) == 0 {
 		return
@@ -132,7 +154,7 @@ func (c *checker) sharedGo(cur inspector.Cursor, start ast.Node, call *ast.CallE
 	loop := enclosingLoop(cur, home)
 	waited := launch.WaitedAt(c.pass.TypesInfo, fns, start.End(), refs)
 	for _, s := range scope {
-		found, order := c.connRefs(s)
+		found, order := c.connRefs(s, joined)
 		for _, r := range order {
 			at := found[r]
 			switch {
@@ -164,7 +186,7 @@ func (c *checker) usedWhileRunning(body *ast.BlockStmt, r connRef, start ast.Nod
 		if !ok || passive[e] {
 			return !passive[e]
 		}
-		if got, ok := c.connRefOf(e); ok && got == r && e.Pos() >= start.End() && (waited == token.NoPos || e.Pos() < waited) {
+		if got, ok := c.connRefOf(e, true); ok && got == r && e.Pos() >= start.End() && (waited == token.NoPos || e.Pos() < waited) {
 			found = true
 		}
 		return !found
@@ -242,7 +264,7 @@ func (c *checker) handlerConns(skipTests bool) {
 		if body == nil || skipTests && c.idx.IsTest(fn.Pos()) || c.locks(body) {
 			return
 		}
-		found, order := c.connRefs(body)
+		found, order := c.connRefs(body, false)
 		for _, r := range order {
 			if isParamOf(fn, r.root) {
 				continue // handed in by whoever calls the handler
@@ -275,10 +297,23 @@ func (c *checker) reportShared(at ast.Expr, how string) {
 		return
 	}
 	c.reported[at.Pos()] = true
-	msg := oneLine(fmt.Sprintf("%s (*pgx.Conn) %s", types.ExprString(at), how), `"conn busy"`)
-	help := `A *pgx.Conn is one connection that runs one statement at a time and is not safe for concurrent use: ` +
-		`a statement started while another is in progress on it fails with "conn busy" (pgx issues #1256, #1226, #2428). ` +
-		`Fix: share a *pgxpool.Pool instead (each use acquires a connection of its own), give each goroutine its own connection, ` +
-		`or hold a sync.Mutex around every use.`
+	label, _ := singleConn(c.pass.TypesInfo.TypeOf(at), true)
+	msg := oneLine(fmt.Sprintf("%s (%s) %s", types.ExprString(at), label, how), `"conn busy"`)
+	var help string
+	switch label {
+	case "*pgx.Conn":
+		help = `A *pgx.Conn is one connection that runs one statement at a time and is not safe for concurrent use: ` +
+			`a statement started while another is in progress on it fails with "conn busy" (pgx issues #1256, #1226, #2428). ` +
+			`Fix: share a *pgxpool.Pool instead (each use acquires a connection of its own), give each goroutine its own connection, ` +
+			`or hold a sync.Mutex around every use.`
+	case "pgx.Tx":
+		help = `A pgx transaction runs on one connection, one statement at a time: a statement started while another is in progress ` +
+			`fails with "conn busy" (and a Commit that meets it fails the same way). ` +
+			`Fix: run the transaction's statements one after another (a pgx.Batch sends many in one round trip), ` +
+			`or give each goroutine its own transaction from the pool if they need not commit together.`
+	default:
+		help = `An acquired connection runs one statement at a time: a statement started while another is in progress on it fails with "conn busy". ` +
+			`Fix: let each goroutine run its statements on the pool (or acquire its own connection), or run them one after another.`
+	}
 	analyzerutil.ReportHelp(c.pass, c.idx, analysis.Diagnostic{Pos: at.Pos(), End: at.End(), Message: msg}, help)
 }

@@ -73,7 +73,8 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 		return
 	}
 	lit := c.launchedLit(g.Call.Fun, fns[0])
-	c.sharedGo(cur, g, g.Call, lit, launch.Refs(c.pass.TypesInfo, g.Call, lit))
+	refs := launch.Refs(c.pass.TypesInfo, g.Call, lit)
+	c.sharedGo(cur, g, g.Call, lit, refs, launch.Joined(c.pass.TypesInfo, fns, g.Pos(), refs))
 	m := c.trackedIn(fns[len(fns)-1])
 	if len(m) == 0 {
 		return
@@ -94,7 +95,7 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 			esc = &escape{at: id, t: t, how: "is captured by a goroutine this function does not wait for"}
 		}
 	}
-	if esc == nil || launch.Joined(c.pass.TypesInfo, fns, g.Pos(), launch.Refs(c.pass.TypesInfo, g.Call, lit)) || c.ownedByStruct(fns[len(fns)-1], esc.at, g.Pos()) {
+	if esc == nil || launch.Joined(c.pass.TypesInfo, fns, g.Pos(), refs) || c.ownedByStruct(fns[len(fns)-1], esc.at, g.Pos()) {
 		return
 	}
 	c.report(esc)
@@ -129,7 +130,8 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 		return
 	}
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && name != "time.AfterFunc" {
-		c.sharedGo(cur, call, call, lit, []launch.SyncRef{launch.RefOf(c.pass.TypesInfo, sel.X)})
+		refs := []launch.SyncRef{launch.RefOf(c.pass.TypesInfo, sel.X)}
+		c.sharedGo(cur, call, call, lit, refs, launch.Joined(c.pass.TypesInfo, fns, call.Pos(), refs))
 	}
 	m := c.trackedIn(fns[len(fns)-1])
 	if len(m) == 0 {

@@ -226,3 +226,73 @@ func OkConnClosedOnCancel(ctx context.Context, conn *pgx.Conn) error {
 	_, err := conn.Exec(ctx, "SELECT pg_sleep(10)")
 	return err
 }
+
+// --- a transaction or acquired connection shared by goroutines the function waits for ---
+//
+// Waited for, they do not outlive the transaction, but they still run its
+// statements at once on its one connection.
+
+func BadTxErrgroupTasks(ctx context.Context, pool *pgxpool.Pool, ids []int64) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, id := range ids {
+		g.Go(func() error {
+			_, err := tx.Exec(gctx, "DELETE FROM carts WHERE user_id = $1", id) // want `tx \(pgx.Tx\) is used by every goroutine this loop starts, all at once: "conn busy"$`
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func BadAcquiredConnBeforeWait(ctx context.Context, pool *pgxpool.Pool) error {
+	c, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, _ = c.Exec(ctx, "ANALYZE users") // want `c \(\*pgxpool.Conn\) is used by this goroutine and by the function that starts it`
+	}()
+	_, err = c.Exec(ctx, "ANALYZE orders")
+	wg.Wait()
+	return err
+}
+
+// One waited-for goroutine at a time on the transaction: fine.
+func OkTxGoroutineWaitedBeforeCommit(ctx context.Context, pool *pgxpool.Pool) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, _ = tx.Exec(ctx, "UPDATE stats SET n = n + 1")
+	}()
+	wg.Wait()
+	return tx.Commit(ctx)
+}
+
+// Each task runs on the pool: a connection of its own.
+func OkPoolErrgroupTasks(ctx context.Context, pool *pgxpool.Pool, ids []int64) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for _, id := range ids {
+		g.Go(func() error {
+			_, err := pool.Exec(gctx, "DELETE FROM carts WHERE user_id = $1", id)
+			return err
+		})
+	}
+	return g.Wait()
+}
