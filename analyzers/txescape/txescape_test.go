@@ -24,6 +24,11 @@ var helpWants = []struct {
 	{"esc.go", 76, `using it panics`},
 	{"esc.go", 172, `"sql: transaction has already been committed or rolled back"`},
 	{"esc.go", 236, `request's context is canceled when the handler returns`},
+	{"sharedconn.go", 18, `fails with "conn busy" (pgx issues #1256, #1226, #2428)`},
+	{"sharedconn.go", 18, `share a *pgxpool.Pool instead`},
+	{"sharedconn.go", 91, `fails with "conn busy"`},
+	{"sharedconn.go", 244, `A pgx transaction runs on one connection`},
+	{"sharedconn.go", 264, `An acquired connection runs one statement at a time`},
 }
 
 func TestTxescape(t *testing.T) {
