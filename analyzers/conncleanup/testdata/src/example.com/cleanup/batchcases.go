@@ -5,6 +5,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"example.com/cleanup/common"
 )
 
 // --- pgx batch results on every path (issue 17 #2) ---
@@ -200,4 +202,16 @@ func OkPgxBatchClosedBeforeCommit(ctx context.Context, tx pgx.Tx, b *pgx.Batch) 
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// --- batch results handed to a helper of another package ---
+
+func OkPgxBatchOtherPackageHelperCloses(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) error {
+	br := conn.SendBatch(ctx, b)
+	return common.ExecAll(br, b.Len())
+}
+
+func BadPgxBatchOtherPackageHelperLeaves(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) error {
+	br := conn.SendBatch(ctx, b) // want `batch results from pgx.Conn.SendBatch are not closed on a path that returns`
+	return common.FirstResult(br)
 }

@@ -94,3 +94,20 @@ func Die(format string, args ...any) { // want Die:`noReturn`
 func FatalLike(format string, args ...any) {
 	log.Printf(format, args...)
 }
+
+// ExecAll reads every result of a batch and closes it, on every path.
+func ExecAll(br pgx.BatchResults, n int) error { // want ExecAll:`closes\(0: .*results`
+	defer br.Close()
+	for i := 0; i < n; i++ {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+	}
+	return br.Close()
+}
+
+// FirstResult reads the first result and leaves the batch open.
+func FirstResult(br pgx.BatchResults) error {
+	_, err := br.Exec()
+	return err
+}
