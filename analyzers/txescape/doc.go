@@ -62,7 +62,9 @@
 // loop starts; and used by an HTTP handler (a function or method with a
 // handler's signature, or registered as one) that did not open it — a
 // field of its receiver, a package-level variable, a variable its literal
-// captures — since net/http serves each request on its own goroutine.
+// captures — since net/http serves each request on its own goroutine;
+// the package's functions and methods a handler calls (s.count(ctx)) are
+// judged the same way.
 // A pgx transaction or acquired *pgxpool.Conn runs on one connection too:
 // used at once by goroutines the function waits for (errgroup tasks
 // started in a loop, a goroutine running while the function still uses

@@ -1,10 +1,12 @@
 package txescape
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -258,30 +260,73 @@ func (c *checker) locks(body ast.Node) bool {
 // signature, or one registered as a handler) that uses a *pgx.Conn it did
 // not open — a field of its receiver, a package-level variable, a variable
 // its literal captures — shares that connection between the requests it
-// serves, each on its own goroutine.
+// serves, each on its own goroutine. The package's functions and methods a
+// handler calls (s.listUsers(ctx)), and theirs, are judged the same way.
 func (c *checker) handlerConns(skipTests bool) {
-	judge := func(fn ast.Node, body *ast.BlockStmt) {
+	type reached struct {
+		decl    *ast.FuncDecl
+		handler string
+	}
+	var queue []reached
+	judged := map[*ast.FuncDecl]bool{}
+	judge := func(fn ast.Node, body *ast.BlockStmt, how string) bool {
 		if body == nil || skipTests && c.idx.IsTest(fn.Pos()) || c.locks(body) {
-			return
+			return false
 		}
 		found, order := c.connRefs(body, false)
 		for _, r := range order {
 			if isParamOf(fn, r.root) {
-				continue // handed in by whoever calls the handler
+				continue // handed in by the caller, judged there
 			}
-			c.reportShared(found[r], "is shared by every request this handler serves, each on its own goroutine")
-			return
+			c.reportShared(found[r], how)
+			break
 		}
+		return true
 	}
+	follow := func(body *ast.BlockStmt, handler string) {
+		ast.Inspect(body, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if fn := dbindex.CalleeFunc(c.pass.TypesInfo, call); fn != nil {
+					if d := c.idx.Decls[fn.Origin()]; d != nil && d.Body != nil {
+						queue = append(queue, reached{d, handler})
+					}
+				}
+			}
+			return true
+		})
+	}
+	const direct = "is shared by every request this handler serves, each on its own goroutine"
+	var handlers []*ast.FuncDecl
 	for fn, decl := range c.idx.Decls {
 		if c.idx.IsHandlerSig(decl.Type) || c.idx.RoleOf(fn) == dbindex.RoleHandler {
-			judge(decl, decl.Body)
+			handlers = append(handlers, decl)
+		}
+	}
+	slices.SortFunc(handlers, func(a, b *ast.FuncDecl) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	for _, decl := range handlers {
+		judged[decl] = true
+		if judge(decl, decl.Body, direct) {
+			follow(decl.Body, decl.Name.Name)
 		}
 	}
 	for cur := range c.idx.Inspector.Root().Preorder((*ast.FuncLit)(nil)) {
 		lit := cur.Node().(*ast.FuncLit)
 		if c.idx.LitRoles[lit] == dbindex.RoleHandler || c.idx.IsHandlerSig(lit.Type) {
-			judge(lit, lit.Body)
+			if judge(lit, lit.Body, direct) {
+				follow(lit.Body, "func literal")
+			}
+		}
+	}
+	for len(queue) > 0 {
+		r := queue[0]
+		queue = queue[1:]
+		if judged[r.decl] {
+			continue
+		}
+		judged[r.decl] = true
+		how := fmt.Sprintf("is shared by the requests handler %s serves, each on its own goroutine", r.handler)
+		if judge(r.decl, r.decl.Body, how) {
+			follow(r.decl.Body, r.handler)
 		}
 	}
 }

@@ -296,3 +296,55 @@ func OkPoolErrgroupTasks(ctx context.Context, pool *pgxpool.Pool, ids []int64) e
 	}
 	return g.Wait()
 }
+
+// --- through a method the handler calls ---
+
+type UserStore struct {
+	conn *pgx.Conn
+}
+
+func (s *UserStore) count(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.conn.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n) // want `s.conn \(\*pgx.Conn\) is shared by the requests handler handleCount serves, each on its own goroutine`
+	return n, err
+}
+
+func (s *UserStore) handleCount(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.count(r.Context()); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
+}
+
+// The same helper called from a command-line tool, not a handler: silent.
+type Report struct {
+	conn *pgx.Conn
+}
+
+func (rp *Report) total(ctx context.Context) (int64, error) {
+	var n int64
+	err := rp.conn.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
+	return n, err
+}
+
+func (rp *Report) Print(ctx context.Context) error {
+	n, err := rp.total(ctx)
+	_ = n
+	return err
+}
+
+// A handler that locks before calling the helper.
+type LockedStore struct {
+	mu   sync.Mutex
+	conn *pgx.Conn
+}
+
+func (s *LockedStore) count(ctx context.Context) error {
+	_, err := s.conn.Exec(ctx, "SELECT 1")
+	return err
+}
+
+func (s *LockedStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.count(r.Context())
+}
