@@ -40,8 +40,11 @@
 //
 // Across packages the rule reads what a helper does from its fact: whether
 // it returns (part of) a parameter, writes it through a pointer, or runs it
-// as SQL. Where facts are not carried, a helper of another package is
-// opaque and nothing is guessed about it. Not followed: text kept in a
+// as SQL. Facts come from the packages the rule analyses — those that hold
+// a database call taking SQL text or call such a helper — since building
+// SSA costs about as much as loading a package; a helper in a package that
+// never touches the database, and any helper where the driver carries no
+// facts, is opaque: nothing is guessed about it. Not followed: text kept in a
 // struct's fields across method calls (a query builder's state), and
 // validation by a function that returns an error for an unknown value
 // (only comparisons with constants and membership in a package-level map

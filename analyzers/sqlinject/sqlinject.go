@@ -33,17 +33,20 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 		run(pass, cfg, idx)
 		return nil
 	})
-	a.Requires = append(a.Requires, ssaAnalyzer)
 	a.FactTypes = []analysis.Fact{new(summary)}
 	return a
 }
 
 func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
-	prog, _ := pass.ResultOf[ssaAnalyzer].(*buildssa.SSA)
-	if prog == nil { // the standard library, a driver, or a package that does not compile
+	c := newChecker(pass, cfg, idx)
+	var facts func(*types.Func) *summary
+	if c.withFacts {
+		facts = c.importFact
+	}
+	if !judged(pass, cfg, idx, facts) {
 		return
 	}
-	c := newChecker(pass, cfg, idx, prog)
+	prog := buildSSA(pass)
 	// Solve every declared function (callees first, on demand), then judge
 	// the database calls with every summary known.
 	for _, fn := range prog.SrcFuncs {
@@ -75,7 +78,7 @@ type checker struct {
 	reported map[token.Pos]bool
 }
 
-func newChecker(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index, prog *buildssa.SSA) *checker {
+func newChecker(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) *checker {
 	c := &checker{
 		pass:      pass,
 		cfg:       cfg,
@@ -140,13 +143,21 @@ func (c *checker) summaryOf(callee *ssa.Function, fn *types.Func) *summary {
 	if !c.withFacts || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg || c.modelled(fn.Pkg().Path()) {
 		return nil
 	}
+	return c.importFact(fn)
+}
+
+// importFact returns the fact of fn, a function of another package, or nil.
+func (c *checker) importFact(fn *types.Func) *summary {
 	fn = fn.Origin()
 	if f, ok := c.facts[fn]; ok {
 		return f
 	}
-	f := new(summary)
-	if !c.pass.ImportObjectFact(fn, f) {
-		f = nil
+	var f *summary
+	if fn.Pkg() != nil && !c.modelled(fn.Pkg().Path()) && !dbapi.IsDriverPackage(fn.Pkg().Path()) {
+		f = new(summary)
+		if !c.pass.ImportObjectFact(fn, f) {
+			f = nil
+		}
 	}
 	c.facts[fn] = f
 	return f

@@ -3,7 +3,6 @@ package sqlinject
 import (
 	"go/ast"
 	"go/types"
-	"reflect"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -11,33 +10,19 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
+	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"github.com/dbaudit/dbaudit/rules"
 )
 
-// ssaAnalyzer builds the package's SSA form the way buildssa does (the same
+// buildSSA builds the package's SSA form the way buildssa does (the same
 // ssa.NewProgram, CreatePackage and Build, the same *buildssa.SSA result),
-// with two differences the rule needs:
-//
-//   - it does not require ctrlflow, whose facts would make a driver that
-//     analyses packages one by one (dbaudit's engine) analyse every
-//     dependency from source;
-//   - it runs despite type errors and then returns no SSA (the rule stays
-//     silent), where buildssa would fail and, with it, the rule: an extra
-//     load error for every package that does not compile. It also builds
-//     nothing for the standard library and the drivers, whose calls the
-//     rule models itself.
-var ssaAnalyzer = &analysis.Analyzer{
-	Name:             "sqlinjectssa",
-	Doc:              "builds SSA form for sqlinject (buildssa without ctrlflow, silent on ill-typed packages)",
-	URL:              buildssa.Analyzer.URL,
-	Run:              buildSSA,
-	ResultType:       reflect.TypeFor[*buildssa.SSA](),
-	RunDespiteErrors: true,
-}
-
-func buildSSA(pass *analysis.Pass) (any, error) {
-	if len(pass.TypeErrors) > 0 || !judged(pass) {
-		return (*buildssa.SSA)(nil), nil
-	}
+// but on demand, from run, for the packages the rule judges (see judged):
+// building SSA for every package costs about as much as loading it. It
+// builds nothing for a package with type errors (the rule stays silent
+// there, where buildssa would fail and the rule with it), and it does not
+// require ctrlflow, whose facts would make a driver analyse every
+// dependency for them.
+func buildSSA(pass *analysis.Pass) *buildssa.SSA {
 	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
 	for _, p := range pass.Pkg.Imports() {
 		prog.CreatePackage(p, nil, nil, true)
@@ -63,39 +48,35 @@ func buildSSA(pass *analysis.Pass) (any, error) {
 			}
 		}
 	}
-	return &buildssa.SSA{Pkg: pkg, SrcFuncs: funcs}, nil
+	return &buildssa.SSA{Pkg: pkg, SrcFuncs: funcs}
 }
 
-// judged reports whether the rule analyses the pass's package: not the
-// standard library (outside any module, no dot in the first path element)
-// and not a driver; of the dependencies of the main module, only those that
-// import a database API (directly or not), since no other can run SQL or
-// build it for a database call the rule sees. A driver that carries facts
-// runs the rule on every dependency; this keeps SSA off most of them.
-func judged(pass *analysis.Pass) bool {
+// judged reports whether the rule analyses the pass's package: one that
+// compiles, outside the standard library and the drivers, that holds a
+// database call taking SQL text (outside test code, unless rules.yaml
+// checks tests) or calls a helper of another package whose fact says it
+// runs SQL. Only those can hold a finding; the facts of the others'
+// helpers (a package of string helpers that never touches the database)
+// are given up, since building SSA costs about as much as loading.
+func judged(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index, facts func(*types.Func) *summary) bool {
 	path := pass.Pkg.Path()
 	m := pass.Module
 	inModule := m != nil && m.Path != "" && m.Path != "std"
-	if !inModule && isStd(path) || dbapi.IsDriverPackage(path) {
+	if len(pass.TypeErrors) > 0 || !inModule && isStd(path) || dbapi.IsDriverPackage(path) {
 		return false
 	}
-	// The main module (go vet leaves Main unset but gives it no version).
-	if !inModule || m.Main || m.Version == "" {
-		return true
-	}
-	return importsDatabase(pass.Pkg, map[*types.Package]bool{})
-}
-
-// importsDatabase reports whether pkg imports a driver, directly or through
-// other packages.
-func importsDatabase(pkg *types.Package, seen map[*types.Package]bool) bool {
-	for _, imp := range pkg.Imports() {
-		if seen[imp] {
-			continue
-		}
-		seen[imp] = true
-		if dbapi.IsDriverPackage(imp.Path()) || importsDatabase(imp, seen) {
+	for _, call := range idx.Calls {
+		if sqlArg(call) >= 0 && (!call.Test || cfg.CheckTests) {
 			return true
+		}
+	}
+	if facts != nil {
+		for _, obj := range pass.TypesInfo.Uses {
+			if fn, ok := obj.(*types.Func); ok && fn.Pkg() != nil && fn.Pkg() != pass.Pkg {
+				if f := facts(fn); f != nil && len(f.SQL) > 0 {
+					return true
+				}
+			}
 		}
 	}
 	return false
