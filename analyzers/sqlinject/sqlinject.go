@@ -2,6 +2,7 @@ package sqlinject
 
 import (
 	_ "embed"
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -29,7 +30,14 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	a := analyzerutil.New("sqlinject", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+	a := analyzerutil.New("sqlinject", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) (err error) {
+		defer func() {
+			// A bug of the data flow on code nobody foresaw fails this
+			// rule on this package, not the whole run.
+			if r := recover(); r != nil {
+				err = fmt.Errorf("sqlinject: internal error on %s: %v", pass.Pkg.Path(), r)
+			}
+		}()
 		run(pass, cfg, idx)
 		return nil
 	})

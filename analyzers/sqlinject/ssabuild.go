@@ -17,11 +17,11 @@ import (
 // buildSSA builds the package's SSA form the way buildssa does (the same
 // ssa.NewProgram, CreatePackage and Build, the same *buildssa.SSA result),
 // but on demand, from run, for the packages the rule judges (see judged):
-// building SSA for every package costs about as much as loading it. It
-// builds nothing for a package with type errors (the rule stays silent
-// there, where buildssa would fail and the rule with it), and it does not
-// require ctrlflow, whose facts would make a driver analyse every
-// dependency for them.
+// building SSA for every package costs about as much as loading it. It is
+// never asked for a package with type errors (the rule stays silent there,
+// where buildssa would fail and the rule with it), and it does not require
+// ctrlflow, whose facts would make a driver analyse every dependency for
+// them.
 func buildSSA(pass *analysis.Pass) *buildssa.SSA {
 	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
 	for _, p := range pass.Pkg.Imports() {
