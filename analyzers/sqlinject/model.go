@@ -41,6 +41,17 @@ var sanitizers = map[string]bool{
 	"github.com/lib/pq.QuoteLiteral":                     true,
 }
 
+// readsByName are standard library functions that open or read a file or
+// directory their argument names: what they return is the file's content or
+// a handle, not the name's text, so a path built from input does not make
+// the content input (a migration tool reading dir/schema.sql).
+var readsByName = map[string]bool{
+	"os.Open": true, "os.OpenFile": true, "os.ReadFile": true, "os.ReadDir": true,
+	"os.Stat": true, "os.Lstat": true, "os.DirFS": true,
+	"io/fs.ReadFile": true, "io/fs.ReadDir": true, "io/fs.Glob": true, "io/fs.Sub": true, "io/fs.Stat": true,
+	"path/filepath.Glob": true, "path/filepath.Walk": true, "path/filepath.WalkDir": true,
+}
+
 // passThrough are driver functions that return the SQL text they are given,
 // rewritten (placeholders rebound, IN lists expanded): parameter index (in
 // the function's signature, receiver excluded) of that text.

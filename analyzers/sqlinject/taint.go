@@ -458,7 +458,7 @@ func (s *state) call(common *ssa.CallCommon, instr ssa.CallInstruction) label {
 	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
 		offset = 1
 	}
-	if sanitizers[name] {
+	if sanitizers[name] || readsByName[name] {
 		return label{}
 	}
 	if sourceFuncs[name] {

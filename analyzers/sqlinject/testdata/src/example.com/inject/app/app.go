@@ -68,3 +68,9 @@ func (a *App) OkAppRunConstant(w http.ResponseWriter, r *http.Request) {
 func (a *App) OkAppReportedInStore(w http.ResponseWriter, r *http.Request) {
 	_ = a.s.BadStoreDeleteWhere(r.Context(), r.FormValue("cond"))
 }
+
+// OkAppSchemaDir hands request input to a helper that reads a file it names:
+// the SQL is the file's content.
+func (a *App) OkAppSchemaDir(w http.ResponseWriter, r *http.Request) {
+	_ = store.OkStoreApplySchemaDir(r.Context(), a.db, r.FormValue("dir"))
+}

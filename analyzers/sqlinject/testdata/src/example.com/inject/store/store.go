@@ -6,6 +6,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -107,5 +109,21 @@ func selectFrom(table string) string { return "SELECT * FROM " + table }
 
 func (s *Store) OkStoreUnexportedHelper(ctx context.Context) error {
 	_, err := s.pool.Exec(ctx, selectFrom("users"))
+	return err
+}
+
+// OkStoreApplySchemaDir runs the schema file in dir: the SQL is the file's
+// content, not the directory name's text (bench/realworld: sqlc's vet).
+func OkStoreApplySchemaDir(ctx context.Context, db *sql.DB, dir string) error {
+	contents, err := os.ReadFile(filepath.Join(dir, "schema.sql"))
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, string(contents))
+	return err
+}
+
+func BadStoreCopyFromDir(ctx context.Context, db *sql.DB, dir string) error { // want BadStoreCopyFromDir:`sql\(dir built\)`
+	_, err := db.ExecContext(ctx, "COPY users FROM '"+filepath.Join(dir, "users.csv")+"'") // want `SQL for sql.DB.ExecContext built by concatenation from parameter dir of exported BadStoreCopyFromDir`
 	return err
 }
