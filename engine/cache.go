@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -261,11 +263,10 @@ func packageKeys(run cacheKey, listed []*packages.Package) map[string]cacheKey {
 	}
 	k := &keyer{run: run, named: named, memo: map[string]cacheKey{}, files: hashAll(files)}
 	k.gorootDir, k.goroot = gorootOf(listed)
-	keys := map[string]cacheKey{}
 	for _, p := range listed {
-		keys[p.ID] = k.key(p)
+		k.key(p)
 	}
-	return keys
+	return k.memo // the dependencies' keys too
 }
 
 // hashAll hashes the files' contents on a few goroutines.
@@ -433,4 +434,35 @@ func combinedKey(run cacheKey, pkgs []*packages.Package, keys map[string]cacheKe
 	var key cacheKey
 	h.Sum(key[:0])
 	return key
+}
+
+// depTypes is the typesCache of a run: export data by the dependency's key.
+type depTypes struct {
+	c    *cache
+	keys map[string]cacheKey
+}
+
+func typesKey(k cacheKey) cacheKey {
+	return sha256.Sum256(append([]byte("types\n"), k[:]...))
+}
+
+func (t *depTypes) exportData(p *packages.Package) ([]byte, bool) {
+	k, ok := t.keys[p.ID]
+	if !ok {
+		return nil, false
+	}
+	var data []byte
+	return data, t.c.read(typesKey(k), &data)
+}
+
+func (t *depTypes) putExportData(p *packages.Package, fset *token.FileSet) {
+	k, ok := t.keys[p.ID]
+	if !ok || p.Types == nil {
+		return
+	}
+	var buf bytes.Buffer
+	if err := gcexportdata.Write(&buf, fset, p.Types); err != nil {
+		return
+	}
+	t.c.put(typesKey(k), buf.Bytes())
 }

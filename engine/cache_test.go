@@ -90,7 +90,7 @@ func TestCtrlflowFactsReachImporters(t *testing.T) {
 	}
 	require.Contains(t, byPath, "example.com/m/a")
 	assert.Equal(t, []string{"example.com/m/b.Die"}, byPath["example.com/m/a"].NoReturn, "ctrlflow's fact about b.Die reaches a")
-	assert.Equal(t, 4, byPath["example.com/m/a"].Funcs)
+	assert.Equal(t, 5, byPath["example.com/m/a"].Funcs)
 }
 
 // The second run reads every package from the cache, loads none, and
@@ -150,7 +150,7 @@ func TestCacheEditReanalysesThePackageAndItsImporters(t *testing.T) {
 	edited = run(t, dir, engine.Options{})
 	assert.Equal(t, 2, edited.Cached, "b and c are untouched")
 	assert.Equal(t, cold.Findings, edited.Findings)
-	assert.Equal(t, []string{"conncleanup a/a.go:21", "poolconstruct a/a.go:41"}, lines(edited.Findings, "conncleanup", "poolconstruct"))
+	assert.Equal(t, []string{"conncleanup a/a.go:21", "poolconstruct a/a.go:41", "sessioninject a/a.go:49"}, lines(edited.Findings, "conncleanup", "poolconstruct", "sessioninject"))
 }
 
 func TestCacheIgnoresCorruptEntries(t *testing.T) {
@@ -216,4 +216,26 @@ func TestToolIDIsTheBuildID(t *testing.T) {
 	out, err := exec.Command("go", "tool", "buildid", exe).Output()
 	require.NoError(t, err)
 	assert.Equal(t, strings.TrimSpace(string(out)), engine.BuildID(exe))
+}
+
+// With an empty build cache the dependencies are checked from source; the
+// result cache then keeps their export data, so a run after an edit needs
+// neither the go command nor their source for them, and says the same.
+func TestCacheKeepsDependencyTypes(t *testing.T) {
+	dir := factsModule(t)
+	t.Setenv("GOCACHE", t.TempDir())
+	cold := run(t, dir, engine.Options{})
+	require.Empty(t, cold.LoadErrors)
+	ago := filepath.Join(dir, "a", "a.go")
+	data, err := os.ReadFile(ago)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(ago, append(data, "\nfunc Extra() {}\n"...), 0o644))
+	before := engine.LoadDepsCalls()
+	edited := run(t, dir, engine.Options{})
+	assert.Equal(t, before, engine.LoadDepsCalls(), "the dependencies' types came from the cache")
+	assert.Empty(t, edited.LoadErrors)
+	assert.Equal(t, 1, edited.Cached, "b from the cache, a again")
+	assert.Equal(t, cold.Findings, edited.Findings)
+	assert.Equal(t, cold.Products["calls"]["example.com/m/b"], edited.Products["calls"]["example.com/m/b"])
+	assert.Equal(t, []string{"example.com/m/b.Die"}, edited.Products["calls"]["example.com/m/a"].(*calls).NoReturn)
 }

@@ -1,6 +1,14 @@
 // Package engine loads Go packages once and runs the dbaudit analyzers over
 // them, turning diagnostics into report findings. The CLI, the inventory and
 // schemacheck share it so that one run means one load.
+//
+// One streaming path: go list names the packages (files, imports, modules;
+// nothing compiled); each package's key (its files, its imports' keys, the
+// configuration and the binary) finds its findings, facts and products in
+// the result cache (cache.go), and only the packages it does not hold are
+// type-checked and analysed, in dependency order, each with the facts of
+// the analysed packages it imports (driver.go, facts.go), dropping its
+// syntax once done. A run in which nothing changed type-checks nothing.
 package engine
 
 import (
@@ -132,7 +140,7 @@ func Load(opts Options) ([]*packages.Package, error) {
 	for _, p := range pkgs {
 		full[p.ID] = true
 	}
-	if err := checkPackages(cfg, patterns, listed, full, nil); err != nil {
+	if err := checkPackages(cfg, patterns, listed, full, nil, nil); err != nil {
 		return nil, err
 	}
 	return pkgs, nil
@@ -256,7 +264,11 @@ func Run(opts Options) (*Result, error) {
 			opts.Progress.Step()
 		}
 	}
-	if err := checkPackages(cfg, patterns, listed, cold, analyse); err != nil {
+	var tc typesCache
+	if c != nil {
+		tc = &depTypes{c: c, keys: keys}
+	}
+	if err := checkPackages(cfg, patterns, listed, cold, analyse, tc); err != nil {
 		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
 	if c != nil && res.Cached < len(res.Packages) {

@@ -64,6 +64,11 @@ func Die(format string, args ...any) {
 func Open(ctx context.Context) (*pgxpool.Pool, error) {
 	return pgxpool.New(ctx, "")
 }
+
+var shared *pgxpool.Pool
+
+// Shared hands out the package's pool: an accessor by its body, not its name.
+func Shared() *pgxpool.Pool { return shared }
 `,
 		"a/a.go": `package a
 
@@ -111,6 +116,11 @@ func Handle(w http.ResponseWriter, r *http.Request) {
 	}
 	defer pool.Close()
 }
+
+func Count(ctx context.Context) error {
+	_, err := b.Shared().Exec(ctx, "SELECT 1")
+	return err
+}
 `,
 	})
 }
@@ -143,9 +153,11 @@ func itoa(n int) string {
 // With facts across the analysed packages, a is judged by what b's
 // functions do: ScanAll closes (silent), ScanNames does not (flagged, at
 // the query), Die never returns (silent: the transaction's path ends
-// there), and Open builds a pool, so a handler calling it builds one per
-// request. Each of these differs without facts: rows handed to another
-// package were taken as closed, Die as returning, and Open as harmless.
+// there), Open builds a pool, so a handler calling it builds one per
+// request, and Shared hands out a package-level pool (sessioninject). Each
+// of these differs without facts: rows handed to another package were
+// taken as closed, Die as returning, Open as harmless, and Shared, whose
+// name is not an accessor's, as a plain function.
 func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 	dir := factsModule(t)
 	for _, cached := range []bool{false, true, true} {
@@ -155,7 +167,7 @@ func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 		if cached {
 			assert.Equal(t, len(res.Packages), res.Cached, "the second run reads every package from the cache")
 		}
-		assert.Equal(t, []string{"conncleanup a/a.go:21", "poolconstruct a/a.go:41"}, lines(res.Findings, "conncleanup", "poolconstruct"),
+		assert.Equal(t, []string{"conncleanup a/a.go:21", "poolconstruct a/a.go:41", "sessioninject a/a.go:49"}, lines(res.Findings, "conncleanup", "poolconstruct", "sessioninject"),
 			"cached=%v: %v", cached, res.Findings)
 	}
 
@@ -163,4 +175,5 @@ func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true, Patterns: []string{"./a"}, NoCache: true})
 	require.NoError(t, err)
 	assert.NotContains(t, lines(res.Findings, "poolconstruct"), "poolconstruct a/a.go:41", "without b's facts Open is not known to build a pool")
+	assert.NotContains(t, lines(res.Findings, "sessioninject"), "sessioninject a/a.go:49", "without b's facts Shared is not known as an accessor")
 }

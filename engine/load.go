@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
@@ -59,7 +60,7 @@ func listPackages(cfg *packages.Config, patterns []string) ([]*packages.Package,
 // imports it can then read its facts. A named package that is not analysed
 // itself because its test variant is ("a" beside "a [a.test]") is finished
 // once the variant is.
-func checkPackages(cfg *packages.Config, patterns []string, roots []*packages.Package, full map[string]bool, checked func(p *packages.Package)) error {
+func checkPackages(cfg *packages.Config, patterns []string, roots []*packages.Package, full map[string]bool, checked func(p *packages.Package), tc typesCache) error {
 	if len(roots) == 0 || len(full) == 0 {
 		return nil
 	}
@@ -112,9 +113,19 @@ func checkPackages(cfg *packages.Config, patterns []string, roots []*packages.Pa
 			}
 		}
 	}
-	deps, fromExport, err := loadDeps(cfg, external)
-	if err != nil {
-		return err
+	// Export data this engine cached for all of them spares listing them
+	// again and checking them.
+	var (
+		deps       []*packages.Package
+		fromExport bool
+		err        error
+	)
+	cached := cachedDeps(tc, named, byID)
+	if cached == nil {
+		deps, fromExport, err = loadDeps(cfg, external)
+		if err != nil {
+			return err
+		}
 	}
 	goErrors := map[string]string{}
 	var sizes types.Sizes
@@ -161,6 +172,12 @@ func checkPackages(cfg *packages.Config, patterns []string, roots []*packages.Pa
 		checked:   checked,
 		full:      full,
 		goErrors:  goErrors,
+		cached:    cached,
+		tc:        tc,
+		named:     map[string]bool{},
+	}
+	for _, p := range named {
+		ld.named[p.ID] = true
 	}
 	all := append(append(append([]*packages.Package(nil), named...), between...), declsOnly...)
 	for _, p := range between {
@@ -241,6 +258,61 @@ func factWaits(all []*packages.Package, full map[string]bool, byID map[string]*p
 		}
 	}
 	return after
+}
+
+// loadDepsCalls counts loadDeps' listings, for tests.
+var loadDepsCalls atomic.Int64
+
+// typesCache keeps the export data of dependencies checked from source
+// (their declarations), so that a later run needs neither the go command
+// nor their source for them.
+type typesCache interface {
+	exportData(p *packages.Package) ([]byte, bool)
+	putExportData(p *packages.Package, fset *token.FileSet)
+}
+
+// cachedDeps returns the cached export data of every dependency outside
+// the named packages that they import, by path, or nil unless all of it
+// is cached and none of them imports a named package.
+func cachedDeps(tc typesCache, named []*packages.Package, byID map[string]*packages.Package) map[string][]byte {
+	if tc == nil {
+		return nil
+	}
+	memo := map[string]bool{}
+	var reachesNamed func(p *packages.Package) bool
+	reachesNamed = func(p *packages.Package) bool {
+		if v, ok := memo[p.ID]; ok {
+			return v
+		}
+		memo[p.ID] = false
+		for _, imp := range p.Imports {
+			if byID[imp.ID] != nil || reachesNamed(imp) {
+				memo[p.ID] = true
+				return true
+			}
+		}
+		return false
+	}
+	out := map[string][]byte{}
+	for _, p := range named {
+		for _, imp := range p.Imports {
+			if resolveVariant(byID, imp) != nil || imp.PkgPath == "unsafe" || imp.PkgPath == "C" {
+				continue
+			}
+			if _, ok := out[imp.PkgPath]; ok {
+				continue
+			}
+			if imp.Name == "" || reachesNamed(imp) {
+				return nil // not listed in full, or between named packages
+			}
+			data, ok := tc.exportData(imp)
+			if !ok {
+				return nil
+			}
+			out[imp.PkgPath] = data
+		}
+	}
+	return out
 }
 
 // compiledFiles sets the CompiledGoFiles of the named packages, which the
@@ -329,6 +401,7 @@ func loadDeps(cfg *packages.Config, paths map[string]bool) (deps []*packages.Pac
 	if len(paths) == 0 {
 		return nil, false, nil
 	}
+	loadDepsCalls.Add(1)
 	list := make([]string, 0, len(paths))
 	for p := range paths {
 		list = append(list, p)
@@ -412,6 +485,11 @@ type sourceLoader struct {
 	// after are the packages each must wait for before it is finished
 	// (factWaits).
 	after map[string][]string
+	// cached is the export data of the dependencies, by path, when the
+	// result cache held all of them; tc stores what checkDecls makes.
+	cached map[string][]byte
+	tc     typesCache
+	named  map[string]bool // the named packages and their variants
 	// goErrors are the go command's reasons, by import path, why a
 	// dependency could not be loaded (no module provides it, the proxy
 	// refuses its version): what an importer's "could not import" means.
@@ -464,6 +542,9 @@ func (ld *sourceLoader) check(p *packages.Package) {
 	ld.cpu <- struct{}{}
 	if ld.declsOnly[p.ID] {
 		ld.checkDecls(p)
+		if ld.tc != nil && ld.byID[p.ID] == p && !ld.named[p.ID] && len(p.Errors) == 0 {
+			ld.tc.putExportData(p, ld.fset)
+		}
 	} else {
 		ld.checkFull(p)
 		if ld.checked != nil {
@@ -571,6 +652,9 @@ func (ld *sourceLoader) importFor(p *packages.Package, path string) (*types.Pack
 	defer ld.mu.Unlock()
 	if pkg, ok := ld.imports[imp.PkgPath]; ok && pkg.Complete() {
 		return pkg, nil
+	}
+	if data, ok := ld.cached[imp.PkgPath]; ok {
+		return gcexportdata.Read(bytes.NewReader(data), ld.fset, ld.imports, imp.PkgPath)
 	}
 	file, ok := ld.exports[imp.PkgPath]
 	if !ok {
