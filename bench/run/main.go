@@ -148,9 +148,15 @@ func run(o *options) error {
 			o.vetBin = ""
 		}
 	}
-	gcl, gclVersion, gclErr := findGolangci(o)
-	if gclErr != nil {
-		logf("golangci-lint is n/a: %v", gclErr)
+	var (
+		gcl, gclVersion string
+		gclErr          = errors.New("not asked for (-tools)")
+	)
+	if o.onlyTools == nil || o.onlyTools["golangci-lint"] {
+		gcl, gclVersion, gclErr = findGolangci(o)
+		if gclErr != nil {
+			logf("golangci-lint is n/a: %v", gclErr)
+		}
 	}
 	res.Versions.GolangciLint = gclVersion
 	inventoryNA := ""
