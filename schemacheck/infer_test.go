@@ -11,10 +11,10 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dbaudit/dbaudit/engine"
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 )
 
 // Issue 14 #6: on pgx, sqlx and gorm code without //dbaudit:table, the

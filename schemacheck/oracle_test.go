@@ -9,10 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 	"github.com/dbaudit/dbaudit/schemacheck/testdata/models"
 )
 

@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/dbaudit/dbaudit/engine"
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 )
 
 const modelsPkg = "github.com/dbaudit/dbaudit/schemacheck/testdata/models"

@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/schemacheck"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 )
 
 // TestReadOnlyRole runs schemacheck as a role that may only read, whose

@@ -15,8 +15,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 	"github.com/dbaudit/dbaudit/schemacheck/testdata/typesample"
 )
 

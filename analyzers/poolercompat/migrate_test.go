@@ -2,11 +2,8 @@ package poolercompat_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -22,6 +19,7 @@ import (
 
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 	"github.com/dbaudit/dbaudit/internal/pgbouncertest"
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // The migration tools the rule flags, run for real through the pooler: the
@@ -31,53 +29,16 @@ import (
 // before the pooler stops) and returns its name and a DSN to it through b.
 func freshDatabase(t *testing.T, b *pgbouncertest.Bouncer) (name, dsn string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	server := pgbouncertest.ServerDSN(t)
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	raw := make([]byte, 5)
-	rand.Read(raw)
-	name = "dbaudit_pgb_" + hex.EncodeToString(raw)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(b.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	q := u.Query()
-	q.Set("default_query_exec_mode", "cache_describe") // pooler-safe prepared statements
-	u.RawQuery = q.Encode()
-	return name, u.String()
+	name, _ = pgtest.Database(t, "dbaudit_pgb")
+	dsn = pgtest.WithDatabase(t, b.DSN, name)
+	return name, pgtest.WithParam(t, dsn, "default_query_exec_mode", "cache_describe") // pooler-safe prepared statements
 }
 
 // advisoryHolders returns the server processes holding an advisory lock in
 // database db, asked of the server directly.
 func advisoryHolders(t *testing.T, ctx context.Context, db string) []uint32 {
 	t.Helper()
-	c, err := pgx.Connect(ctx, pgbouncertest.ServerDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
+	c := pgtest.Connect(t, pgtest.DSN(t))
 	rows, _ := c.Query(ctx, `select pid from pg_locks where locktype = 'advisory' and granted
 		and database = (select oid from pg_database where datname = $1) order by pid`, db)
 	pids, err := pgx.CollectRows(rows, pgx.RowTo[uint32])

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 	"github.com/dbaudit/dbaudit/internal/pgbouncertest"
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // The pooler tests run real pgx v5 through a real transaction-mode
@@ -441,7 +442,7 @@ func TestPoolerStartupParameters(t *testing.T) {
 				t.Errorf("%s in the connection string through %s: %v, want %s", p.key, b.Version, err, want)
 			}
 			// The server itself takes it: only the pooler refuses.
-			if v, err := connectWith(ctx, pgbouncertest.ServerDSN(t), p.key, p.value, p.show); err != nil {
+			if v, err := connectWith(ctx, pgtest.DSN(t), p.key, p.value, p.show); err != nil {
 				t.Errorf("%s straight to the server: %v", p.key, err)
 			} else if p.key != "options" && !strings.EqualFold(v, p.value) && v != p.value+"ms" {
 				t.Logf("%s straight to the server shows %q", p.key, v)

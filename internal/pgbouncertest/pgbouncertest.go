@@ -27,6 +27,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // Options configure the pooler; the zero value is a transaction-mode pooler
@@ -55,20 +57,6 @@ type Bouncer struct {
 
 // Log returns what the pooler has written so far.
 func (b *Bouncer) Log() string { return b.log.String() }
-
-// ServerDSN returns DBAUDIT_TEST_DATABASE_URL, skipping the test when it is
-// unset (failing it under CI=true).
-func ServerDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set, and CI=true requires the PostgreSQL tests to run")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set; skipping a test that needs PostgreSQL")
-	}
-	return dsn
-}
 
 // Binary returns the pgbouncer executable, skipping the test when there is
 // none (failing it under CI=true).
@@ -102,7 +90,7 @@ func Start(t testing.TB, opts Options) *Bouncer {
 func TryStart(t testing.TB, opts Options) (*Bouncer, error) {
 	t.Helper()
 	bin := Binary(t)
-	server, err := url.Parse(ServerDSN(t))
+	server, err := url.Parse(pgtest.DSN(t))
 	if err != nil || server.Host == "" {
 		t.Fatalf("DBAUDIT_TEST_DATABASE_URL is not a postgres:// URL with a host (%v)", err)
 	}

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/schemacheck/benchmark"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 )
 
 // TestSmall keeps the benchmark code working in the normal suite with 20

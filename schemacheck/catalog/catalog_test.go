@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 )
 
 const ddl = `

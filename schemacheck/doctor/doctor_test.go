@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck/doctor"
-	"github.com/dbaudit/dbaudit/schemacheck/internal/pgtest"
 )
 
 func check(r *doctor.Report, name string) doctor.Check {
