@@ -239,3 +239,27 @@ func TestCacheKeepsDependencyTypes(t *testing.T) {
 	assert.Equal(t, cold.Products["calls"]["example.com/m/b"], edited.Products["calls"]["example.com/m/b"])
 	assert.Equal(t, []string{"example.com/m/b.Die"}, edited.Products["calls"]["example.com/m/a"].(*calls).NoReturn)
 }
+
+// Extra analyzers built on the run's index share it; with NoRules only
+// they (and the index) run.
+func TestExtraForSharesTheIndex(t *testing.T) {
+	dir := factsModule(t)
+	var shared *analysis.Analyzer
+	product := &analysis.Analyzer{
+		Name:       "indexed",
+		Doc:        "test product on the shared index",
+		ResultType: reflect.TypeOf(0),
+		Run:        func(pass *analysis.Pass) (any, error) { return len(pass.Files), nil },
+	}
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true, NoRules: true,
+		ExtraFor: func(index *analysis.Analyzer) []*analysis.Analyzer {
+			shared = index
+			product.Requires = []*analysis.Analyzer{index}
+			return []*analysis.Analyzer{product}
+		}})
+	require.NoError(t, err)
+	assert.Same(t, res.Suite.Index, shared)
+	assert.Empty(t, res.Findings, "no rules ran")
+	assert.Empty(t, res.Rules)
+	assert.Equal(t, map[string]any{"example.com/m/a": 1, "example.com/m/b": 1}, res.Products["indexed"])
+}

@@ -56,6 +56,14 @@ type Options struct {
 	// or type information; gob-encodable, for the cache): they are in
 	// Result.Products.
 	Extra []*analysis.Analyzer
+	// ExtraFor builds more Extra analyzers on the run's own dbindex
+	// analyzer, so that they share its one walk of each package with the
+	// rules.
+	ExtraFor func(index *analysis.Analyzer) []*analysis.Analyzer
+	// NoRules runs none of the rules: only the index (for its directives)
+	// and the Extra analyzers, for a command that wants their products
+	// alone.
+	NoRules bool
 	// FindingsOnly says the caller reads no Result.Results: packages are
 	// then analysed as soon as they are type-checked and lose their syntax,
 	// type information and analysis results right after, so memory stays
@@ -188,11 +196,18 @@ func Run(opts Options) (*Result, error) {
 		opts.Progress.Stage("loading packages", 0)
 	}
 	res := &Result{Suite: suite.New(opts.Config)}
-	analyzers := res.Suite.Enabled()
+	var analyzers []*analysis.Analyzer
+	if !opts.NoRules {
+		analyzers = res.Suite.Enabled()
+	}
 	res.Rules = ruleMeta(opts.Config, analyzers)
+	extra := slices.Clip(opts.Extra)
+	if opts.ExtraFor != nil {
+		extra = append(extra, opts.ExtraFor(res.Suite.Index)...)
+	}
 	roots := append([]*analysis.Analyzer{res.Suite.Index}, analyzers...)
-	roots = append(roots, opts.Extra...)
-	pl, err := newPlan(roots, res.Suite.Index, opts.Extra)
+	roots = append(roots, extra...)
+	pl, err := newPlan(roots, res.Suite.Index, extra)
 	if err != nil {
 		return nil, fmt.Errorf("engine: invalid analyzers: %v", err)
 	}
