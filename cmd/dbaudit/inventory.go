@@ -23,6 +23,7 @@ type inventoryFlags struct {
 	noTests  bool
 	tags     string
 	timings  bool
+	noCache  bool
 }
 
 func newInventoryCmd() *cobra.Command {
@@ -60,6 +61,7 @@ could not be loaded.`,
 	fs.StringVar(&f.history, "history", "", "append this run's summary figures to this JSON-lines file; the html format draws them as a trend")
 	fs.StringVar(&f.linkBase, "link-base", "", "prefix file links with this URL (e.g. https://github.com/org/repo/blob/main/) instead of linking relative to the output file")
 	fs.BoolVar(&f.noTests, "no-tests", false, "leave _test.go files out")
+	fs.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the result cache (see dbaudit cache)")
 	fs.StringVar(&f.tags, "tags", "", "build tags, as for go build")
 	fs.BoolVar(&f.timings, "timings", false, "print the time spent loading, in each analyzer, collecting and writing to stderr")
 	return cmd
@@ -97,7 +99,7 @@ func runInventory(cmd *cobra.Command, args []string, f *inventoryFlags) error {
 	}
 
 	progress := progressFor(cmd)
-	opts := engine.Options{Patterns: args, Config: cfg, NoTests: f.noTests, Progress: progress}
+	opts := engine.Options{Patterns: args, Config: cfg, NoTests: f.noTests, Progress: progress, NoCache: f.noCache}
 	if f.tags != "" {
 		opts.BuildFlags = []string{"-tags=" + f.tags}
 	}

@@ -29,6 +29,7 @@ type schemacheckFlags struct {
 	connectTimeout   time.Duration
 	noTests          bool
 	tags             string
+	noCache          bool
 }
 
 func newSchemacheckCmd() *cobra.Command {
@@ -70,6 +71,7 @@ reached.`,
 	fs.DurationVar(&f.lockTimeout, "lock-timeout", 2*time.Second, "lock_timeout of the read-only session")
 	fs.DurationVar(&f.connectTimeout, "connect-timeout", 10*time.Second, "time allowed for connecting and starting the read-only session (also the per-host dial timeout when the DSN sets no connect_timeout)")
 	fs.BoolVar(&f.noTests, "no-tests", false, "leave _test.go files out")
+	fs.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the result cache (see dbaudit cache)")
 	fs.StringVar(&f.tags, "tags", "", "build tags, as for go build")
 	return cmd
 }
@@ -149,7 +151,7 @@ func schemacheckWithDSN(cmd *cobra.Command, args []string, f *schemacheckFlags) 
 			patterns = append(patterns, p)
 		}
 	}
-	loadOpts := engine.Options{Dir: dir, Patterns: patterns, Config: cfg, NoTests: f.noTests}
+	loadOpts := engine.Options{Dir: dir, Patterns: patterns, Config: cfg, NoTests: f.noTests, NoCache: f.noCache}
 	if f.tags != "" {
 		loadOpts.BuildFlags = []string{"-tags=" + f.tags}
 	}
