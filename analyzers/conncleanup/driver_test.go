@@ -3,54 +3,26 @@ package conncleanup_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // The tests below prove, with the real pgx v5 driver and PostgreSQL, the
 // failures conncleanup's messages and help quote for batches and for a
 // transaction left open on the ErrNoRows path.
 
-func databaseURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set; skipping the conncleanup test against PostgreSQL")
-	}
-	return url
-}
-
 // newSchema creates a schema of the test's own with a users table of three
-// rows, dropped when the test ends.
-func newSchema(t *testing.T, ctx context.Context, url string) string {
+// rows, dropped when the test ends, and returns it with a DSN to it.
+func newSchema(t *testing.T) (schema, dsn string) {
 	t.Helper()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting to DBAUDIT_TEST_DATABASE_URL: %v", err)
-	}
-	schema := fmt.Sprintf("dbaudit_conncleanup_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema+"; CREATE TABLE "+schema+".users (id bigint PRIMARY KEY, name text NOT NULL, seen int NOT NULL DEFAULT 0); "+
-		"INSERT INTO "+schema+".users (id, name) VALUES (1, 'ann'), (2, 'bob'), (3, 'cy')"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping %s: %v", schema, err)
-		}
-		conn.Close(ctx)
-	})
-	return schema
+	return pgtest.SchemaNamed(t, "dbaudit_conncleanup", "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL, seen int NOT NULL DEFAULT 0); "+
+		"INSERT INTO users (id, name) VALUES (1, 'ann'), (2, 'bob'), (3, 'cy')")
 }
 
 func newBatch(schema string) *pgx.Batch {
@@ -65,21 +37,16 @@ func newBatch(schema string) *pgx.Batch {
 // busy, and the next statement on it fails with "conn busy"; after Close it
 // runs.
 func TestUnclosedBatchConnBusy(t *testing.T) {
-	url := databaseURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	schema := newSchema(t, ctx, url)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	schema, url := newSchema(t)
+	conn := pgtest.Connect(t, url)
 
 	br := conn.SendBatch(ctx, newBatch(schema))
 	if _, err := br.Exec(); err != nil { // the first result read, the rest left
 		t.Fatal(err)
 	}
-	_, err = conn.Exec(ctx, "SELECT 1")
+	_, err := conn.Exec(ctx, "SELECT 1")
 	if err == nil || err.Error() != "conn busy" {
 		t.Fatalf("a statement after unclosed batch results: err = %v, want \"conn busy\"", err)
 	}
@@ -97,15 +64,10 @@ func TestUnclosedBatchConnBusy(t *testing.T) {
 // results are open is destroyed, and the results then fail with "conn
 // closed"; closed before Release, the connection goes back to the pool.
 func TestBatchAfterRelease(t *testing.T) {
-	url := databaseURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	schema := newSchema(t, ctx, url)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	schema, url := newSchema(t)
+	pool := pgtest.Pool(t, url)
 
 	c, err := pool.Acquire(ctx)
 	if err != nil {
@@ -145,15 +107,10 @@ func TestBatchAfterRelease(t *testing.T) {
 // TestCommitUnderOpenBatch: Commit while the transaction's batch results
 // are open fails with "conn busy", and nothing is committed.
 func TestCommitUnderOpenBatch(t *testing.T) {
-	url := databaseURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	schema := newSchema(t, ctx, url)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	schema, url := newSchema(t)
+	conn := pgtest.Connect(t, url)
 
 	tx, err := conn.Begin(ctx)
 	if err != nil {
@@ -172,11 +129,7 @@ func TestCommitUnderOpenBatch(t *testing.T) {
 		t.Error("pgx did not close the connection after the failed Commit")
 	}
 
-	other, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
+	other := pgtest.Connect(t, url)
 	var seen int
 	if err := other.QueryRow(ctx, "SELECT sum(seen) FROM "+schema+".users").Scan(&seen); err != nil {
 		t.Fatal(err)
@@ -253,22 +206,12 @@ func findUserFixed(ctx context.Context, pool *pgxpool.Pool, schema string, id in
 // connection stays acquired and the server shows the session idle in
 // transaction; with a deferred Rollback it goes back to the pool.
 func TestTxLeftOpenOnErrNoRows(t *testing.T) {
-	url := databaseURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	schema := newSchema(t, ctx, url)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := "dbaudit_norows_" + schema[len("dbaudit_conncleanup_"):]
-	cfg.ConnConfig.RuntimeParams["application_name"] = app
-	cfg.MaxConns = 2
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close() // after the leaked transactions are rolled back below
+	schema, url := newSchema(t)
+	app := "dbaudit_norows_" + strings.TrimPrefix(schema, "dbaudit_conncleanup_")
+	// Closed at cleanup, after the leaked transactions are rolled back below.
+	pool := pgtest.Pool(t, pgtest.WithParam(t, pgtest.WithParam(t, url, "application_name", app), "pool_max_conns", "2"))
 	idleInTx := func() int {
 		t.Helper()
 		var n int

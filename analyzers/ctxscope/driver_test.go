@@ -3,15 +3,13 @@ package ctxscope_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // TestRequestContextInGoroutineAgainstServer proves what the rule's
@@ -20,31 +18,10 @@ import (
 // once the handler returns, and the same goroutine under
 // context.WithoutCancel(r.Context()) succeeds.
 func TestRequestContextInGoroutineAgainstServer(t *testing.T) {
-	url := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set; skipping the ctxscope test against PostgreSQL")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting to DBAUDIT_TEST_DATABASE_URL: %v", err)
-	}
-	t.Cleanup(pool.Close) // after the schema is dropped: cleanups run last-in first-out
-	schema := fmt.Sprintf("dbaudit_ctxscope_%d", time.Now().UnixNano())
-	if _, err := pool.Exec(ctx, "CREATE SCHEMA "+schema+"; CREATE TABLE "+schema+".visits (path text NOT NULL)"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := pool.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping %s: %v", schema, err)
-		}
-	})
+	schema, dsn := pgtest.SchemaNamed(t, "dbaudit_ctxscope", "CREATE TABLE visits (path text NOT NULL)")
+	pool := pgtest.Pool(t, dsn) // closed before the schema is dropped: cleanups run last-in first-out
 	// The insert sleeps first, so that it is still running (or not yet
 	// started) when net/http cancels the request's context after
 	// ServeHTTP returns.
@@ -95,7 +72,7 @@ func TestRequestContextInGoroutineAgainstServer(t *testing.T) {
 		return n
 	}
 
-	err = visit("/request")
+	err := visit("/request")
 	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "context canceled") {
 		t.Fatalf("query under r.Context() in a goroutine after the handler returned: err = %v, want \"context canceled\"", err)
 	}

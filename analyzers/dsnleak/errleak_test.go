@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" with database/sql
 	"github.com/lib/pq"
+
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // The fake password every measured DSN carries, in two pieces where a shape
@@ -64,10 +66,7 @@ var leakShapes = []leakShape{
 // without DBAUDIT_TEST_DATABASE_URL it drops them.
 func serverShapes(t *testing.T) []leakShape {
 	t.Helper()
-	env := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if env == "" && os.Getenv("CI") == "true" {
-		t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (CI=true)")
-	}
+	env, _ := pgtest.LookupDSN(t)
 	var out []leakShape
 	for _, s := range leakShapes {
 		if !s.server {

@@ -3,15 +3,15 @@ package poolconfig_test
 import (
 	"context"
 	"database/sql"
-	"os"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // sql.Open("pgx")
 	_ "github.com/lib/pq"              // sql.Open("postgres")
+
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // TestParseConfigSetsMaxConns proves the premise of the default-after-parse
@@ -48,13 +48,7 @@ func TestParseConfigSetsMaxConns(t *testing.T) {
 // idle connection above MinConns, while MaxConnLifetime = 0 (never
 // expires) with an idle time left as it is keeps them.
 func TestZeroIdleTime(t *testing.T) {
-	url := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set")
-	}
+	url := pgtest.DSN(t)
 	t.Parallel()
 	open := func(t *testing.T, idle, lifetime time.Duration) *pgxpool.Pool {
 		cfg, err := pgxpool.ParseConfig(url)
@@ -107,13 +101,7 @@ func TestZeroIdleTime(t *testing.T) {
 // pings a connection idle for over a second, and lib/pq's write to the dead
 // socket returns driver.ErrBadConn, which database/sql retries.
 func TestNeverExpiringConnectionsSurviveServerClose(t *testing.T) {
-	url := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set")
-	}
+	url := pgtest.DSN(t)
 	t.Parallel()
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -121,11 +109,7 @@ func TestNeverExpiringConnectionsSurviveServerClose(t *testing.T) {
 	}
 	cfg.ConnConfig.RuntimeParams["idle_session_timeout"] = "300"
 	cfg.MaxConnLifetime = 0
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	dsn := url + sep + "options=-c%20idle_session_timeout%3D300"
+	dsn := pgtest.WithParam(t, url, "options", "-c idle_session_timeout=300")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

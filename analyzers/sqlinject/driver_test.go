@@ -2,15 +2,13 @@ package sqlinject_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // TestInjectionAgainstServer proves what the rule's help says, with the
@@ -20,31 +18,10 @@ import (
 // sends with the simple protocol, a ; starts a second statement that runs
 // too. The placeholder form of the same handler deletes nothing.
 func TestInjectionAgainstServer(t *testing.T) {
-	dsn := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set; skipping the sqlinject test against PostgreSQL")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connecting to DBAUDIT_TEST_DATABASE_URL: %v", err)
-	}
-	t.Cleanup(pool.Close)
-	schema := fmt.Sprintf("dbaudit_sqlinject_%d", time.Now().UnixNano())
-	if _, err := pool.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := pool.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping %s: %v", schema, err)
-		}
-	})
+	schema, dsn := pgtest.SchemaNamed(t, "dbaudit_sqlinject", "")
+	pool := pgtest.Pool(t, dsn)
 	users, audit := schema+".users", schema+".audit"
 	reset := func() {
 		t.Helper()

@@ -6,30 +6,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // The tests below prove, with the real pgx v5 driver and PostgreSQL, what
 // txescape's shared-connection message quotes: one *pgx.Conn used from two
 // goroutines at once fails with "conn busy", directly and through an HTTP
 // handler type holding it; a pool shared the same way does not.
-
-func databaseURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set; skipping the txescape test against PostgreSQL")
-	}
-	return url
-}
 
 // waitRunning waits until the server runs a statement containing marker.
 func waitRunning(t *testing.T, ctx context.Context, watcher *pgx.Conn, marker string) {
@@ -52,19 +41,11 @@ func waitRunning(t *testing.T, ctx context.Context, watcher *pgx.Conn, marker st
 // *pgx.Conn, the starting function's statement on it fails with "conn
 // busy"; on a pool both run.
 func TestConnSharedByGoroutines(t *testing.T) {
-	url := databaseURL(t)
+	url := pgtest.DSN(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	watcher, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting to DBAUDIT_TEST_DATABASE_URL: %v", err)
-	}
-	defer watcher.Close(ctx)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	watcher := pgtest.Connect(t, url)
+	conn := pgtest.Connect(t, url)
 
 	marker := fmt.Sprintf("dbaudit_shared_%d", time.Now().UnixNano())
 	done := make(chan error, 1)
@@ -73,7 +54,7 @@ func TestConnSharedByGoroutines(t *testing.T) {
 		done <- err
 	}()
 	waitRunning(t, ctx, watcher, marker)
-	_, err = conn.Exec(ctx, "SELECT 1")
+	_, err := conn.Exec(ctx, "SELECT 1")
 	if err == nil || err.Error() != "conn busy" {
 		t.Fatalf("a statement while a goroutine's runs on the same *pgx.Conn: err = %v, want \"conn busy\"", err)
 	}
@@ -82,11 +63,7 @@ func TestConnSharedByGoroutines(t *testing.T) {
 		t.Fatalf("the goroutine's statement: %v", err)
 	}
 
-	pool, err := pgxpool.New(ctx, url) // the fix: a pool
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := pgtest.Pool(t, url) // the fix: a pool
 
 	// BadTxErrgroupTasks: a transaction's statements at once fail the same way.
 	tx, err := pool.Begin(ctx)
@@ -151,24 +128,12 @@ func (s *poolServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // with "conn busy" while the first one's statement runs; a handler holding
 // a pool serves both.
 func TestHandlerSharedConn(t *testing.T) {
-	url := databaseURL(t)
+	url := pgtest.DSN(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	watcher, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting to DBAUDIT_TEST_DATABASE_URL: %v", err)
-	}
-	defer watcher.Close(ctx)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	watcher := pgtest.Connect(t, url)
+	conn := pgtest.Connect(t, url)
+	pool := pgtest.Pool(t, url)
 
 	get := func(srv *httptest.Server, query string) (int, string) {
 		resp, err := http.Get(srv.URL + "/?" + query)
