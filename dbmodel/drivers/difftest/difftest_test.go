@@ -28,6 +28,8 @@ import (
 	"github.com/dbaudit/dbaudit/dbmodel/dsn"
 	"github.com/dbaudit/dbaudit/dbmodel/dsn/sites"
 	"github.com/dbaudit/dbaudit/internal/atest"
+
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // target is where every rewritten string points.
@@ -39,14 +41,7 @@ type target struct {
 }
 
 func TestDriverTablesAgainstServer(t *testing.T) {
-	admin := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if admin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("DBAUDIT_TEST_DATABASE_URL is not set; skipping the differential test against PostgreSQL")
-	}
-	tg := newTarget(t, admin)
+	tg := newTarget(t)
 	judged := fixtures(t)
 	if len(judged) < 40 {
 		t.Fatalf("only %d connection strings judged in the fixtures; the fixture set shrank", len(judged))
@@ -106,32 +101,12 @@ func fixtures(t *testing.T) []driveropts.Judged {
 
 // newTarget creates a database of the test's own and learns what the
 // server supports.
-func newTarget(t *testing.T, admin string) *target {
+func newTarget(t *testing.T) *target {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatalf("connecting to DBAUDIT_TEST_DATABASE_URL: %v", err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("dbaudit_difftest_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating the test database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-	})
+	conn := pgtest.Connect(t, pgtest.DSN(t))
+	name, _ := pgtest.Database(t, "dbaudit_difftest")
 	cfg := conn.Config()
 	tg := &target{host: cfg.Host, port: fmt.Sprint(cfg.Port), user: cfg.User, password: cfg.Password, dbname: name}
 	if err := conn.QueryRow(ctx, "SHOW TimeZone").Scan(&tg.timezone); err != nil {

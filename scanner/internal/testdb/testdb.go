@@ -5,39 +5,24 @@ package testdb
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 	"github.com/dbaudit/dbaudit/scanner/config"
 	"github.com/dbaudit/dbaudit/scanner/store"
 )
-
-// EnvVar names the administrative connection string tests use.
-const EnvVar = "DBAUDIT_TEST_DATABASE_URL"
 
 // AdminURL returns the test server's connection string. Without one the
 // test is skipped, or fails under CI=true, where a missing database must not
 // pass silently.
 func AdminURL(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv(EnvVar)
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set; CI=true requires the database tests to run", EnvVar)
-		}
-		t.Skipf("%s is not set; skipping a test that needs PostgreSQL", EnvVar)
-	}
-	return dsn
+	return pgtest.DSN(t)
 }
 
 // New creates an empty schema named scanner_test_<random> in the test
@@ -47,13 +32,8 @@ func AdminURL(t testing.TB) string {
 // costs a second or more.
 func New(t testing.TB) string {
 	t.Helper()
-	admin := AdminURL(t)
-	name := randomName(t)
-	exec(t, admin, "CREATE SCHEMA "+name)
-	t.Cleanup(func() {
-		exec(t, admin, "DROP SCHEMA IF EXISTS "+name+" CASCADE")
-	})
-	return withParam(t, admin, "search_path", name)
+	_, dsn := pgtest.SchemaNamed(t, "scanner_test", "")
+	return dsn
 }
 
 // NewDatabase creates an empty database named scanner_test_<random> and
@@ -61,68 +41,8 @@ func New(t testing.TB) string {
 // when the test ends.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	admin := AdminURL(t)
-	name := randomName(t)
-	exec(t, admin, "CREATE DATABASE "+name)
-	t.Cleanup(func() {
-		exec(t, admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
-	if isURL(admin) {
-		u, err := url.Parse(admin)
-		if err != nil {
-			t.Fatalf("%s is not a valid URL", EnvVar)
-		}
-		u.Path = "/" + name
-		return u.String()
-	}
-	return admin + " dbname=" + name
-}
-
-func randomName(t testing.TB) string {
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	return "scanner_test_" + hex.EncodeToString(b[:])
-}
-
-// isURL tells the URL form of a connection string from the key=value form.
-func isURL(dsn string) bool {
-	u, err := url.Parse(dsn)
-	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
-}
-
-// withParam adds a connection parameter to dsn, in URL or key=value form.
-func withParam(t testing.TB, dsn, key, value string) string {
-	t.Helper()
-	if isURL(dsn) {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("%s is not a valid URL", EnvVar)
-		}
-		q := u.Query()
-		q.Set(key, value)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " " + key + "=" + value
-}
-
-func exec(t testing.TB, dsn, sql string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	// A short-lived administrative connection for CREATE/DROP, outside the
-	// pool under test.
-	//dbaudit:ignore poolconstruct -- test-support package (only tests import it); creates and drops per-test schemas
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connecting to the test server: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
+	_, dsn := pgtest.Database(t, "scanner_test")
+	return dsn
 }
 
 // Store opens a store on a new migrated database with a pool of maxConns
