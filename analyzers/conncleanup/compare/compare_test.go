@@ -3,22 +3,18 @@
 package compare
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"go/types"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	ct "github.com/dbaudit/dbaudit/internal/comparetest"
 )
 
 var update = flag.Bool("update", false, "write ../COMPARISON.md")
@@ -71,20 +67,12 @@ type tool struct {
 	// blind: cases the tool cannot see into (a helper of another package
 	// under dbaudit check); a miss there is FN*.
 	blind func(c fixtureCase) bool
-	diags []diag
-}
-
-type diag struct {
-	file string // base name
-	line int
-	msg  string
+	diags []ct.Diag
 }
 
 // fixtureCase is one fixture function.
 type fixtureCase struct {
-	name     string
-	file     string
-	from, to int
+	ct.Case  // File: the base name
 	driver   string
 	resource string // rows, tx, conn, stmt, batch, err (rows.Err not checked)
 	bad      bool   // a finding is expected
@@ -94,29 +82,23 @@ type fixtureCase struct {
 }
 
 func TestCompare(t *testing.T) {
-	root := repoRoot(t)
+	root := ct.RepoRoot(t)
 	work := t.TempDir()
 	fixtures := filepath.Join(work, "cleanup")
-	copyFixtures(t, filepath.Join(root, "analyzers", "conncleanup", "testdata", "src", "example.com", "cleanup"), fixtures)
-	write(t, filepath.Join(fixtures, "go.mod"), fixtureMod)
-	run(t, fixtures, nil, "go", "build", "./...")
+	ct.CopyFixtures(t, filepath.Join(root, "analyzers", "conncleanup", "testdata", "src", "example.com", "cleanup"), fixtures)
+	ct.Write(t, filepath.Join(fixtures, "go.mod"), fixtureMod)
+	ct.Run(t, fixtures, nil, "go", "build", "./...")
 
-	bin := os.Getenv("COMPARE_TOOLS")
-	if bin == "" {
-		bin = filepath.Join(work, "bin")
-	}
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	run(t, work, []string{"GOBIN=" + bin}, "go", "install", "github.com/ryanrolds/sqlclosecheck@"+sqlclosecheckVersion)
+	bin := ct.ToolsDir(t, work)
+	ct.Run(t, work, []string{"GOBIN=" + bin}, "go", "install", "github.com/ryanrolds/sqlclosecheck@"+sqlclosecheckVersion)
 	toolDir := filepath.Join(work, "tool")
-	write(t, filepath.Join(toolDir, "go.mod"), toolMod)
-	write(t, filepath.Join(toolDir, "rowserr-default", "main.go"), fmt.Sprintf(rowserrMain, ""))
-	write(t, filepath.Join(toolDir, "rowserr-all", "main.go"),
+	ct.Write(t, filepath.Join(toolDir, "go.mod"), toolMod)
+	ct.Write(t, filepath.Join(toolDir, "rowserr-default", "main.go"), fmt.Sprintf(rowserrMain, ""))
+	ct.Write(t, filepath.Join(toolDir, "rowserr-all", "main.go"),
 		fmt.Sprintf(rowserrMain, `"github.com/jmoiron/sqlx", "github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgxpool"`))
-	run(t, toolDir, nil, "go", "build", "-o", bin+string(filepath.Separator), "./...")
-	run(t, root, nil, "go", "build", "-o", filepath.Join(bin, "dbaudit"), "./cmd/dbaudit")
-	run(t, root, nil, "go", "build", "-o", filepath.Join(bin, "dbaudit-vet"), "./cmd/dbaudit-vet")
+	ct.Run(t, toolDir, nil, "go", "build", "-o", bin+string(filepath.Separator), "./...")
+	ct.Run(t, root, nil, "go", "build", "-o", filepath.Join(bin, "dbaudit"), "./cmd/dbaudit")
+	ct.Run(t, root, nil, "go", "build", "-o", filepath.Join(bin, "dbaudit-vet"), "./cmd/dbaudit-vet")
 
 	closeScope := func(c fixtureCase) bool { return c.resource == "rows" || c.resource == "stmt" }
 	errScope := func(drivers ...string) func(fixtureCase) bool {
@@ -130,17 +112,17 @@ func TestCompare(t *testing.T) {
 		}
 	}
 	tools := []*tool{
-		{name: "dbaudit check", scope: func(fixtureCase) bool { return true }, blind: func(c fixtureCase) bool { return c.crossPkg }, diags: dbaudit(t, bin, fixtures)},
+		{name: "dbaudit check", scope: func(fixtureCase) bool { return true }, blind: func(c fixtureCase) bool { return c.crossPkg }, diags: ct.DBaudit(t, filepath.Join(bin, "dbaudit"), fixtures, "conncleanup", filepath.Base)},
 		{name: "dbaudit-vet (facts)", scope: func(fixtureCase) bool { return true }, diags: vet(t, bin, fixtures)},
-		{name: "sqlclosecheck " + sqlclosecheckVersion, scope: closeScope, diags: singlechecker(t, filepath.Join(bin, "sqlclosecheck"), fixtures)},
-		{name: "rowserrcheck " + rowserrcheckVersion, scope: errScope("database/sql"), diags: singlechecker(t, filepath.Join(bin, "rowserr-default"), fixtures)},
-		{name: "rowserrcheck +sqlx,pgx", scope: errScope("database/sql", "sqlx", "pgx"), diags: singlechecker(t, filepath.Join(bin, "rowserr-all"), fixtures)},
+		{name: "sqlclosecheck " + sqlclosecheckVersion, scope: closeScope, diags: ct.Singlechecker(t, filepath.Join(bin, "sqlclosecheck"), fixtures, filepath.Base)},
+		{name: "rowserrcheck " + rowserrcheckVersion, scope: errScope("database/sql"), diags: ct.Singlechecker(t, filepath.Join(bin, "rowserr-default"), fixtures, filepath.Base)},
+		{name: "rowserrcheck +sqlx,pgx", scope: errScope("database/sql", "sqlx", "pgx"), diags: ct.Singlechecker(t, filepath.Join(bin, "rowserr-all"), fixtures, filepath.Base)},
 	}
 	cases := readCases(t, fixtures)
 	table, stats := render(cases, tools)
 	table += theirFixtures(t, work, bin)
 	if *update {
-		write(t, filepath.Join(root, "analyzers", "conncleanup", "COMPARISON.md"), table)
+		ct.Write(t, filepath.Join(root, "analyzers", "conncleanup", "COMPARISON.md"), table)
 	} else {
 		t.Log("\n" + table)
 	}
@@ -156,8 +138,8 @@ func TestCompare(t *testing.T) {
 		t.Errorf("conncleanup under dbaudit check: %d false negatives on cases within one package", check.all.fn)
 	}
 	for _, c := range cases {
-		if !c.bad && !c.crossPkg && flaggedIn(tools[0].diags, c) {
-			t.Errorf("conncleanup under dbaudit check: false positive on %s", c.name)
+		if !c.bad && !c.crossPkg && ct.FlaggedIn(tools[0].diags, c.Case) {
+			t.Errorf("conncleanup under dbaudit check: false positive on %s", c.Name)
 		}
 	}
 	for _, other := range tools[2:] {
@@ -168,134 +150,35 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-func dbaudit(t *testing.T, bin, dir string) []diag {
-	out := runTool(t, dir, filepath.Join(bin, "dbaudit"), "check", "--format", "json", "./...")
-	var res struct {
-		Findings []struct {
-			Rule    string `json:"rule"`
-			File    string `json:"file"`
-			Line    int    `json:"line"`
-			Message string `json:"message"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("dbaudit json: %v\n%s", err, out)
-	}
-	var ds []diag
-	for _, f := range res.Findings {
-		if f.Rule == "conncleanup" {
-			ds = append(ds, diag{file: filepath.Base(f.File), line: f.Line, msg: f.Message})
-		}
-	}
-	return ds
-}
-
 // vet runs conncleanup through go vet -vettool=dbaudit-vet, which carries
-// facts between packages.
-func vet(t *testing.T, bin, dir string) []diag {
-	_, err := command(dir, nil, "go", "vet", "-vettool="+filepath.Join(bin, "dbaudit-vet"), "./...")
-	if err == nil {
-		t.Fatal("go vet with dbaudit-vet reported nothing on the fixtures")
-	}
-	var ds []diag
-	for _, line := range strings.Split(err.Error(), "\n") {
-		// file.go:12:3: conncleanup: message
-		parts := strings.SplitN(line, ": ", 3)
-		if len(parts) < 3 || parts[1] != "conncleanup" {
-			continue
+// facts between packages, and keeps its findings ("conncleanup: message").
+func vet(t *testing.T, bin, dir string) []ct.Diag {
+	var ds []ct.Diag
+	for _, d := range ct.Vet(t, filepath.Join(bin, "dbaudit-vet"), dir, filepath.Base) {
+		if msg, ok := strings.CutPrefix(d.Msg, "conncleanup: "); ok {
+			d.Msg = msg
+			ds = append(ds, d)
 		}
-		pos := strings.Split(parts[0], ":")
-		if len(pos) < 3 {
-			continue
-		}
-		n, _ := strconv.Atoi(pos[len(pos)-2])
-		ds = append(ds, diag{file: filepath.Base(strings.Join(pos[:len(pos)-2], ":")), line: n, msg: parts[2]})
 	}
 	if len(ds) == 0 {
-		t.Fatalf("go vet with dbaudit-vet: no conncleanup findings parsed from\n%v", err)
-	}
-	return ds
-}
-
-// flaggedIn reports whether one of ds lies in case c.
-func flaggedIn(ds []diag, c fixtureCase) bool {
-	for _, d := range ds {
-		if d.file == c.file && d.line >= c.from && d.line <= c.to {
-			return true
-		}
-	}
-	return false
-}
-
-// singlechecker runs an x/tools singlechecker binary with -json.
-func singlechecker(t *testing.T, binary, dir string) []diag {
-	out := runTool(t, dir, binary, "-json", "./...")
-	var res map[string]map[string]json.RawMessage
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("%s json: %v\n%s", binary, err, out)
-	}
-	var ds []diag
-	for _, byAnalyzer := range res {
-		for _, raw := range byAnalyzer {
-			var list []struct {
-				Posn    string `json:"posn"`
-				Message string `json:"message"`
-			}
-			if json.Unmarshal(raw, &list) != nil {
-				continue // {"error": ...}
-			}
-			for _, d := range list {
-				parts := strings.Split(d.Posn, ":")
-				if len(parts) < 3 {
-					continue
-				}
-				line, _ := strconv.Atoi(parts[len(parts)-2])
-				ds = append(ds, diag{file: filepath.Base(strings.Join(parts[:len(parts)-2], ":")), line: line, msg: d.Message})
-			}
-		}
+		t.Fatal("go vet with dbaudit-vet: no conncleanup findings")
 	}
 	return ds
 }
 
 func readCases(t *testing.T, dir string) []fixtureCase {
-	fset := token.NewFileSet()
 	var cases []fixtureCase
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
-			return err
+	for _, f := range ct.Funcs(t, dir, filepath.Base) {
+		if f.Decl.Name.Name != "Suppressed" { // a //dbaudit:ignore case: not comparable
+			cases = append(cases, classify(f))
 		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		for _, decl := range f.Decls {
-			fd, ok := decl.(*ast.FuncDecl)
-			if !ok || fd.Name.Name == "Suppressed" { // a //dbaudit:ignore case: not comparable
-				continue
-			}
-			cases = append(cases, classify(fd, filepath.Base(path), fset))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	sort.Slice(cases, func(i, j int) bool {
-		if cases[i].file != cases[j].file {
-			return cases[i].file < cases[j].file
-		}
-		return cases[i].from < cases[j].from
-	})
 	return cases
 }
 
-func classify(fd *ast.FuncDecl, file string, fset *token.FileSet) fixtureCase {
-	name := fd.Name.Name
-	label := name
-	if fd.Recv != nil && len(fd.Recv.List) > 0 {
-		label = "(" + types.ExprString(fd.Recv.List[0].Type) + ")." + name
-	}
-	c := fixtureCase{name: label, file: file, from: fset.Position(fd.Pos()).Line, to: fset.Position(fd.End()).Line}
+func classify(f ct.Func) fixtureCase {
+	fd, name, file := f.Decl, f.Decl.Name.Name, f.File
+	c := fixtureCase{Case: f.Case}
 	ast.Inspect(fd, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
 			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "common" {
@@ -334,7 +217,7 @@ func classify(fd *ast.FuncDecl, file string, fset *token.FileSet) fixtureCase {
 		c.resource = "rows"
 	}
 	if !c.bad && !strings.HasPrefix(name, "Ok") && !strings.HasPrefix(name, "Bad") {
-		c.name += " (helper)"
+		c.Name += " (helper)"
 	}
 	return c
 }
@@ -373,14 +256,9 @@ func render(cases []fixtureCase, tools []*tool) (string, map[string]toolStats) {
 				"stmt": "stmt left open", "batch": "batch left open", "batchparent": "batch open at Release/Commit",
 				"err": "rows.Err unchecked"}[c.resource]
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s |", c.name, c.driver, problem)
+		fmt.Fprintf(&b, "| %s | %s | %s |", c.Name, c.driver, problem)
 		for _, tl := range tools {
-			flagged := false
-			for _, d := range tl.diags {
-				if d.file == c.file && d.line >= c.from && d.line <= c.to {
-					flagged = true
-				}
-			}
+			flagged := ct.FlaggedIn(tl.diags, c.Case)
 			s := stats[tl.name]
 			cell := ""
 			switch {
@@ -448,17 +326,9 @@ func render(cases []fixtureCase, tools []*tool) (string, map[string]toolStats) {
 	b.WriteString("\n## Findings of the other tools, verbatim\n\n")
 	for _, tl := range tools[1:] {
 		fmt.Fprintf(&b, "%s:\n\n", tl.name)
-		ds := append([]diag(nil), tl.diags...)
-		sort.Slice(ds, func(i, j int) bool {
-			if ds[i].file != ds[j].file {
-				return ds[i].file < ds[j].file
-			}
-			return ds[i].line < ds[j].line
-		})
-		for _, d := range ds {
-			fmt.Fprintf(&b, "- %s:%d (%s): %s\n", d.file, d.line, caseAt(cases, d), d.msg)
-		}
-		if len(ds) == 0 {
+		if v := ct.Verbatim(cases, tl.diags); v != "" {
+			b.WriteString(v)
+		} else {
 			b.WriteString("- none\n")
 		}
 		b.WriteString("\n")
@@ -499,102 +369,10 @@ const notes = `
   agree with it; the analysistest run (conncleanup_test.go) pins each message.
 `
 
-func caseAt(cases []fixtureCase, d diag) string {
-	for _, c := range cases {
-		if c.file == d.file && d.line >= c.from && d.line <= c.to {
-			return c.name
-		}
-	}
-	return "outside any case"
-}
-
-func run(t *testing.T, dir string, env []string, name string, args ...string) []byte {
-	t.Helper()
-	out, err := command(dir, env, name, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// runTool runs a checker, which exits non-zero when it reports: only no
-// output at all is a failure.
-func runTool(t *testing.T, dir string, name string, args ...string) []byte {
-	t.Helper()
-	out, err := command(dir, nil, name, args...)
-	if err != nil && len(bytes.TrimSpace(out)) == 0 {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func command(dir string, env []string, name string, args ...string) ([]byte, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append([]string{"GOFLAGS=-mod=mod", "GOWORK=off"}, env...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.Bytes(), fmt.Errorf("%s %s in %s: %v\n%s%s", name, strings.Join(args, " "), dir, err, stdout.String(), stderr.String())
-	}
-	return stdout.Bytes(), nil
-}
-
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func copyFixtures(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func repoRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // theirFixtures runs conncleanup and sqlclosecheck over sqlclosecheck's own
 // pgx and sqlx test fixtures, against what sqlclosecheck expects there.
 func theirFixtures(t *testing.T, work, bin string) string {
-	out := run(t, work, nil, "go", "mod", "download", "-json", "github.com/ryanrolds/sqlclosecheck@"+sqlclosecheckVersion)
+	out := ct.Run(t, work, nil, "go", "mod", "download", "-json", "github.com/ryanrolds/sqlclosecheck@"+sqlclosecheckVersion)
 	var mod struct{ Dir string }
 	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
 		t.Fatalf("go mod download: %v\n%s", err, out)
@@ -602,68 +380,56 @@ func theirFixtures(t *testing.T, work, bin string) string {
 	dir := filepath.Join(work, "theirs")
 	expected := map[string]bool{} // "pgx_examples/missing_close.go:8"
 	for _, sub := range []string{"pgx_examples", "sqlx_examples"} {
-		copyFixtures(t, filepath.Join(mod.Dir, "testdata", sub), filepath.Join(dir, sub))
+		ct.CopyFixtures(t, filepath.Join(mod.Dir, "testdata", sub), filepath.Join(dir, sub))
 		data, err := os.ReadFile(filepath.Join(mod.Dir, "testdata", sub, "expected_results.txt"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, line := range strings.Split(string(data), "\n") {
 			if parts := strings.Split(line, ":"); len(parts) >= 3 && !strings.HasPrefix(line, "#") {
-				expected[lastTwo(parts[0])+":"+parts[1]] = true
+				expected[ct.LastTwo(parts[0])+":"+parts[1]] = true
 			}
 		}
 	}
-	write(t, filepath.Join(dir, "go.mod"), "module github.com/ryanrolds/sqlclosecheck/testdata\n\ngo 1.26\n\nrequire (\n"+
+	ct.Write(t, filepath.Join(dir, "go.mod"), "module github.com/ryanrolds/sqlclosecheck/testdata\n\ngo 1.26\n\nrequire (\n"+
 		"\tgithub.com/jackc/pgx/v5 v5.12.0\n\tgithub.com/jmoiron/sqlx v1.4.0\n\tgithub.com/go-sql-driver/mysql v1.8.1\n)\n")
-	run(t, dir, nil, "go", "build", "./...")
-	ours := dbauditAt(t, bin, dir)
-	theirs := singlecheckerAt(t, filepath.Join(bin, "sqlclosecheck"), dir)
+	ct.Run(t, dir, nil, "go", "build", "./...")
+	ours := byLine(ct.DBaudit(t, filepath.Join(bin, "dbaudit"), dir, "conncleanup", ct.LastTwo), func(msg string) string {
+		msg, _, _ = strings.Cut(msg, ":")
+		return msg
+	})
+	theirs := byLine(ct.Singlechecker(t, filepath.Join(bin, "sqlclosecheck"), dir, ct.LastTwo), func(msg string) string { return msg })
 
 	var b strings.Builder
 	b.WriteString("\n## On sqlclosecheck's own fixtures\n\n")
 	b.WriteString("sqlclosecheck " + sqlclosecheckVersion + "'s `testdata/pgx_examples` and `testdata/sqlx_examples`, built the same way.\n")
 	b.WriteString("\"expects\" is its expected_results.txt; the last column is our reading of the case.\n\n")
 	b.WriteString("| function | file | sqlclosecheck expects | sqlclosecheck | conncleanup | what the code does |\n| --- | --- | --- | --- | --- | --- |\n")
-	fset := token.NewFileSet()
 	var rows []string
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
-			return err
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		rel := lastTwo(path)
-		for _, decl := range f.Decls {
-			fd, ok := decl.(*ast.FuncDecl)
-			if !ok {
-				continue
-			}
-			from, to := fset.Position(fd.Pos()).Line, fset.Position(fd.End()).Line
-			in := func(keys map[string]string) string {
-				var got []string
-				for k, msg := range keys {
-					file, line, _ := strings.Cut(k, ":")
-					n, _ := strconv.Atoi(line)
-					if file == rel && n >= from && n <= to {
-						got = append(got, msg)
-					}
+	for _, f := range ct.Funcs(t, dir, ct.LastTwo) {
+		rel, from, to := f.File, f.From, f.To
+		in := func(keys map[string]string) string {
+			var got []string
+			for k, msg := range keys {
+				file, line, _ := strings.Cut(k, ":")
+				n, _ := strconv.Atoi(line)
+				if file == rel && n >= from && n <= to {
+					got = append(got, msg)
 				}
-				sort.Strings(got)
-				if len(got) == 0 {
-					return "-"
-				}
-				return strings.Join(got, "; ")
 			}
-			exp := map[string]string{}
-			for k := range expected {
-				exp[k] = "reported"
+			sort.Strings(got)
+			if len(got) == 0 {
+				return "-"
 			}
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", fd.Name.Name, rel, in(exp), in(theirs), in(ours), theirNotes[fd.Name.Name]))
+			return strings.Join(got, "; ")
 		}
-		return nil
-	})
+		exp := map[string]string{}
+		for k := range expected {
+			exp[k] = "reported"
+		}
+		name := f.Decl.Name.Name
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", name, rel, in(exp), in(theirs), in(ours), theirNotes[name]))
+	}
 	sort.Strings(rows)
 	b.WriteString(strings.Join(rows, "\n") + "\n")
 	return b.String()
@@ -685,63 +451,11 @@ var theirNotes = map[string]string{
 	"returnRows":                  "returned to the caller",
 }
 
-func lastTwo(path string) string {
-	path = filepath.ToSlash(path)
-	parts := strings.Split(path, "/")
-	if len(parts) < 2 {
-		return path
-	}
-	return strings.Join(parts[len(parts)-2:], "/")
-}
-
-// dbauditAt and singlecheckerAt key findings by "dir/file.go:line".
-func dbauditAt(t *testing.T, bin, dir string) map[string]string {
-	out := runTool(t, dir, filepath.Join(bin, "dbaudit"), "check", "--format", "json", "./...")
-	var res struct {
-		Findings []struct {
-			Rule    string `json:"rule"`
-			File    string `json:"file"`
-			Line    int    `json:"line"`
-			Message string `json:"message"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("dbaudit json: %v\n%s", err, out)
-	}
+// byLine keys findings by "dir/file.go:line", their messages cut by msg.
+func byLine(ds []ct.Diag, msg func(string) string) map[string]string {
 	m := map[string]string{}
-	for _, f := range res.Findings {
-		if f.Rule == "conncleanup" {
-			msg, _, _ := strings.Cut(f.Message, ":")
-			m[fmt.Sprintf("%s:%d", lastTwo(f.File), f.Line)] = msg
-		}
-	}
-	return m
-}
-
-func singlecheckerAt(t *testing.T, binary, dir string) map[string]string {
-	out := runTool(t, dir, binary, "-json", "./...")
-	var res map[string]map[string]json.RawMessage
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("%s json: %v\n%s", binary, err, out)
-	}
-	m := map[string]string{}
-	for _, byAnalyzer := range res {
-		for _, raw := range byAnalyzer {
-			var list []struct {
-				Posn    string `json:"posn"`
-				Message string `json:"message"`
-			}
-			if json.Unmarshal(raw, &list) != nil {
-				continue
-			}
-			for _, d := range list {
-				parts := strings.Split(d.Posn, ":")
-				if len(parts) < 3 {
-					continue
-				}
-				m[lastTwo(strings.Join(parts[:len(parts)-2], ":"))+":"+parts[len(parts)-2]] = d.Message
-			}
-		}
+	for _, d := range ds {
+		m[fmt.Sprintf("%s:%d", d.File, d.Line)] = msg(d.Msg)
 	}
 	return m
 }

@@ -3,22 +3,16 @@
 package compare
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"go/types"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	ct "github.com/dbaudit/dbaudit/internal/comparetest"
 )
 
 var update = flag.Bool("update", false, "write ../COMPARISON.md")
@@ -42,54 +36,40 @@ require (
 )
 `
 
-type diag struct {
-	file string // "dir/file.go"
-	line int
-	msg  string
-}
-
 type tool struct {
 	name  string
-	diags []diag
+	diags []ct.Diag
 	// blind: a miss there is outside what the tool can see (FN*).
 	blind func(fixtureCase) bool
 }
 
 type fixtureCase struct {
-	name     string
-	file     string // "dir/file.go"
-	from, to int
+	ct.Case  // File: "dir/file.go"
 	driver   string
 	bad      bool
 	crossPkg bool // turns on a helper of another package (store.X)
 }
 
 func TestCompare(t *testing.T) {
-	root := repoRoot(t)
+	root := ct.RepoRoot(t)
 	work := t.TempDir()
 	fixtures := filepath.Join(work, "inject")
-	copyTree(t, filepath.Join(root, "analyzers", "sqlinject", "testdata", "src", "example.com", "inject"), fixtures)
-	write(t, filepath.Join(fixtures, "go.mod"), fixtureMod)
-	run(t, fixtures, nil, "go", "build", "./...")
+	ct.CopyFixtures(t, filepath.Join(root, "analyzers", "sqlinject", "testdata", "src", "example.com", "inject"), fixtures)
+	ct.Write(t, filepath.Join(fixtures, "go.mod"), fixtureMod)
+	ct.Run(t, fixtures, nil, "go", "build", "./...")
 
-	bin := os.Getenv("COMPARE_TOOLS")
-	if bin == "" {
-		bin = filepath.Join(work, "bin")
-	}
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := ct.ToolsDir(t, work)
 	if _, err := os.Stat(filepath.Join(bin, "gosec")); err != nil {
-		run(t, work, []string{"GOBIN=" + bin}, "go", "install", "github.com/securego/gosec/v2/cmd/gosec@"+gosecVersion)
+		ct.Run(t, work, []string{"GOBIN=" + bin}, "go", "install", "github.com/securego/gosec/v2/cmd/gosec@"+gosecVersion)
 	}
-	run(t, root, nil, "go", "build", "-o", bin+string(filepath.Separator),
+	ct.Run(t, root, nil, "go", "build", "-o", bin+string(filepath.Separator),
 		"./analyzers/sqlinject/compare/testdata/vet", "./analyzers/sqlinject/compare/testdata/nofacts", "./cmd/dbaudit")
 
 	cases := readCases(t, fixtures)
 	tools := []*tool{
-		{name: "dbaudit check", diags: dbaudit(t, filepath.Join(bin, "dbaudit"), fixtures)},
-		{name: "sqlinject, go vet", diags: vet(t, filepath.Join(bin, "vet"), fixtures)},
-		{name: "sqlinject without facts", diags: singlechecker(t, filepath.Join(bin, "nofacts"), fixtures),
+		{name: "dbaudit check", diags: ct.DBaudit(t, filepath.Join(bin, "dbaudit"), fixtures, "sqlinject", ct.LastTwo)},
+		{name: "sqlinject, go vet", diags: ct.Vet(t, filepath.Join(bin, "vet"), fixtures, ct.LastTwo)},
+		{name: "sqlinject without facts", diags: ct.Singlechecker(t, filepath.Join(bin, "nofacts"), fixtures, ct.LastTwo),
 			blind: func(c fixtureCase) bool { return c.crossPkg }},
 		{name: "gosec " + gosecVersion + " G201/G202", diags: gosec(t, filepath.Join(bin, "gosec"), fixtures),
 			blind: func(c fixtureCase) bool { return c.driver != "database/sql" }},
@@ -97,7 +77,7 @@ func TestCompare(t *testing.T) {
 	gosecTool := tools[3]
 	table, stats := render(cases, tools)
 	if *update {
-		write(t, filepath.Join(root, "analyzers", "sqlinject", "COMPARISON.md"), table)
+		ct.Write(t, filepath.Join(root, "analyzers", "sqlinject", "COMPARISON.md"), table)
 	} else {
 		t.Log("\n" + table)
 	}
@@ -110,91 +90,14 @@ func TestCompare(t *testing.T) {
 		t.Errorf("sqlinject without facts: %d missed within a package, %d false positives", s.fn, s.fp)
 	}
 	for _, c := range cases {
-		if c.bad && flaggedIn(gosecTool.diags, c) && !flaggedIn(tools[0].diags, c) {
-			t.Errorf("gosec finds %s, dbaudit check does not", c.name)
+		if c.bad && ct.FlaggedIn(gosecTool.diags, c.Case) && !ct.FlaggedIn(tools[0].diags, c.Case) {
+			t.Errorf("gosec finds %s, dbaudit check does not", c.Name)
 		}
 	}
 }
 
-// dbaudit runs dbaudit check (every rule, its engine carrying facts) and
-// keeps sqlinject's findings.
-func dbaudit(t *testing.T, binary, dir string) []diag {
-	out := runTool(t, dir, binary, "check", "--format", "json", "./...")
-	var res struct {
-		Findings []struct {
-			Rule    string `json:"rule"`
-			File    string `json:"file"`
-			Line    int    `json:"line"`
-			Message string `json:"message"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("dbaudit json: %v\n%s", err, out)
-	}
-	var ds []diag
-	for _, f := range res.Findings {
-		if f.Rule == "sqlinject" {
-			ds = append(ds, diag{file: lastTwo(f.File), line: f.Line, msg: f.Message})
-		}
-	}
-	return ds
-}
-
-// vet runs the analyzer through go vet -vettool.
-func vet(t *testing.T, tool, dir string) []diag {
-	_, err := command(dir, nil, "go", "vet", "-vettool="+tool, "./...")
-	if err == nil {
-		t.Fatal("go vet with sqlinject reported nothing on the fixtures")
-	}
-	var ds []diag
-	for _, line := range strings.Split(err.Error(), "\n") {
-		// dir/file.go:12:3: message
-		parts := strings.SplitN(line, ": ", 2)
-		pos := strings.Split(parts[0], ":")
-		if len(parts) < 2 || len(pos) != 3 || !strings.HasSuffix(pos[0], ".go") {
-			continue
-		}
-		n, _ := strconv.Atoi(pos[1])
-		ds = append(ds, diag{file: lastTwo(pos[0]), line: n, msg: parts[1]})
-	}
-	if len(ds) == 0 {
-		t.Fatalf("go vet: no findings parsed from\n%v", err)
-	}
-	return ds
-}
-
-// singlechecker runs an x/tools singlechecker binary with -json.
-func singlechecker(t *testing.T, binary, dir string) []diag {
-	out := runTool(t, dir, binary, "-json", "./...")
-	var res map[string]map[string]json.RawMessage
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("%s json: %v\n%s", binary, err, out)
-	}
-	var ds []diag
-	for _, byAnalyzer := range res {
-		for _, raw := range byAnalyzer {
-			var list []struct {
-				Posn    string `json:"posn"`
-				Message string `json:"message"`
-			}
-			if json.Unmarshal(raw, &list) != nil {
-				continue
-			}
-			for _, d := range list {
-				parts := strings.Split(d.Posn, ":")
-				if len(parts) < 3 {
-					continue
-				}
-				line, _ := strconv.Atoi(parts[len(parts)-2])
-				ds = append(ds, diag{file: lastTwo(strings.Join(parts[:len(parts)-2], ":")), line: line, msg: d.Message})
-			}
-		}
-	}
-	return ds
-}
-
-func gosec(t *testing.T, binary, dir string) []diag {
-	out := runTool(t, dir, binary, "-include=G201,G202", "-fmt=json", "-quiet", "./...")
+func gosec(t *testing.T, binary, dir string) []ct.Diag {
+	out := ct.RunTool(t, dir, binary, "-include=G201,G202", "-fmt=json", "-quiet", "./...")
 	var res struct {
 		Issues []struct {
 			RuleID  string `json:"rule_id"`
@@ -206,54 +109,30 @@ func gosec(t *testing.T, binary, dir string) []diag {
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("gosec json: %v\n%s", err, out)
 	}
-	var ds []diag
+	var ds []ct.Diag
 	for _, is := range res.Issues {
 		line, _ := strconv.Atoi(strings.Split(is.Line, "-")[0])
-		ds = append(ds, diag{file: lastTwo(is.File), line: line, msg: is.RuleID + ": " + is.Details})
+		ds = append(ds, ct.Diag{File: ct.LastTwo(is.File), Line: line, Msg: is.RuleID + ": " + is.Details})
 	}
 	return ds
 }
 
 func readCases(t *testing.T, dir string) []fixtureCase {
-	fset := token.NewFileSet()
 	var cases []fixtureCase
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
-			return err
+	for _, f := range ct.Funcs(t, dir, ct.LastTwo) {
+		if f.Decl.Name.Name != "OkPgxSuppressed" {
+			cases = append(cases, classify(f))
 		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		for _, decl := range f.Decls {
-			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Name.Name != "OkPgxSuppressed" {
-				cases = append(cases, classify(fd, lastTwo(path), fset))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	sort.Slice(cases, func(i, j int) bool {
-		if cases[i].file != cases[j].file {
-			return cases[i].file < cases[j].file
-		}
-		return cases[i].from < cases[j].from
-	})
 	return cases
 }
 
-func classify(fd *ast.FuncDecl, file string, fset *token.FileSet) fixtureCase {
-	name := fd.Name.Name
-	label := name
-	if fd.Recv != nil && len(fd.Recv.List) > 0 {
-		label = "(" + types.ExprString(fd.Recv.List[0].Type) + ")." + name
-	}
-	c := fixtureCase{name: label, file: file, from: fset.Position(fd.Pos()).Line, to: fset.Position(fd.End()).Line}
+func classify(f ct.Func) fixtureCase {
+	name, file := f.Decl.Name.Name, f.File
+	c := fixtureCase{Case: f.Case}
 	c.bad = strings.HasPrefix(name, "Bad")
 	if !c.bad && !strings.HasPrefix(name, "Ok") {
-		c.name += " (helper)"
+		c.Name += " (helper)"
 	}
 	c.crossPkg = strings.HasPrefix(file, "app/")
 	switch {
@@ -298,9 +177,9 @@ func render(cases []fixtureCase, tools []*tool) (string, map[string]counts) {
 	}
 	b.WriteString("\n| --- | --- | --- |" + strings.Repeat(" --- |", len(tools)) + "\n")
 	for _, c := range cases {
-		fmt.Fprintf(&b, "| %s | %s | %s |", c.name, c.file, c.driver)
+		fmt.Fprintf(&b, "| %s | %s | %s |", c.Name, c.File, c.driver)
 		for _, tl := range tools {
-			flagged := flaggedIn(tl.diags, c)
+			flagged := ct.FlaggedIn(tl.diags, c.Case)
 			s := stats[tl.name]
 			var cell string
 			switch {
@@ -337,16 +216,7 @@ func render(cases []fixtureCase, tools []*tool) (string, map[string]counts) {
 	}
 	b.WriteString(notes)
 	b.WriteString("\n## Findings of gosec, verbatim\n\n")
-	ds := append([]diag(nil), tools[len(tools)-1].diags...)
-	sort.Slice(ds, func(i, j int) bool {
-		if ds[i].file != ds[j].file {
-			return ds[i].file < ds[j].file
-		}
-		return ds[i].line < ds[j].line
-	})
-	for _, d := range ds {
-		fmt.Fprintf(&b, "- %s:%d (%s): %s\n", d.file, d.line, caseAt(cases, d), d.msg)
-	}
+	b.WriteString(ct.Verbatim(cases, tools[len(tools)-1].diags))
 	return b.String(), stats
 }
 
@@ -372,112 +242,3 @@ const notes = `
 - sqlinject is judged on its own fixtures here, so its clean sheet says the fixtures agree with it;
   the analysistest run (sqlinject_test.go) pins each message.
 `
-
-func flaggedIn(ds []diag, c fixtureCase) bool {
-	for _, d := range ds {
-		if d.file == c.file && d.line >= c.from && d.line <= c.to {
-			return true
-		}
-	}
-	return false
-}
-
-func caseAt(cases []fixtureCase, d diag) string {
-	for _, c := range cases {
-		if c.file == d.file && d.line >= c.from && d.line <= c.to {
-			return c.name
-		}
-	}
-	return "outside any case"
-}
-
-func lastTwo(path string) string {
-	parts := strings.Split(filepath.ToSlash(path), "/")
-	if len(parts) < 2 {
-		return path
-	}
-	return strings.Join(parts[len(parts)-2:], "/")
-}
-
-func run(t *testing.T, dir string, env []string, name string, args ...string) []byte {
-	t.Helper()
-	out, err := command(dir, env, name, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// runTool runs a checker, which exits non-zero when it reports: only no
-// output at all is a failure.
-func runTool(t *testing.T, dir string, name string, args ...string) []byte {
-	t.Helper()
-	out, err := command(dir, nil, name, args...)
-	if err != nil && len(bytes.TrimSpace(out)) == 0 {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func command(dir string, env []string, name string, args ...string) ([]byte, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append([]string{"GOFLAGS=-mod=mod", "GOWORK=off"}, env...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.Bytes(), fmt.Errorf("%s %s in %s: %v\n%s%s", name, strings.Join(args, " "), dir, err, stdout.String(), stderr.String())
-	}
-	return stdout.Bytes(), nil
-}
-
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if strings.HasSuffix(path, "_test.go") { // test code is not judged
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func repoRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
