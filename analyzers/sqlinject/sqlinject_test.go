@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/sqlinject"
 	"github.com/dbaudit/dbaudit/internal/atest"
 )
@@ -15,28 +14,15 @@ import (
 func TestSqlinject(t *testing.T) {
 	t.Parallel()
 	results := atest.Run(t, sqlinject.Analyzer, "example.com/inject/...")
-	n := 0
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			n++
-			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
-				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
-			}
-			nt := note.From(r.Result).Of(d)
-			want := "error"
-			if strings.Contains(d.Message, "parameter ") {
-				want = "warning"
-			}
-			if nt.Severity != want || d.Category != "sqlinject" {
-				t.Errorf("%s: severity %q, want %q (category %q)", d.Message, nt.Severity, want, d.Category)
-			}
-			if !strings.Contains(nt.Help, "$1") || !strings.Contains(nt.Help, "pgx.Identifier") {
-				t.Errorf("%s: help names neither placeholders nor pgx.Identifier: %q", d.Message, nt.Help)
-			}
+	for _, f := range atest.Findings(t, results) { // one line of at most 120 characters each
+		want := "error"
+		if strings.Contains(f.Message, "parameter ") {
+			want = "warning"
 		}
-	}
-	if n == 0 {
-		t.Fatal("no diagnostics: the fixtures did not load")
+		atest.CheckSeverity(t, f, want)
+		if !strings.Contains(f.Help, "$1") || !strings.Contains(f.Help, "pgx.Identifier") {
+			t.Errorf("%s: help names neither placeholders nor pgx.Identifier: %q", f.Message, f.Help)
+		}
 	}
 }
 

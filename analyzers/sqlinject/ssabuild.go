@@ -23,9 +23,27 @@ import (
 // ctrlflow, whose facts would make a driver analyse every dependency for
 // them.
 func buildSSA(pass *analysis.Pass) *buildssa.SSA {
-	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
+	// BareInits: the package initializer does not call the imports' (the
+	// rule never reads it), so imports used for their types alone need no
+	// SSA package.
+	prog := ssa.NewProgram(pass.Fset, ssa.BareInits)
+	// The builder needs the SSA members of an import only where the package
+	// names one of its functions or variables; methods and types it makes on
+	// demand. Creating every member of every import (net/http, pgx) cost
+	// more than building the package itself.
+	needed := map[*types.Package]bool{}
+	for _, obj := range pass.TypesInfo.Uses {
+		switch obj.(type) {
+		case *types.Func, *types.Var:
+			if p := obj.Pkg(); p != nil && p != pass.Pkg && obj.Parent() == p.Scope() {
+				needed[p] = true
+			}
+		}
+	}
 	for _, p := range pass.Pkg.Imports() {
-		prog.CreatePackage(p, nil, nil, true)
+		if needed[p] {
+			prog.CreatePackage(p, nil, nil, true)
+		}
 	}
 	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
 	pkg.Build()
@@ -53,11 +71,12 @@ func buildSSA(pass *analysis.Pass) *buildssa.SSA {
 
 // judged reports whether the rule analyses the pass's package: one that
 // compiles, outside the standard library and the drivers, that holds a
-// database call taking SQL text (outside test code, unless rules.yaml
-// checks tests) or calls a helper of another package whose fact says it
-// runs SQL. Only those can hold a finding; the facts of the others'
-// helpers (a package of string helpers that never touches the database)
-// are given up, since building SSA costs about as much as loading.
+// database call whose SQL text is not a constant (outside test code, unless
+// rules.yaml checks tests) or calls a helper of another package whose fact
+// says it runs SQL. Only those can hold a finding; the facts of the others'
+// helpers (a package of string helpers, or one whose every statement is a
+// constant) are given up, since building SSA costs about as much as
+// loading, and most data-access packages pass only constant SQL.
 func judged(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index, facts func(*types.Func) *summary) bool {
 	path := pass.Pkg.Path()
 	m := pass.Module
@@ -66,7 +85,7 @@ func judged(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index, facts fu
 		return false
 	}
 	for _, call := range idx.Calls {
-		if sqlArg(call) >= 0 && (!call.Test || cfg.CheckTests) {
+		if a := sqlArg(call); a >= 0 && (!call.Test || cfg.CheckTests) && !isConstant(pass, call.Expr.Args[a]) {
 			return true
 		}
 	}
@@ -85,4 +104,11 @@ func judged(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index, facts fu
 func isStd(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
 	return !strings.Contains(first, ".")
+}
+
+// isConstant reports whether e is a compile-time constant: SQL that no
+// input can reach.
+func isConstant(pass *analysis.Pass, e ast.Expr) bool {
+	tv, ok := pass.TypesInfo.Types[e]
+	return ok && tv.Value != nil
 }
