@@ -108,7 +108,9 @@ type Timings struct {
 	Load     time.Duration
 	Analyze  time.Duration
 	Report   time.Duration
-	Analyzer map[string]time.Duration // summed over packages
+	Analyzer map[string]time.Duration // summed over the packages analysed (not those from the cache)
+	// Cached and Packages: how many of the packages came from the cache.
+	Cached, Packages int
 }
 
 func (opts Options) config() (*packages.Config, []string) {
@@ -307,6 +309,7 @@ func Run(opts Options) (*Result, error) {
 	col := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res, plan: pl}
 	col.collect(res.Packages, results, keep)
 	res.Timings.Report = time.Since(t2)
+	res.Timings.Cached, res.Timings.Packages = res.Cached, len(res.Packages)
 	return res, nil
 }
 
@@ -324,6 +327,9 @@ func (c *collector) collect(pkgs []*packages.Package, results map[string]*pkgRes
 		res.Results = map[*analysis.Analyzer]map[*packages.Package]any{}
 	}
 	res.Timings.Analyzer = map[string]time.Duration{}
+	for _, a := range c.plan.all {
+		res.Timings.Analyzer[a.Name] = 0 // ran, if only in the runs the cache remembers
+	}
 	res.Products = map[string]map[string]any{}
 	files := map[string]bool{}
 	loadErrs := map[string]bool{}

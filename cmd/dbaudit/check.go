@@ -222,6 +222,9 @@ func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Se
 func printTimings(cmd *cobra.Command, t engine.Timings) {
 	w := cmd.ErrOrStderr()
 	fmt.Fprintf(w, "timings:\n  load      %8.3fs\n  analyse   %8.3fs (wall)\n", t.Load.Seconds(), t.Analyze.Seconds())
+	if t.Cached > 0 {
+		fmt.Fprintf(w, "  cached    %d of %d packages (not loaded)\n", t.Cached, t.Packages)
+	}
 	names := make([]string, 0, len(t.Analyzer))
 	for n := range t.Analyzer {
 		names = append(names, n)

@@ -78,6 +78,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GOFLAGS", "-mod=mod")
 			env.Setenv("GOSUMDB", "off")
 			env.Setenv("GOTOOLCHAIN", "local")
+			env.Setenv("DBAUDIT_CACHE", filepath.Join(env.WorkDir, ".dbaudit-cache")) // each script its own result cache
 			env.Setenv("CI", "")
 			// Every fixture module may use the repository's go.sum lines.
 			return os.WriteFile(filepath.Join(env.WorkDir, "go.sum"), goSum, 0o644)
