@@ -1,13 +1,11 @@
 package conncleanup_test
 
 import (
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dbaudit/dbaudit/analyzers/conncleanup"
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
@@ -88,23 +86,16 @@ func TestConncleanupCheckTests(t *testing.T) {
 // it must.
 func checkFindings(t *testing.T, results []*analysistest.Result) {
 	t.Helper()
-	atest.Diagnostics(t, results)  // one line of at most atest.MaxMessage (120) characters each
-	helps := map[string][]string{} // file:line → help texts
-	for _, r := range results {
-		notes := note.From(r.Action.Result)
-		for _, d := range r.Action.Diagnostics {
-			if strings.Contains(d.Message, "line ") {
-				t.Errorf("message names a line (the help does): %s", d.Message)
-			}
-			help := notes.Of(d).Help
-			if help == "" {
-				t.Errorf("no help for %q", d.Message)
-			}
-			pos := r.Action.Package.Fset.Position(d.Pos)
-			key := filepath.Base(pos.Filename) + ":" + strconv.Itoa(pos.Line)
-			helps[key] = append(helps[key], help)
+	findings := atest.Findings(t, results) // one line of at most atest.MaxMessage (120) characters each
+	for _, f := range findings {
+		if strings.Contains(f.Message, "line ") {
+			t.Errorf("message names a line (the help does): %s", f.Message)
+		}
+		if f.Help == "" {
+			t.Errorf("no help for %q", f.Message)
 		}
 	}
+	helps := atest.HelpAt(findings) // file:line → help texts
 	for _, w := range helpWants {
 		got, ok := helps[w.file+":"+strconv.Itoa(w.line)]
 		if !ok {

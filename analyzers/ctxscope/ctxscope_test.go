@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/dbaudit/dbaudit/analyzers/ctxscope"
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
@@ -14,26 +13,14 @@ import (
 func TestCtxscope(t *testing.T) {
 	t.Parallel()
 	results := atest.Run(t, ctxscope.Analyzer, "example.com/ctx/...")
-	n := 0
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			n++
-			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
-				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
-			}
-			// A query that fails outright is an error; one that is merely
-			// not canceled is a warning.
-			want := "warning"
-			if strings.Contains(d.Message, `"context canceled"`) {
-				want = "error"
-			}
-			if got := note.From(r.Result).Of(d).Severity; got != want || d.Category != r.Action.Analyzer.Name {
-				t.Errorf("%s: severity %q, want %q (category %q)", d.Message, got, want, d.Category)
-			}
+	for _, f := range atest.Findings(t, results) { // one line of at most 120 characters each
+		// A query that fails outright is an error; one that is merely
+		// not canceled is a warning.
+		want := "warning"
+		if strings.Contains(f.Message, `"context canceled"`) {
+			want = "error"
 		}
-	}
-	if n == 0 {
-		t.Fatal("no diagnostics: the fixtures did not load")
+		atest.CheckSeverity(t, f, want)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dbaudit/dbaudit/analyzers/dsnleak"
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
 	"github.com/dbaudit/dbaudit/rules"
@@ -52,30 +51,17 @@ func (s *silentT) Errorf(format string, args ...any) {}
 func TestErrorSources(t *testing.T) {
 	t.Parallel()
 	results := atest.Run(t, dsnleak.Analyzer, "example.com/errleak", "example.com/leak", "example.com/redacted")
-	n := 0
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			n++
-			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
-				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
-			}
-			nt := note.From(r.Result).Of(d)
-			if nt.Help == "" || strings.Contains(nt.Help, "Hunter2") {
-				t.Errorf("%s: help %q: want help without the fixture's password", d.Message, nt.Help)
-			}
-			if strings.HasPrefix(d.Message, "the error of ") {
-				// Known to leak (a constant DSN's shape): an error; may leak: a warning.
-				want := "warning"
-				if strings.Contains(d.Message, "repeats the DSN's password") || strings.Contains(d.Message, "the '@' in the URL password") {
-					want = "error"
-				}
-				if nt.Severity != want {
-					t.Errorf("%s: severity %q, want %q", d.Message, nt.Severity, want)
-				}
-			}
+	for _, f := range atest.Findings(t, results) { // one line of at most 120 characters each
+		if f.Help == "" || strings.Contains(f.Help, "Hunter2") {
+			t.Errorf("%s: help %q: want help without the fixture's password", f.Message, f.Help)
 		}
-	}
-	if n == 0 {
-		t.Fatal("no diagnostics: the fixtures did not load")
+		if strings.HasPrefix(f.Message, "the error of ") {
+			// Known to leak (a constant DSN's shape): an error; may leak: a warning.
+			want := "warning"
+			if strings.Contains(f.Message, "repeats the DSN's password") || strings.Contains(f.Message, "the '@' in the URL password") {
+				want = "error"
+			}
+			atest.CheckSeverity(t, f, want)
+		}
 	}
 }

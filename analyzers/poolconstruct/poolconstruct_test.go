@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/poolconstruct"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
@@ -36,19 +35,15 @@ job_runners: [example.com/policy/jobs.Every]
 	}
 	results := atest.Run(t, poolconstruct.New(cfg, dbindex.New(cfg)), "example.com/policy/...")
 	approvedHelp := 0
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			help := note.From(r.Result).Of(d).Help
-			if !strings.Contains(help, "\nFix: ") {
-				t.Errorf("%s: help %q names no fix", d.Message, help)
-			}
-			if strings.Contains(d.Message, "not approved") && strings.Contains(help, "approved_packages: example.com/policy/db/...") {
-				approvedHelp++
-			}
+	for _, f := range atest.Findings(t, results) {
+		if !strings.Contains(f.Help, "\nFix: ") {
+			t.Errorf("%s: help %q names no fix", f.Message, f.Help)
+		}
+		if strings.Contains(f.Message, "not approved") && strings.Contains(f.Help, "approved_packages: example.com/policy/db/...") {
+			approvedHelp++
 		}
 	}
 	if approvedHelp == 0 {
 		t.Error("no unapproved-package finding names rules.yaml approved_packages in its help")
 	}
-	atest.Diagnostics(t, results)
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
 	"github.com/dbaudit/dbaudit/internal/atest"
 )
@@ -20,24 +19,16 @@ func TestPoolercompat(t *testing.T) {
 func TestSession(t *testing.T) {
 	t.Parallel()
 	results := atest.Run(t, poolercompat.Analyzer, "example.com/session", "example.com/pooled")
-	n := 0
-	for _, r := range results {
-		notes := note.From(r.Result)
-		for _, d := range r.Diagnostics {
-			n++
-			if len(d.Message) > 120 || strings.Contains(d.Message, "\n") {
-				t.Errorf("message longer than one 120-character line (%d): %s", len(d.Message), d.Message)
-			}
-			help := notes.Of(d).Help
-			if !strings.Contains(help, "Fix: ") && !strings.Contains(help, "ways out") {
-				t.Errorf("%s: help names no fix: %q", d.Message, help)
-			}
-			if d.Category != "poolercompat" {
-				t.Errorf("%s: category %q", d.Message, d.Category)
-			}
+	findings := atest.Findings(t, results) // one line of at most 120 characters each
+	for _, f := range findings {
+		if !strings.Contains(f.Help, "Fix: ") && !strings.Contains(f.Help, "ways out") {
+			t.Errorf("%s: help names no fix: %q", f.Message, f.Help)
+		}
+		if f.Category != "poolercompat" {
+			t.Errorf("%s: category %q", f.Message, f.Category)
 		}
 	}
-	if n < 30 {
+	if n := len(findings); n < 30 {
 		t.Fatalf("%d diagnostics: the fixtures did not load", n)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/sessioninject"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
@@ -17,12 +16,9 @@ func TestSessioninject(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := atest.Run(t, sessioninject.New(cfg, dbindex.New(cfg)), "example.com/gl/...")
-	atest.Diagnostics(t, results)
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			if help := note.From(r.Result).Of(d).Help; !strings.Contains(help, "nil pointer dereference") || !strings.Contains(help, "Fix: receive it") {
-				t.Errorf("%s: help %q", d.Message, help)
-			}
+	for _, f := range atest.Findings(t, results) {
+		if !strings.Contains(f.Help, "nil pointer dereference") || !strings.Contains(f.Help, "Fix: receive it") {
+			t.Errorf("%s: help %q", f.Message, f.Help)
 		}
 	}
 }

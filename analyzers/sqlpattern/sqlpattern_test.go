@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/sqlpattern"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 	"github.com/dbaudit/dbaudit/internal/atest"
@@ -27,19 +26,15 @@ func TestSqlpattern(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := atest.Run(t, sqlpattern.New(cfg, dbindex.New(cfg)), "example.com/orders/...")
-	atest.Diagnostics(t, results)
 	// The help names the pattern, and where the text was written when that
 	// is not the call's line.
 	var spread int
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			help := note.From(r.Result).Of(d).Help
-			if !strings.Contains(help, `sql.forbidden pattern (?i)\btenant_id\s*=`) {
-				t.Errorf("%s: help %q does not name the pattern", d.Message, help)
-			}
-			if strings.Contains(help, "(the text is written on line 46)") {
-				spread++
-			}
+	for _, f := range atest.Findings(t, results) {
+		if !strings.Contains(f.Help, `sql.forbidden pattern (?i)\btenant_id\s*=`) {
+			t.Errorf("%s: help %q does not name the pattern", f.Message, f.Help)
+		}
+		if strings.Contains(f.Help, "(the text is written on line 46)") {
+			spread++
 		}
 	}
 	if spread == 0 {

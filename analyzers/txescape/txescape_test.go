@@ -1,12 +1,10 @@
 package txescape_test
 
 import (
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/dbaudit/dbaudit/analyzers/note"
 	"github.com/dbaudit/dbaudit/analyzers/txescape"
 	"github.com/dbaudit/dbaudit/internal/atest"
 )
@@ -34,20 +32,13 @@ var helpWants = []struct {
 func TestTxescape(t *testing.T) {
 	t.Parallel()
 	results := atest.Run(t, txescape.Analyzer, "example.com/esc/...")
-	atest.Diagnostics(t, results)  // one line of at most atest.MaxMessage (120) characters each
-	helps := map[string][]string{} // file:line → help texts
-	for _, r := range results {
-		notes := note.From(r.Action.Result)
-		for _, d := range r.Action.Diagnostics {
-			help := notes.Of(d).Help
-			if help == "" {
-				t.Errorf("no help for %q", d.Message)
-			}
-			pos := r.Action.Package.Fset.Position(d.Pos)
-			key := filepath.Base(pos.Filename) + ":" + strconv.Itoa(pos.Line)
-			helps[key] = append(helps[key], help)
+	findings := atest.Findings(t, results) // one line of at most atest.MaxMessage (120) characters each
+	for _, f := range findings {
+		if f.Help == "" {
+			t.Errorf("no help for %q", f.Message)
 		}
 	}
+	helps := atest.HelpAt(findings) // file:line → help texts
 	for _, w := range helpWants {
 		got := helps[w.file+":"+strconv.Itoa(w.line)]
 		if !strings.Contains(strings.Join(got, "\n"), w.want) {

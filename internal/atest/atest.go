@@ -4,9 +4,11 @@
 package atest
 
 import (
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -95,18 +97,58 @@ const MaxMessage = 120
 func Diagnostics(t *testing.T, results []*analysistest.Result) []analysis.Diagnostic {
 	t.Helper()
 	var out []analysis.Diagnostic
+	for _, f := range Findings(t, results) {
+		out = append(out, f.Diagnostic)
+	}
+	return out
+}
+
+// Finding is one diagnostic of a run with what its rule recorded beside it.
+type Finding struct {
+	analysis.Diagnostic
+	note.Note                // the severity grade and the help
+	Rule      string         // the analyzer's name
+	Position  token.Position // where it is reported
+}
+
+// Findings is Diagnostics with each diagnostic's note, rule and position.
+func Findings(t *testing.T, results []*analysistest.Result) []Finding {
+	t.Helper()
+	var out []Finding
 	for _, r := range results {
-		for _, d := range r.Diagnostics {
+		notes := note.From(r.Action.Result)
+		for _, d := range r.Action.Diagnostics {
 			if len(d.Message) > MaxMessage || strings.ContainsAny(d.Message, "\n\r") {
 				t.Errorf("message longer than one %d-character line (%d): %s", MaxMessage, len(d.Message), d.Message)
 			}
-			out = append(out, d)
+			out = append(out, Finding{Diagnostic: d, Note: notes.Of(d), Rule: r.Action.Analyzer.Name,
+				Position: r.Action.Package.Fset.Position(d.Pos)})
 		}
 	}
 	if len(out) == 0 {
 		t.Fatal("no diagnostics: the fixtures did not load")
 	}
 	return out
+}
+
+// CheckSeverity asserts that f has the severity grade want and, as
+// analyzerutil.Report sets it, the rule's name as its category.
+func CheckSeverity(t *testing.T, f Finding, want string) {
+	t.Helper()
+	if f.Severity != want || f.Category != f.Rule {
+		t.Errorf("%s: severity %q, want %q (category %q)", f.Message, f.Severity, want, f.Category)
+	}
+}
+
+// HelpAt returns the help texts of findings by "file.go:line" (the file's
+// base name).
+func HelpAt(findings []Finding) map[string][]string {
+	helps := map[string][]string{}
+	for _, f := range findings {
+		key := filepath.Base(f.Position.Filename) + ":" + strconv.Itoa(f.Position.Line)
+		helps[key] = append(helps[key], f.Help)
+	}
+	return helps
 }
 
 // WithHelp wraps a so that each finding's message is its one-line message
