@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dbaudit/dbaudit/internal/pgtest"
@@ -48,20 +49,11 @@ func TestConnSharedByGoroutines(t *testing.T) {
 	conn := pgtest.Connect(t, url)
 
 	marker := fmt.Sprintf("dbaudit_shared_%d", time.Now().UnixNano())
-	done := make(chan error, 1)
-	go func() { // BadConnGoroutineAndLauncher
-		_, err := conn.Exec(ctx, "SELECT pg_sleep(0.5) /* "+marker+" */")
-		done <- err
-	}()
-	waitRunning(t, ctx, watcher, marker)
-	_, err := conn.Exec(ctx, "SELECT 1")
+	err := runAtOnce(t, ctx, watcher, conn, marker) // BadConnGoroutineAndLauncher
 	if err == nil || err.Error() != "conn busy" {
 		t.Fatalf("a statement while a goroutine's runs on the same *pgx.Conn: err = %v, want \"conn busy\"", err)
 	}
 	t.Logf("the starting function's statement: %v", err)
-	if err := <-done; err != nil {
-		t.Fatalf("the goroutine's statement: %v", err)
-	}
 
 	pool := pgtest.Pool(t, url) // the fix: a pool
 
@@ -70,35 +62,38 @@ func TestConnSharedByGoroutines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	marker += "_tx"
-	go func() {
-		_, err := tx.Exec(ctx, "SELECT pg_sleep(0.5) /* "+marker+" */")
-		done <- err
-	}()
-	waitRunning(t, ctx, watcher, marker)
-	_, err = tx.Exec(ctx, "SELECT 1")
+	err = runAtOnce(t, ctx, watcher, tx, marker+"_tx")
 	if err == nil || err.Error() != "conn busy" {
 		t.Fatalf("a statement while a goroutine's runs in the same transaction: err = %v, want \"conn busy\"", err)
 	}
 	t.Logf("the transaction's second statement at once: %v", err)
-	if err := <-done; err != nil {
-		t.Fatalf("the goroutine's statement in the transaction: %v", err)
-	}
 	if err := tx.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
-	marker += "_pool"
+	if err := runAtOnce(t, ctx, watcher, pool, marker+"_tx_pool"); err != nil {
+		t.Fatalf("a pool statement while another runs: %v", err)
+	}
+}
+
+// runAtOnce runs a statement marked marker on db in a goroutine and, while
+// the server runs it, SELECT 1 on db from the calling one. It returns the
+// error of SELECT 1 once the goroutine's statement has ended, and fails the
+// test if that one failed.
+func runAtOnce(t *testing.T, ctx context.Context, watcher *pgx.Conn, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, marker string) error {
+	t.Helper()
+	done := make(chan error, 1)
 	go func() {
-		_, err := pool.Exec(ctx, "SELECT pg_sleep(0.5) /* "+marker+" */")
+		_, err := db.Exec(ctx, "SELECT pg_sleep(0.5) /* "+marker+" */")
 		done <- err
 	}()
 	waitRunning(t, ctx, watcher, marker)
-	if _, err := pool.Exec(ctx, "SELECT 1"); err != nil {
-		t.Fatalf("a pool statement while another runs: %v", err)
-	}
+	_, err := db.Exec(ctx, "SELECT 1")
 	if err := <-done; err != nil {
-		t.Fatalf("the goroutine's pool statement: %v", err)
+		t.Fatalf("the goroutine's statement %s: %v", marker, err)
 	}
+	return err
 }
 
 // connServer is the fixture ConnServer: one *pgx.Conn for every request.
