@@ -1,9 +1,6 @@
 package integration
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,9 +9,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
 // gitIdentity lets the tests commit on a machine without a git identity.
@@ -272,34 +270,12 @@ func subcommand(t *testing.T, dbaudit, name string) bool {
 // database and drops it when the test ends; ok is false without a database.
 func testSchema(t *testing.T) (dbURL, schema string, ok bool) {
 	t.Helper()
-	dbURL = os.Getenv("DBAUDIT_TEST_DATABASE_URL")
-	if dbURL == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set (CI=true)")
-		}
+	dbURL, ok = pgtest.LookupDSN(t)
+	if !ok {
 		t.Log("DBAUDIT_TEST_DATABASE_URL is not set: the schemacheck hook, which needs a database to snapshot, is not exercised")
 		return "", "", false
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema = "dbaudit_precommit_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "create schema "+schema+"; create table "+schema+".users (id bigint primary key, email text not null)")
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), dbURL)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "drop schema "+schema+" cascade"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
+	schema, _ = pgtest.SchemaNamed(t, "dbaudit_precommit", "create table users (id bigint primary key, email text not null)")
 	return dbURL, schema, true
 }
 
