@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
@@ -416,10 +417,52 @@ func hashFiles(h io.Writer, content bool, lists ...[]string) {
 	}
 }
 
-// runEntry is the results of every package of a run, stored under the
-// key of all their keys: a run in which nothing changed reads one file.
+// runEntry is the results of every package of the last run of the same
+// configuration (directory, patterns' flags, rules.yaml, binary), with the
+// key of all their keys: a run in which nothing changed reads this one
+// file. Each run overwrites it, so it does not grow the cache.
 type runEntry struct {
+	Key     cacheKey
 	Results map[string]*pkgResult // by package ID
+}
+
+// slotKey is where the last run of a configuration keeps its runEntry.
+func slotKey(run cacheKey) cacheKey {
+	return sha256.Sum256(append([]byte("last run\n"), run[:]...))
+}
+
+// touch marks entries as used (trim keeps what was used lately).
+func (c *cache) touch(keys []cacheKey) {
+	now := time.Now()
+	for _, k := range keys {
+		_ = os.Chtimes(c.file(k), now, now)
+	}
+}
+
+// Entries not used for trimAge are removed, at most once per trimEvery.
+const (
+	trimAge   = 5 * 24 * time.Hour
+	trimEvery = 24 * time.Hour
+)
+
+// trim removes entries not used lately, as the go build cache does; a
+// marker file's time says when it last ran.
+func (c *cache) trim() {
+	marker := filepath.Join(c.dir, "trim.txt")
+	if fi, err := os.Stat(marker); err == nil && time.Since(fi.ModTime()) < trimEvery {
+		return
+	}
+	_ = os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+	cutoff := time.Now().Add(-trimAge)
+	_ = filepath.WalkDir(c.dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path == marker {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().Before(cutoff) {
+			_ = os.Remove(path)
+		}
+		return nil
+	})
 }
 
 // combinedKey is the key of a whole run's packages.

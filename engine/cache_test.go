@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -262,4 +263,32 @@ func TestExtraForSharesTheIndex(t *testing.T) {
 	assert.Empty(t, res.Findings, "no rules ran")
 	assert.Empty(t, res.Rules)
 	assert.Equal(t, map[string]any{"example.com/m/a": 1, "example.com/m/b": 1}, res.Products["indexed"])
+}
+
+// Entries unused for days go, once a day.
+func TestCacheTrimsOldEntries(t *testing.T) {
+	dir := factsModule(t)
+	run(t, dir, engine.Options{})
+	cacheDir, err := engine.CacheDir()
+	require.NoError(t, err)
+	old := time.Now().Add(-10 * 24 * time.Hour)
+	n := 0
+	require.NoError(t, filepath.WalkDir(cacheDir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+			return os.Chtimes(path, old, old)
+		}
+		return err
+	}))
+	require.Greater(t, n, 2)
+	run(t, dir, engine.Options{}) // reads the old entries, then trims them
+	assert.Zero(t, run(t, dir, engine.Options{}).Cached, "the trimmed entries are gone")
+	left := 0
+	require.NoError(t, filepath.WalkDir(cacheDir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			left++
+		}
+		return err
+	}))
+	assert.Less(t, left, n+2, "new entries only")
 }

@@ -232,14 +232,16 @@ func Run(opts Options) (*Result, error) {
 	var (
 		keys     map[string]cacheKey
 		combined cacheKey
-		whole    runEntry // the run's results in one entry, when nothing changed
+		slot     cacheKey
+		whole    runEntry // the last run's results in one entry: all of them when nothing changed
 	)
 	cold := map[string]bool{}
 	if c != nil {
 		run := runKey(opts, pl, cfg)
 		keys = packageKeys(run, listed)
 		combined = combinedKey(run, res.Packages, keys)
-		if !c.read(combined, &whole) {
+		slot = slotKey(run)
+		if !c.read(slot, &whole) || whole.Key != combined {
 			whole.Results = nil
 		}
 	}
@@ -289,13 +291,19 @@ func Run(opts Options) (*Result, error) {
 		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
 	if c != nil && res.Cached < len(res.Packages) {
-		entry := runEntry{Results: map[string]*pkgResult{}}
+		entry := runEntry{Key: combined, Results: map[string]*pkgResult{}}
+		var used []cacheKey
 		for _, p := range res.Packages {
 			if r := results[p.ID]; r != nil && len(p.Errors) == 0 && len(r.Errors) == 0 {
 				entry.Results[p.ID] = r
+				used = append(used, keys[p.ID])
 			}
 		}
-		c.put(combined, entry)
+		c.put(slot, entry)
+		c.touch(used)
+	}
+	if c != nil {
+		c.trim()
 	}
 	var sum time.Duration
 	for _, r := range results {
