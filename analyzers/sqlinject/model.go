@@ -41,6 +41,15 @@ var sanitizers = map[string]bool{
 	"github.com/lib/pq.QuoteLiteral":                     true,
 }
 
+// quotingMethods are the method names SQL dialects and builders give the
+// quoting of an identifier or literal (pop's and xorm's Dialect.Quote,
+// sqlx-style QuoteIdentifier): their result is quoted text, whatever the
+// receiver's library.
+var quotingMethods = map[string]bool{
+	"Quote": true, "QuoteIdent": true, "QuoteIdentifier": true, "QuoteName": true,
+	"QuoteLiteral": true, "QuoteString": true, "EscapeIdentifier": true, "EscapeLiteral": true,
+}
+
 // readsByName are standard library functions that open or read a file or
 // directory their argument names: what they return is the file's content or
 // a handle, not the name's text, so a path built from input does not make

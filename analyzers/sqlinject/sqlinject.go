@@ -211,7 +211,41 @@ func (c *checker) sourceParam(sig *types.Signature, i int) bool {
 		return false
 	}
 	p := sig.Params().At(i)
-	return c.text.carries(p.Type()) && !isRequestType(p.Type()) && !isConfigType(p.Type()) && !sqlNamed(p.Name())
+	return c.text.carries(p.Type()) && !isRequestType(p.Type()) && !isConfigType(p.Type()) && !sqlNamed(p.Name()) &&
+		!domainInterface(p.Type()) && !c.foreignStruct(p.Type())
+}
+
+// domainInterface: a named interface with methods (error, a datastore's
+// Revision) is a value of the program's own, formatted by its String
+// method, not text a caller writes.
+func domainInterface(t types.Type) bool {
+	if _, named := types.Unalias(t).(*types.Named); !named {
+		return false
+	}
+	it, ok := t.Underlying().(*types.Interface)
+	return ok && it.NumMethods() > 0
+}
+
+// foreignStruct: a struct (or pointer to one) declared outside the
+// analysed module — another library's connection, client or model (pop's
+// *Connection) — is not the text an exported function's caller supplies;
+// a request or DTO type of the module itself still is.
+func (c *checker) foreignStruct(t types.Type) bool {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return false
+	}
+	if _, ok := named.Underlying().(*types.Struct); !ok {
+		return false
+	}
+	path := named.Obj().Pkg().Path()
+	if m := c.pass.Module; m != nil && m.Path != "" {
+		return path != m.Path && !strings.HasPrefix(path, m.Path+"/")
+	}
+	return path != c.pass.Pkg.Path() // no module information: only this package's own types
 }
 
 // sqlNamed: a parameter named as SQL text (query, sql, stmt…) is SQL the

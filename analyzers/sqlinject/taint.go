@@ -424,6 +424,9 @@ func (s *state) call(common *ssa.CallCommon, instr ssa.CallInstruction) label {
 		if _, ok := s.c.idx.Classifier.Call(m, common.Value.Type()); ok {
 			return label{}
 		}
+		if quotingMethods[m.Name()] {
+			return label{} // a dialect's Quote(name): a quoted identifier or literal
+		}
 		return s.at(common.Value, b).union(all(0))
 	}
 	callee := common.StaticCallee()
@@ -458,7 +461,7 @@ func (s *state) call(common *ssa.CallCommon, instr ssa.CallInstruction) label {
 	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
 		offset = 1
 	}
-	if sanitizers[name] || readsByName[name] {
+	if sanitizers[name] || readsByName[name] || offset == 1 && quotingMethods[fn.Name()] {
 		return label{}
 	}
 	if sourceFuncs[name] {

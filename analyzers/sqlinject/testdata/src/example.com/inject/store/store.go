@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gobuffalo/pop/v6"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -126,4 +127,29 @@ func OkStoreApplySchemaDir(ctx context.Context, db *sql.DB, dir string) error {
 func BadStoreCopyFromDir(ctx context.Context, db *sql.DB, dir string) error { // want BadStoreCopyFromDir:`sql\(dir built\)`
 	_, err := db.ExecContext(ctx, "COPY users FROM '"+filepath.Join(dir, "users.csv")+"'") // want `SQL for sql.DB.ExecContext built by concatenation from parameter dir of exported BadStoreCopyFromDir`
 	return err
+}
+
+// Revision is a datastore revision: a value of the program's own, formatted
+// by its String method (spicedb's crdb Watch).
+type Revision interface{ String() string }
+
+// The fact still records that rev reaches the SQL, for callers; no caller's
+// text can be a Revision.
+func OkStoreAsOfRevision(ctx context.Context, db *sql.DB, rev Revision) (*sql.Rows, error) { // want OkStoreAsOfRevision:`sql\(rev built\)`
+	return db.QueryContext(ctx, fmt.Sprintf("SELECT id FROM users AS OF SYSTEM TIME %s", rev))
+}
+
+// OkStorePopUpdate: the connection is another library's (kratos'
+// update.Generic), and the column goes through the dialect's Quote.
+func OkStorePopUpdate(ctx context.Context, db *sql.DB, c *pop.Connection, column string) error { // want OkStorePopUpdate:`sql\(c built\)`
+	_, err := db.ExecContext(ctx, "UPDATE "+c.TableName+" SET "+c.Dialect.Quote(column)+" = now()")
+	return err
+}
+
+// Filter is this module's own request type: its text fields are what the
+// caller supplies.
+type Filter struct{ Name string }
+
+func BadStoreByFilter(ctx context.Context, db *sql.DB, f *Filter) (*sql.Rows, error) { // want BadStoreByFilter:`sql\(f built\)`
+	return db.QueryContext(ctx, "SELECT id FROM users WHERE name = '"+f.Name+"'") // want `SQL for sql.DB.QueryContext built by concatenation from parameter f of exported BadStoreByFilter`
 }
