@@ -26,10 +26,16 @@
 // parameter named query, sql, stmt, q…: q + " LIMIT 10"), is judged at
 // its callers instead. Configuration is not input: constants, package-level
 // variables, fields of the receiver and parameters of a *Config type.
+// Nor are parameters that hold no caller's text: a named interface with
+// methods (a Revision formatted by its String method) or a struct of
+// another module (an ORM's *Connection). A file read by a name built from
+// input (os.ReadFile, os.Open, filepath.Glob) is the file's content, not
+// input.
 // Values that cannot carry text are never input: integers (strconv.Itoa,
 // %d), booleans, times, UUIDs. Safe forms stay silent: placeholders with the
 // values passed as arguments, pgx.Identifier{…}.Sanitize(),
-// pq.QuoteIdentifier, pq.QuoteLiteral, pgconn's EscapeString, a value
+// pq.QuoteIdentifier, pq.QuoteLiteral, pgconn's EscapeString, a dialect's
+// Quote or QuoteIdentifier method, a value
 // looked up in a package-level map, and a value compared with constants
 // (a switch, an if, membership in a package-level map) on every path to
 // the SQL.
