@@ -22,7 +22,8 @@
 //
 // Request input is reported wherever it reaches the SQL text, even alone.
 // A parameter of an exported function is reported when it is built into
-// SQL text. A function that runs the SQL it is given, or extends it (a
+// SQL text, unless the package is main or internal (all its callers are in
+// the module, and are judged instead). A function that runs the SQL it is given, or extends it (a
 // parameter named query, sql, stmt, q…: q + " LIMIT 10"), is judged at
 // its callers instead. Configuration is not input: constants, package-level
 // variables, fields of the receiver and parameters of a *Config type.

@@ -190,11 +190,25 @@ func (c *checker) modelled(path string) bool {
 	return false
 }
 
-// exportedSourceFunc: the parameters of fn are input: it is exported from
-// a package other programs import.
+// exportedSourceFunc: the parameters of fn, declared in this package, are
+// input (see sourceFunc).
 func (c *checker) exportedSourceFunc(fn *ssa.Function) bool {
 	obj, ok := fn.Object().(*types.Func)
-	return ok && obj.Exported() && c.pass.Pkg.Name() != "main" && !c.idx.IsTest(fn.Pos())
+	return ok && sourceFunc(obj) && !c.idx.IsTest(fn.Pos())
+}
+
+// sourceFunc: fn's parameters are input: it is exported from a package
+// other programs import. A main or internal package's callers are all in
+// the module, so its functions are judged at those callers, as unexported
+// ones are.
+func sourceFunc(fn *types.Func) bool {
+	return fn.Exported() && fn.Pkg() != nil && fn.Pkg().Name() != "main" && !internalPath(fn.Pkg().Path())
+}
+
+// internalPath: only packages rooted at the parent of the internal element
+// can import path.
+func internalPath(path string) bool {
+	return strings.HasSuffix(path, "/internal") || strings.Contains(path, "/internal/") || strings.HasPrefix(path, "internal/")
 }
 
 // sourceParam: parameter i (receiver first) of an exported function with
@@ -442,7 +456,7 @@ func (c *checker) judgeCall(s *state, ci ssa.CallInstruction, report bool) {
 		}
 		// A parameter of an exported function built into SQL is reported
 		// inside it.
-		if f.Built && fn.Exported() && fn.Pkg() != nil && fn.Pkg().Name() != "main" {
+		if f.Built && sourceFunc(fn) {
 			if sig, ok := fn.Type().(*types.Signature); ok && c.sourceParam(sig, f.Param) {
 				continue
 			}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"example.com/inject/internal/repo"
 	"example.com/inject/store"
 )
 
@@ -73,4 +74,14 @@ func (a *App) OkAppReportedInStore(w http.ResponseWriter, r *http.Request) {
 // the SQL is the file's content.
 func (a *App) OkAppSchemaDir(w http.ResponseWriter, r *http.Request) {
 	_ = store.OkStoreApplySchemaDir(r.Context(), a.db, r.FormValue("dir"))
+}
+
+func (a *App) BadAppInternalRepo(w http.ResponseWriter, r *http.Request) {
+	rows, _ := repo.FindByName(r.Context(), a.db, r.FormValue("n")) // want `request input r.FormValue\("n"\) is built into the SQL that repo.FindByName runs`
+	rows.Close()
+}
+
+func (a *App) OkAppInternalRepoConstant(w http.ResponseWriter, r *http.Request) {
+	rows, _ := repo.FindByName(r.Context(), a.db, "admin")
+	rows.Close()
 }
