@@ -4,7 +4,7 @@
 #
 #   bench/realworld/warm.sh                  # every module in MODULES below
 #   bench/realworld/warm.sh spicedb          # a subset, by short name
-#   REV=352e2e9 bench/realworld/warm.sh      # dbaudit as of another commit
+#   REV=5ba109e bench/realworld/warm.sh      # dbaudit as of another commit
 #
 # For each module: dbaudit is built from a commit of this repository (REV,
 # default HEAD: the committed tree, exported with `git archive`, so that
@@ -18,12 +18,13 @@
 #   warm   RUNS runs of each, nothing changed, interleaved vet dbaudit vet
 #          dbaudit ...;
 #   edit   RUNS runs of each, interleaved the same way; before every run the
-#          edited file (the module's EDIT file, in a package nothing else in
-#          the module imports) is restored and one new unexported function
+#          edited file (the module's file in MODULES, in a package nothing
+#          else in the module imports) is restored and one new unexported function
 #          with a name never used before (a nanosecond timestamp) is appended
 #          to it. So every run, of either tool, sees exactly one file changed
 #          since that tool's previous run, with content no cache has seen; the
-#          file is restored at the end.
+#          file is restored at the end (and on an interrupt), and taken from
+#          the module zip at the start.
 #
 # Every run is timed by GNU time (/usr/bin/time; `apt-get install -y time`):
 # elapsed seconds, user+system CPU seconds, and peak resident set size (of
@@ -190,11 +191,15 @@ while read -r name mod ver editfile; do
   if [ "$want" != "  " ] && [[ "$want" != *" $name "* ]]; then continue; fi
   fetch "$name" "$mod" "$ver"
   src=$WORK/src/$name
+  # The file as the module zip has it (an earlier run killed mid-edit may
+  # have left an appended function in the copy).
+  orig=$out/$name.orig.go
+  zipdir=$(go mod download -json "$mod@$ver" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  cp "$zipdir/$editfile" "$orig"; chmod u+w "$orig"
+  edited=$src/$editfile
+  cmp -s "$orig" "$edited" || { echo "$name: $editfile differs from the module zip, restored" >&2; cp "$orig" "$edited"; }
   lines=$(cd "$src" && find . -name '*.go' ! -name '*_test.go' ! -path './vendor/*' ! -path '*/testdata/*' -print0 | xargs -0 cat | wc -l)
   leaf=$(cd "$src" && checkleaf "$(dirname "$editfile")")
-  orig=$out/$name.orig.go
-  cp "$src/$editfile" "$orig"
-  edited=$src/$editfile
   raw=$out/$name.$label.raw
   : >"$raw"
   rm -rf "${cachebase:?}/$name"
