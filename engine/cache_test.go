@@ -71,7 +71,7 @@ var callsAnalyzer = &analysis.Analyzer{
 // run runs check-style (streaming, cached) with the calls product.
 func run(t *testing.T, dir string, opts engine.Options) *engine.Result {
 	t.Helper()
-	opts.Dir, opts.FindingsOnly = dir, true
+	opts.Dir = dir
 	if opts.Config == nil {
 		opts.Config = rules.Default(dir)
 	}
@@ -197,7 +197,7 @@ func TestCacheConcurrentRuns(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true, Extra: []*analysis.Analyzer{callsAnalyzer}})
+			res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), Extra: []*analysis.Analyzer{callsAnalyzer}})
 			if assert.NoError(t, err) {
 				results[i] = res
 			}
@@ -252,7 +252,7 @@ func TestExtraForSharesTheIndex(t *testing.T) {
 		ResultType: reflect.TypeOf(0),
 		Run:        func(pass *analysis.Pass) (any, error) { return len(pass.Files), nil },
 	}
-	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true, NoRules: true,
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoRules: true,
 		ExtraFor: func(index *analysis.Analyzer) []*analysis.Analyzer {
 			shared = index
 			product.Requires = []*analysis.Analyzer{index}

@@ -100,7 +100,6 @@ type pkgResult struct {
 	// Not cached:
 	durations map[string]time.Duration
 	duration  time.Duration
-	results   map[*analysis.Analyzer]any // root results, when the caller keeps them
 	cached    bool
 }
 
@@ -137,7 +136,6 @@ func resolve(fset *token.FileSet, pos token.Pos) position {
 type driver struct {
 	plan  *plan
 	facts *factStore
-	keep  bool // keep root results (and the packages' syntax) for the caller
 }
 
 // action is one analyzer on one package.
@@ -222,17 +220,11 @@ func (d *driver) analyse(p *packages.Package) *pkgResult {
 	}
 
 	res := &pkgResult{durations: map[string]time.Duration{}, Products: map[string][]byte{}}
-	if d.keep {
-		res.results = map[*analysis.Analyzer]any{}
-	}
 	for _, a := range d.plan.all {
 		res.durations[a.Name] += acts[a].duration
 	}
 	for _, a := range d.plan.roots {
 		act := acts[a]
-		if d.keep {
-			res.results[a] = act.result
-		}
 		if act.err != nil {
 			res.Errors = append(res.Errors, fmt.Sprintf("%s@%s: %v", a.Name, p.PkgPath, act.err))
 			continue

@@ -64,17 +64,6 @@ type Options struct {
 	// and the Extra analyzers, for a command that wants their products
 	// alone.
 	NoRules bool
-	// FindingsOnly says the caller reads no Result.Results: packages are
-	// then analysed as soon as they are type-checked and lose their syntax,
-	// type information and analysis results right after, so memory stays
-	// bounded however large the module, and per-package results come from
-	// and go to the cache. Without it every package's syntax and the roots'
-	// results are kept in Result.Results and nothing is cached.
-	//
-	// Deprecated: only for callers that still read Result.Results
-	// (rules/propose reads the index); once none does, this path and
-	// Results go.
-	FindingsOnly bool
 	// NoCache neither reads nor writes the result cache (see CacheDir).
 	NoCache bool
 }
@@ -82,16 +71,14 @@ type Options struct {
 // Result is what a run produced.
 type Result struct {
 	// Packages are the analysed packages (test variants in place of the
-	// packages they extend). They hold names, files, imports and errors;
-	// Types, Syntax and TypesInfo only without FindingsOnly.
+	// packages they extend). They hold names, files, imports, errors and
+	// types; syntax and type information are dropped once a package is
+	// analysed.
 	Packages   []*packages.Package
 	Findings   []report.Finding
 	LoadErrors []report.LoadError
 	Rules      []report.RuleMeta
 	Files      int
-	// Results holds each root action's result for Extra analyzers and the index,
-	// by analyzer and package; nil with FindingsOnly.
-	Results map[*analysis.Analyzer]map[*packages.Package]any
 	// Products holds the results of Options.Extra analyzers: analyzer name
 	// → package ID → result, for every analysed package.
 	Products map[string]map[string]any
@@ -213,7 +200,6 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: invalid analyzers: %v", err)
 	}
-	keep := !opts.FindingsOnly
 
 	t0 := time.Now()
 	listed, cfg, patterns, err := list(opts)
@@ -223,10 +209,10 @@ func Run(opts Options) (*Result, error) {
 	res.Suite.UseProgram(listed)
 	res.Packages = dedupeTestVariants(listed)
 
-	d := &driver{plan: pl, facts: newFactStore(), keep: keep}
+	d := &driver{plan: pl, facts: newFactStore()}
 	results := map[string]*pkgResult{}
 	var c *cache
-	if !keep && !opts.NoCache {
+	if !opts.NoCache {
 		c = openCache()
 	}
 	var (
@@ -270,9 +256,7 @@ func Run(opts Options) (*Result, error) {
 	analyse := func(p *packages.Package) {
 		r := d.analyse(p)
 		d.facts.put(p.PkgPath, r.Facts)
-		if !keep {
-			p.Syntax, p.TypesInfo = nil, nil // importers need only p.Types
-		}
+		p.Syntax, p.TypesInfo = nil, nil // importers need only p.Types
 		if c != nil && len(p.Errors) == 0 && len(r.Errors) == 0 {
 			c.put(keys[p.ID], r)
 		}
@@ -315,7 +299,7 @@ func Run(opts Options) (*Result, error) {
 
 	t2 := time.Now()
 	col := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res, plan: pl}
-	col.collect(res.Packages, results, keep)
+	col.collect(res.Packages, results)
 	res.Timings.Report = time.Since(t2)
 	res.Timings.Cached, res.Timings.Packages = res.Cached, len(res.Packages)
 	return res, nil
@@ -329,11 +313,8 @@ type collector struct {
 	plan *plan
 }
 
-func (c *collector) collect(pkgs []*packages.Package, results map[string]*pkgResult, keepResults bool) {
+func (c *collector) collect(pkgs []*packages.Package, results map[string]*pkgResult) {
 	res := c.res
-	if keepResults {
-		res.Results = map[*analysis.Analyzer]map[*packages.Package]any{}
-	}
 	res.Timings.Analyzer = map[string]time.Duration{}
 	for _, a := range c.plan.all {
 		res.Timings.Analyzer[a.Name] = 0 // ran, if only in the runs the cache remembers
@@ -363,12 +344,6 @@ func (c *collector) collect(pkgs []*packages.Package, results map[string]*pkgRes
 		}
 		for name, t := range r.durations {
 			res.Timings.Analyzer[name] += t
-		}
-		for a, v := range r.results {
-			if res.Results[a] == nil {
-				res.Results[a] = map[*packages.Package]any{}
-			}
-			res.Results[a][pkg] = v
 		}
 		for _, msg := range r.Errors {
 			res.LoadErrors = append(res.LoadErrors, report.LoadError{Message: msg})

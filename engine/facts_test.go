@@ -161,7 +161,7 @@ func itoa(n int) string {
 func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 	dir := factsModule(t)
 	for _, cached := range []bool{false, true, true} {
-		res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true})
+		res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
 		require.NoError(t, err)
 		require.Empty(t, res.LoadErrors)
 		if cached {
@@ -172,7 +172,7 @@ func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 	}
 
 	// Naming a alone, b is outside the analysed set: no facts.
-	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true, Patterns: []string{"./a"}, NoCache: true})
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), Patterns: []string{"./a"}, NoCache: true})
 	require.NoError(t, err)
 	assert.NotContains(t, lines(res.Findings, "poolconstruct"), "poolconstruct a/a.go:41", "without b's facts Open is not known to build a pool")
 	assert.NotContains(t, lines(res.Findings, "sessioninject"), "sessioninject a/a.go:49", "without b's facts Shared is not known as an accessor")

@@ -16,14 +16,9 @@ import (
 func loadErrors(t *testing.T, files map[string]string) []report.LoadError {
 	t.Helper()
 	dir := writeModule(t, files)
-	for _, findingsOnly := range []bool{false, true} {
-		res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: findingsOnly})
-		require.NoError(t, err)
-		if findingsOnly {
-			return res.LoadErrors
-		}
-	}
-	return nil
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
+	require.NoError(t, err)
+	return res.LoadErrors
 }
 
 func messages(errs []report.LoadError) string {

@@ -25,27 +25,32 @@ func reportModule(t *testing.T) string {
 	})
 }
 
-func TestFindingsOnlyReportsWhatAFullRunReports(t *testing.T) {
+// A run analyses each package as soon as it is type-checked and drops its
+// syntax and type information right after; a run served by the result
+// cache reports the same.
+func TestRunDropsSyntaxAndTheCacheReportsTheSame(t *testing.T) {
+	t.Setenv("DBAUDIT_CACHE", t.TempDir())
 	dir := reportModule(t)
-	full, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
+	fresh, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
 	require.NoError(t, err)
-	lean, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true})
+	cold, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
+	require.NoError(t, err)
+	warm, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
 	require.NoError(t, err)
 
-	require.NotEmpty(t, full.Findings)
-	assert.Equal(t, full.Findings, lean.Findings)
-	assert.ElementsMatch(t, full.LoadErrors, lean.LoadErrors)
-	assert.Equal(t, full.Files, lean.Files)
-	assert.Equal(t, full.Rules, lean.Rules)
-	assert.Len(t, lean.Packages, len(full.Packages))
-	assert.Equal(t, len(full.Timings.Analyzer), len(lean.Timings.Analyzer))
-
-	assert.NotNil(t, full.Results[full.Suite.Index], "a full run keeps the index for the inventory")
-	assert.Nil(t, lean.Results, "FindingsOnly keeps no analysis results")
-	for _, p := range lean.Packages {
+	require.NotEmpty(t, fresh.Findings)
+	for _, run := range []*engine.Result{cold, warm} {
+		assert.Equal(t, fresh.Findings, run.Findings)
+		assert.ElementsMatch(t, fresh.LoadErrors, run.LoadErrors)
+		assert.Equal(t, fresh.Files, run.Files)
+		assert.Equal(t, fresh.Rules, run.Rules)
+		assert.Len(t, run.Packages, len(fresh.Packages))
+		assert.Equal(t, len(fresh.Timings.Analyzer), len(run.Timings.Analyzer))
+	}
+	assert.Positive(t, warm.Cached, "the second run is served by the cache")
+	for _, p := range fresh.Packages {
 		assert.Nil(t, p.Syntax, "%s keeps its syntax", p.ID)
 		assert.Nil(t, p.TypesInfo, "%s keeps its type information", p.ID)
-		assert.NotNil(t, p.Types, p.ID)
 	}
 }
 
@@ -54,11 +59,11 @@ func TestFindingsOnlyReportsWhatAFullRunReports(t *testing.T) {
 // not change.
 func TestColdCacheChecksDependenciesFromSource(t *testing.T) {
 	dir := reportModule(t)
-	warm, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true})
+	warm, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
 	require.NoError(t, err)
 
 	t.Setenv("GOCACHE", t.TempDir())
-	cold, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true})
+	cold, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
 	require.NoError(t, err)
 	assert.Equal(t, warm.Findings, cold.Findings)
 	assert.ElementsMatch(t, warm.LoadErrors, cold.LoadErrors)

@@ -39,8 +39,8 @@ func Serve(w http.ResponseWriter, r *http.Request) {
 		"api/api_test.go":              "package api\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/internal/testserver/ds\"\n)\n\nfunc TestX(t *testing.T) { _ = ds.Serve }\n",
 		"cmd/app/main.go":              "package main\n\nimport \"example.com/m/store\"\n\nfunc main() { _ = store.Serve }\n",
 	})
-	for _, findingsOnly := range []bool{true, false} {
-		res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: findingsOnly})
+	for _, noCache := range []bool{true, false} {
+		res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: noCache})
 		require.NoError(t, err)
 		got := map[string]bool{}
 		for _, f := range res.Findings {
@@ -49,13 +49,13 @@ func Serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		assert.Equal(t, map[string]bool{"poolconstruct store/store.go": true, "rawdsn store/store.go": true}, got,
-			"findingsOnly=%v: ds is imported only by api's test", findingsOnly)
+			"noCache=%v: ds is imported only by api's test", noCache)
 	}
 
 	// Once main imports it too, ds is production code and judged.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "cmd", "app", "main.go"), []byte(
 		"package main\n\nimport (\n\t\"example.com/m/internal/testserver/ds\"\n\t\"example.com/m/store\"\n)\n\nfunc main() { _, _ = store.Serve, ds.Serve }\n"), 0o644))
-	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), FindingsOnly: true})
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
 	require.NoError(t, err)
 	n := 0
 	for _, f := range res.Findings {

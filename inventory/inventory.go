@@ -8,7 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"golang.org/x/tools/go/analysis"
+
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/report"
 )
@@ -83,11 +84,8 @@ func Run(opts engine.Options) (*Inventory, *engine.Result, error) {
 	if opts.Config == nil {
 		return nil, nil, fmt.Errorf("inventory: no config")
 	}
-	// TODO(issue 15 #2): share the engine's index analyzer once the engine
-	// lets Extra analyzers require it; until then the inventory's index is a
-	// second instance for the same configuration.
-	opts.Extra = append(slices.Clip(opts.Extra), New(dbindex.New(opts.Config)))
-	opts.FindingsOnly = true
+	// The collector shares the run's index with the rules: one walk.
+	opts.ExtraFor = func(index *analysis.Analyzer) []*analysis.Analyzer { return []*analysis.Analyzer{New(index)} }
 	res, err := engine.Run(opts)
 	if err != nil {
 		return nil, nil, err

@@ -129,7 +129,7 @@ func TestCombinedRun(t *testing.T) {
 	cfg.CheckTests = true
 	index := dbindex.New(cfg)
 	res, err := engine.Run(engine.Options{
-		Dir: dir, Patterns: []string{"./testdata/models"}, Config: cfg, FindingsOnly: true,
+		Dir: dir, Patterns: []string{"./testdata/models"}, Config: cfg,
 		Extra: []*analysis.Analyzer{inventory.New(index), schemacheck.NewCollector(cfg, index)},
 	})
 	if err != nil {

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"go/token"
-	"slices"
 	"strings"
 
-	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
+	"golang.org/x/tools/go/analysis"
+
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
@@ -93,12 +93,12 @@ func Load(opts engine.Options) ([]*PackageData, *engine.Result, error) {
 	if opts.Config == nil {
 		return nil, nil, fmt.Errorf("schemacheck: no config")
 	}
-	// TODO(issue 15 #2): share the engine's index analyzer once the engine
-	// lets Extra analyzers require it, and run no rules for schemacheck;
-	// until then the collector's index is a second instance for the same
-	// configuration.
-	opts.Extra = append(slices.Clip(opts.Extra), NewCollector(opts.Config, dbindex.New(opts.Config)))
-	opts.FindingsOnly = true
+	// The collector alone, on the run's own index: schemacheck reports no
+	// rule findings.
+	opts.ExtraFor = func(index *analysis.Analyzer) []*analysis.Analyzer {
+		return []*analysis.Analyzer{NewCollector(opts.Config, index)}
+	}
+	opts.NoRules = true
 	res, err := engine.Run(opts)
 	if err != nil {
 		return nil, nil, err

@@ -80,7 +80,7 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		}
 	}
 	progress := progressFor(cmd)
-	opts := engine.Options{Patterns: args, Config: cfg, NoTests: f.noTests, Progress: progress, FindingsOnly: true, NoCache: f.noCache}
+	opts := engine.Options{Patterns: args, Config: cfg, NoTests: f.noTests, Progress: progress, NoCache: f.noCache}
 	if f.tags != "" {
 		opts.BuildFlags = []string{"-tags=" + f.tags}
 	}

@@ -8,8 +8,11 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
+
+	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
@@ -25,32 +28,27 @@ func ApprovedPackages(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := engine.Run(engine.Options{Dir: abs, Patterns: []string{"./..."}, Config: rules.Default(abs), NoTests: true})
+	res, err := engine.Run(engine.Options{Dir: abs, Patterns: []string{"./..."}, Config: rules.Default(abs), NoTests: true,
+		NoRules: true, ExtraFor: func(index *analysis.Analyzer) []*analysis.Analyzer { return []*analysis.Analyzer{builders(index)} }})
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
-	for pkg, r := range res.Results[res.Suite.Index] {
-		idx, ok := r.(*dbindex.Index)
-		if !ok || idx == nil || idx.TestSupport() != "" {
+	for _, r := range res.Products[buildersName] {
+		b, ok := r.(*Builder)
+		if !ok || b == nil {
 			continue
 		}
-		for _, c := range idx.Calls {
-			if c.API.Kind != dbapi.Kind("construct") || c.Test {
-				continue
-			}
-			pattern := pkg.PkgPath
-			if len(pkg.GoFiles) > 0 {
-				if rel, err := filepath.Rel(abs, filepath.Dir(pkg.GoFiles[0])); err == nil && !strings.HasPrefix(rel, "..") {
-					pattern = "./" + filepath.ToSlash(rel)
-					if rel == "." {
-						pattern = "."
-					}
+		pattern := b.PkgPath
+		if b.Dir != "" {
+			if rel, err := filepath.Rel(abs, b.Dir); err == nil && !strings.HasPrefix(rel, "..") {
+				pattern = "./" + filepath.ToSlash(rel)
+				if rel == "." {
+					pattern = "."
 				}
 			}
-			seen[pattern] = true
-			break
 		}
+		seen[pattern] = true
 	}
 	out := make([]string, 0, len(seen))
 	for p := range seen {
@@ -58,6 +56,45 @@ func ApprovedPackages(dir string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+const buildersName = "propose"
+
+// Builder is a package that builds a pool or connection outside test code:
+// the product of the builders analyzer (plain data, for the engine's cache).
+type Builder struct {
+	PkgPath string
+	Dir     string // the directory of its files
+}
+
+// builders returns the analyzer whose result is a *Builder for a package
+// that builds a pool or connection outside test code and test support, and
+// nil for any other.
+func builders(index *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             buildersName,
+		Doc:              "reports whether a package builds a pool or connection outside test code",
+		Requires:         []*analysis.Analyzer{index},
+		ResultType:       reflect.TypeFor[*Builder](),
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			idx := pass.ResultOf[index].(*dbindex.Index)
+			if idx.TestSupport() != "" {
+				return (*Builder)(nil), nil
+			}
+			for _, c := range idx.Calls {
+				if c.API.Kind != dbapi.Kind("construct") || c.Test {
+					continue
+				}
+				b := &Builder{PkgPath: pass.Pkg.Path()}
+				if len(pass.Files) > 0 {
+					b.Dir = filepath.Dir(pass.Fset.File(pass.Files[0].Pos()).Name())
+				}
+				return b, nil
+			}
+			return (*Builder)(nil), nil
+		},
+	}
 }
 
 // Starter is the starter configuration with approved_packages set to pkgs;

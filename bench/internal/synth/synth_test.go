@@ -52,7 +52,7 @@ func TestGeneratedModuleChecksCleanlyAndBreaksEveryRule(t *testing.T) {
 	t.Setenv("GOFLAGS", "-mod=readonly")
 	cfg, err := rules.Resolve(dir, "")
 	require.NoError(t, err)
-	res, err := engine.Run(engine.Options{Dir: dir, Config: cfg, FindingsOnly: true})
+	res, err := engine.Run(engine.Options{Dir: dir, Config: cfg})
 	require.NoError(t, err)
 	require.Empty(t, res.LoadErrors, "the generated code must compile")
 
