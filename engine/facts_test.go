@@ -177,3 +177,66 @@ func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 	assert.NotContains(t, lines(res.Findings, "poolconstruct"), "poolconstruct a/a.go:41", "without b's facts Open is not known to build a pool")
 	assert.NotContains(t, lines(res.Findings, "sessioninject"), "sessioninject a/a.go:49", "without b's facts Shared is not known as an accessor")
 }
+
+// A function of another module is outside what the engine analyses, so it
+// has no fact there even when it never returns (logrus' Fatalf): the rule
+// judges it by its name, as without facts, rather than reading the missing
+// fact as "returns". Its look-alike that does return is still followed.
+func TestFunctionsOfOtherModulesAreJudgedByName(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":      goMod + "\nrequire example.org/logx v0.0.0\n\nreplace example.org/logx => ./logx\n",
+		"logx/go.mod": "module example.org/logx\n\ngo 1.26\n",
+		"logx/logx.go": `package logx
+
+import (
+	"fmt"
+	"os"
+)
+
+func Fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format, args...)
+	os.Exit(1)
+}
+
+func Warnf(format string, args ...any) { fmt.Fprintf(os.Stderr, format, args...) }
+`,
+		"a/a.go": `package a
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"example.org/logx"
+)
+
+func Touch(ctx context.Context, pool *pgxpool.Pool) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE users SET n = 0"); err != nil {
+		logx.Fatalf("update: %v", err)
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func Warn(ctx context.Context, pool *pgxpool.Pool) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE users SET n = 0"); err != nil {
+		logx.Warnf("update: %v", err)
+		return err
+	}
+	return tx.Commit(ctx)
+}
+`,
+	})
+	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
+	require.NoError(t, err)
+	require.Empty(t, res.LoadErrors)
+	assert.Equal(t, []string{"conncleanup a/a.go:24"}, lines(res.Findings, "conncleanup"), "%v", res.Findings)
+}

@@ -26,12 +26,13 @@ import (
 //     runtime.Goexit, and wrappers of them), derived from control flow as
 //     x/tools' ctrlflow pass derives it.
 //
-// A driver that carries facts (go vet, golangci-lint, analysistest) runs
-// the analyzer on every dependency first, so there a function without a
-// fact does not do what the fact says. A driver that analyses each package
-// on its own, with dependencies read from export data (dbaudit's engine,
-// through suite.WithoutFacts), has none; the rule then falls back on what
-// it can see, as it did before facts.
+// go vet and golangci-lint run the analyzer on every dependency first, so
+// there a function without a fact does not do what the fact says. dbaudit's
+// engine carries facts only between the packages it analyses (the
+// module's); a function of another module has none there, so the rule
+// reads facts only for the standard library and the analysed module, and
+// judges other modules' functions by what it can see (their names), as a
+// driver without facts does.
 
 // helperFact: on every path, fn gives back the resource passed as
 // parameter i when Closes holds {i, kinds} with the bit of its profile, and
@@ -118,13 +119,27 @@ type knowledge struct {
 	noReturn map[*types.Func]bool
 	// withFacts: the driver carries facts between packages.
 	withFacts bool
+	// module is the analysed package's module path ("" when unknown).
+	module string
 }
 
 // known reports whether pkg's functions are known by their facts, so that
-// a missing fact means "does not". The drivers' packages export none (their
-// helpers are in dbapi's tables).
+// a missing fact means "does not": the standard library's and the analysed
+// module's (every driver analyses those). Another module's may be outside
+// what the driver analyses (logrus' Fatalf has no fact in dbaudit's
+// engine). The drivers' packages export none (their helpers are in dbapi's
+// tables).
 func (k *knowledge) known(pkg *types.Package) bool {
-	return pkg == nil || pkg == k.pkg || k.withFacts && !dbapi.IsDriverPackage(pkg.Path())
+	if pkg == nil || pkg == k.pkg {
+		return true
+	}
+	if !k.withFacts || dbapi.IsDriverPackage(pkg.Path()) {
+		return false
+	}
+	// Without module information (GOPATH, Bazel's nogo) the driver analyses
+	// every package it has.
+	path := pkg.Path()
+	return k.module == "" || isStd(pkg) || path == k.module || strings.HasPrefix(path, k.module+"/")
 }
 
 // helper returns the fact of fn (of another package), if any.
@@ -139,6 +154,9 @@ func learn(pass *analysis.Pass) *knowledge {
 		helpers:   map[*types.Func]*helperFact{},
 		noReturn:  map[*types.Func]bool{},
 		withFacts: len(pass.Analyzer.FactTypes) > 0,
+	}
+	if pass.Module != nil {
+		k.module = pass.Module.Path
 	}
 	for _, f := range pass.Files {
 		for _, d := range f.Decls {

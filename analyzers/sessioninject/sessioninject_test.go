@@ -23,9 +23,9 @@ func TestSessioninject(t *testing.T) {
 	}
 }
 
-// TestSessioninjectWithoutFacts runs the analyzer as dbaudit's engine does,
-// without facts between packages: accessors of other packages are known by
-// their shape and name.
+// TestSessioninjectWithoutFacts runs the analyzer as a driver without facts
+// does (a single-package nogo setup, an older dbaudit): accessors of other
+// packages are known by their shape and name.
 func TestSessioninjectWithoutFacts(t *testing.T) {
 	cfg := rules.Default("")
 	a := *sessioninject.New(cfg, dbindex.New(cfg))
