@@ -78,7 +78,7 @@ func (d *dedication) usedForSessionSQL(obj types.Object) bool {
 	for changed := true; changed; {
 		changed = false
 		link := func(target ast.Expr) {
-			if o := handleObj(info, target); o != nil && !linked[o] {
+			if o := dbindex.NamedVar(info, target); o != nil && !linked[o] {
 				linked[o], changed = true, true
 			}
 		}
@@ -116,7 +116,7 @@ func (d *dedication) usedForSessionSQL(obj types.Object) bool {
 	}
 	for _, call := range d.idx.Calls {
 		i := call.API.SQLArg
-		if call.Recv == nil || i < 0 || i >= len(call.Expr.Args) || !linked[handleObj(info, call.Recv)] {
+		if call.Recv == nil || i < 0 || i >= len(call.Expr.Args) || !linked[dbindex.NamedVar(info, call.Recv)] {
 			continue
 		}
 		if tv, ok := info.Types[call.Expr.Args[i]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String &&
@@ -125,24 +125,6 @@ func (d *dedication) usedForSessionSQL(obj types.Object) bool {
 		}
 	}
 	return false
-}
-
-// handleObj is the variable or field an expression names: db for db,
-// the field db for l.db.
-func handleObj(info *types.Info, e ast.Expr) types.Object {
-	switch x := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		if v, ok := info.ObjectOf(x).(*types.Var); ok {
-			return v
-		}
-	case *ast.SelectorExpr:
-		if v, ok := info.ObjectOf(x.Sel).(*types.Var); ok {
-			return v
-		}
-	case *ast.StarExpr:
-		return handleObj(info, x.X)
-	}
-	return nil
 }
 
 // assignedObj is the variable the expression at cur (a call or composite
@@ -157,7 +139,7 @@ func assignedObj(info *types.Info, cur inspector.Cursor) types.Object {
 	case *ast.AssignStmt:
 		for i, r := range p.Rhs {
 			if r == n && i < len(p.Lhs) {
-				return handleObj(info, p.Lhs[i])
+				return dbindex.NamedVar(info, p.Lhs[i])
 			}
 		}
 	case *ast.ValueSpec:

@@ -147,7 +147,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 			continue
 		}
 		if s, ok := sqlSetting(pass.TypesInfo, call); ok {
-			s.obj, s.fn = handleObj(pass.TypesInfo, call.Recv), call.Enclosing
+			s.obj, s.fn = dbindex.NamedVar(pass.TypesInfo, call.Recv), call.Enclosing
 			add(rootVar(pass.TypesInfo, call.Recv), s)
 		}
 	}

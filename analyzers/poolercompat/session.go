@@ -124,7 +124,7 @@ func newBinder(pass *analysis.Pass, idx *dbindex.Index, seeds map[ast.Node]strin
 	}
 	changed := true
 	link := func(target ast.Expr, ev string) {
-		if o := objOf(b.info, target); o != nil && b.objs[o] == "" {
+		if o := dbindex.NamedVar(b.info, target); o != nil && b.objs[o] == "" {
 			b.objs[o], changed = ev, true
 		}
 	}
@@ -219,24 +219,6 @@ func newBinder(pass *analysis.Pass, idx *dbindex.Index, seeds map[ast.Node]strin
 	return b
 }
 
-// objOf is the variable or field an expression names: db for db, the
-// field db for s.db.
-func objOf(info *types.Info, e ast.Expr) types.Object {
-	switch x := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		if v, ok := info.ObjectOf(x).(*types.Var); ok {
-			return v
-		}
-	case *ast.SelectorExpr:
-		if v, ok := info.ObjectOf(x.Sel).(*types.Var); ok {
-			return v
-		}
-	case *ast.StarExpr:
-		return objOf(info, x.X)
-	}
-	return nil
-}
-
 // bound returns the evidence that e is a handle or config that reaches a
 // pooler, or "".
 func (b *binder) bound(e ast.Expr) string {
@@ -245,7 +227,7 @@ func (b *binder) bound(e ast.Expr) string {
 	}
 	switch x := ast.Unparen(e).(type) {
 	case *ast.Ident, *ast.SelectorExpr:
-		if o := objOf(b.info, x); o != nil {
+		if o := dbindex.NamedVar(b.info, x); o != nil {
 			return b.objs[o]
 		}
 	case *ast.StarExpr:

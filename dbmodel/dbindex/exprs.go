@@ -118,3 +118,22 @@ func Reassigned(info *types.Info, fn ast.Node, v *types.Var) bool {
 	})
 	return found
 }
+
+// NamedVar returns the variable or field an expression names: db for db,
+// the field db for s.db and (*s).db. Unlike RootVar it stops at the last
+// selector. It is nil (an untyped nil Object) for anything else.
+func NamedVar(info *types.Info, e ast.Expr) types.Object {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if v, ok := info.ObjectOf(x).(*types.Var); ok {
+			return v
+		}
+	case *ast.SelectorExpr:
+		if v, ok := info.ObjectOf(x.Sel).(*types.Var); ok {
+			return v
+		}
+	case *ast.StarExpr:
+		return NamedVar(info, x.X)
+	}
+	return nil
+}
