@@ -44,7 +44,7 @@ func (p *Plugin) Config() *rules.Config { return p.cfg }
 // BuildAnalyzers returns the enabled rules, and cacheKey. golangci-lint
 // prefixes each message with the analyzer name, so the rule id is shown once.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	return append(Analyzers(p.cfg, Options{}), cacheKey(p.fingerprint)), nil
+	return append(Analyzers(p.cfg, Options{DropRelated: true}), cacheKey(p.fingerprint)), nil
 }
 
 // cacheKey is an analyzer that does nothing but carry the configuration's
