@@ -267,6 +267,9 @@ func (c *checker) grpcServices() []*types.Interface {
 	}
 	c.servicesDone = true
 	for _, pkg := range append([]*types.Package{c.pass.Pkg}, c.pass.Pkg.Imports()...) {
+		if !importsGRPC(pkg) {
+			continue // generated service code names grpc's ServiceRegistrar
+		}
 		scope := pkg.Scope()
 		for _, name := range scope.Names() {
 			if !strings.HasPrefix(name, "Register") || !strings.HasSuffix(name, "Server") {
@@ -290,6 +293,18 @@ func (c *checker) grpcServices() []*types.Interface {
 		}
 	}
 	return c.services
+}
+
+// importsGRPC: pkg imports google.golang.org/grpc, as generated service
+// registration code does. Only such packages are searched for services, so
+// a package that imports net/http and pgx does not have their scopes read.
+func importsGRPC(pkg *types.Package) bool {
+	for _, imp := range pkg.Imports() {
+		if imp.Path() == "google.golang.org/grpc" {
+			return true
+		}
+	}
+	return false
 }
 
 // ctxKind is what a context expression carries.

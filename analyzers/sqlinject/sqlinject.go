@@ -54,7 +54,7 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 	if !judged(pass, cfg, idx, facts) {
 		return
 	}
-	prog := buildSSA(pass)
+	prog := buildSSA(pass, func(f *ast.File) bool { return cfg.CheckTests || !idx.IsTest(f.Pos()) })
 	// Solve every declared function (callees first, on demand), then judge
 	// the database calls with every summary known.
 	for _, fn := range prog.SrcFuncs {

@@ -3,6 +3,7 @@ package sqlinject
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -22,7 +23,12 @@ import (
 // where buildssa would fail and the rule with it), and it does not require
 // ctrlflow, whose facts would make a driver analyse every dependency for
 // them.
-func buildSSA(pass *analysis.Pass) *buildssa.SSA {
+//
+// Only the files judged is given are built (the package's test files are
+// left out unless rules.yaml checks tests): a function declared in a file
+// left out is external to the SSA program, like an import's.
+func buildSSA(pass *analysis.Pass, judgedFile func(*ast.File) bool) *buildssa.SSA {
+	files := slices.DeleteFunc(slices.Clone(pass.Files), func(f *ast.File) bool { return !judgedFile(f) })
 	// BareInits: the package initializer does not call the imports' (the
 	// rule never reads it), so imports used for their types alone need no
 	// SSA package.
@@ -45,7 +51,7 @@ func buildSSA(pass *analysis.Pass) *buildssa.SSA {
 			prog.CreatePackage(p, nil, nil, true)
 		}
 	}
-	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
+	pkg := prog.CreatePackage(pass.Pkg, files, pass.TypesInfo, false)
 	pkg.Build()
 	var funcs []*ssa.Function
 	var add func(f *ssa.Function)
@@ -55,7 +61,7 @@ func buildSSA(pass *analysis.Pass) *buildssa.SSA {
 			add(anon)
 		}
 	}
-	for _, file := range pass.Files {
+	for _, file := range files {
 		for _, decl := range file.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok {
 				if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
