@@ -45,36 +45,15 @@ if [ -n "${DBAUDIT_BIN:-}" ]; then
 else
   bin=$WORK/bin/dbaudit
   echo "building dbaudit from $repo" >&2
-  (cd "$repo" && GOFLAGS= go build -o "$bin" ./cmd/dbaudit)
+  (cd "$repo" && GOFLAGS='' go build -o "$bin" ./cmd/dbaudit)
 fi
 
 want=" $* "
 timer=()
 if [ -x /usr/bin/time ]; then timer=(/usr/bin/time -f "%e s %M KB"); fi
 
-# fetch NAME MODULE VERSION: module source (from the module proxy, through
-# the go command) copied to $WORK/src/NAME with its dependencies downloaded.
-fetch() {
-  local name=$1 mod=$2 ver=$3 dst=$WORK/src/$1 dir
-  if [ -f "$dst/go.mod" ] && [ -z "${FRESH:-}" ]; then return; fi
-  echo "fetching $mod@$ver" >&2
-  dir=$(go mod download -json "$mod@$ver" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
-  [ -n "$dir" ] || { echo "go mod download $mod@$ver gave no Dir" >&2; return 1; }
-  rm -rf "$dst"; cp -r "$dir" "$dst"; chmod -R u+w "$dst"
-  # A configuration of the project's own would not be a first run.
-  rm -f "$dst/rules.yaml" "$dst/.dbaudit.yaml" "$dst/go.work" "$dst/go.work.sum"
-  # A module zip leaves out nested modules, so a replace pointing into one
-  # (kratos: github.com/ory/client-go => ./internal/client-go) cannot load;
-  # use the required version of that module from the proxy instead.
-  (cd "$dst" && go mod edit -print | awk '$1 !~ /^\/\// && $0 ~ /=> \.\.?\// { sub(/^replace[ \t]+/, ""); print $1, $NF }' |
-   while read -r old path; do
-     if [ ! -f "$path/go.mod" ]; then
-       echo "  $name: dropping replace $old => $path (a nested module, not in the zip)" >&2
-       go mod edit -dropreplace "$old"
-     fi
-   done)
-  (cd "$dst" && go mod download >&2)
-}
+# shellcheck source=bench/realworld/fetch.sh
+source "$here/fetch.sh"
 
 printf '%-9s %-8s %8s %6s %8s %9s  %s\n' module version lines rc seconds peak_MB by_rule
 echo "$MODULES" | while read -r name mod ver; do
@@ -89,6 +68,6 @@ echo "$MODULES" | while read -r name mod ver; do
   secs=-; mb=-
   if [[ "$t" =~ ^([0-9.]+)\ s\ ([0-9]+)\ KB$ ]]; then secs=${BASH_REMATCH[1]}; mb=$(( BASH_REMATCH[2] / 1024 )); fi
   # Exit 1 means findings; 2 means dbaudit could not run (see the .err file).
-  counts=$(GOFLAGS= go run "$here/summarize.go" "$WORK/out/$name.json" 2>&1 || true)
+  counts=$(GOFLAGS='' go run "$here/summarize.go" "$WORK/out/$name.json" 2>&1 || true)
   printf '%-9s %-8s %8s %6s %8s %9s  %s\n' "$name" "$ver" "$lines" "$rc" "$secs" "$mb" "$counts"
 done

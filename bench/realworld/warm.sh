@@ -81,26 +81,8 @@ export GOWORK=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
 # dbaudit's result cache, one per binary and module, emptied below.
 cachebase=$WORK/cache/$label
 
-# fetch NAME MODULE VERSION: as run.sh's fetch (the module source from the
-# module proxy, through the go command, copied to $WORK/src/NAME, a
-# project configuration and replaces into nested modules dropped).
-fetch() {
-  local name=$1 mod=$2 ver=$3 dst=$WORK/src/$1 dir
-  if [ -f "$dst/go.mod" ] && [ -z "${FRESH:-}" ]; then return; fi
-  echo "fetching $mod@$ver" >&2
-  dir=$(go mod download -json "$mod@$ver" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
-  [ -n "$dir" ] || { echo "go mod download $mod@$ver gave no Dir" >&2; return 1; }
-  rm -rf "$dst"; cp -r "$dir" "$dst"; chmod -R u+w "$dst"
-  rm -f "$dst/rules.yaml" "$dst/.dbaudit.yaml" "$dst/go.work" "$dst/go.work.sum"
-  (cd "$dst" && go mod edit -print | awk '$1 !~ /^\/\// && $0 ~ /=> \.\.?\// { sub(/^replace[ \t]+/, ""); print $1, $NF }' |
-   while read -r old path; do
-     if [ ! -f "$path/go.mod" ]; then
-       echo "  $name: dropping replace $old => $path (a nested module, not in the zip)" >&2
-       go mod edit -dropreplace "$old"
-     fi
-   done)
-  (cd "$dst" && go mod download >&2)
-}
+# shellcheck source=bench/realworld/fetch.sh
+source "$here/fetch.sh"
 
 # checkleaf DIR: fails unless no other package of the module (test files
 # included) imports the package in DIR.
