@@ -94,7 +94,6 @@ func (c *cache) get(k cacheKey) *pkgResult {
 	if !c.read(k, r) {
 		return nil
 	}
-	r.cached = true
 	return r
 }
 
@@ -376,7 +375,7 @@ func (k *keyer) key(p *packages.Package) cacheKey {
 			fmt.Fprintf(h, "file %s\n", name)
 		}
 	default:
-		hashFiles(h, false, p.GoFiles, p.OtherFiles)
+		hashFiles(h, p.GoFiles, p.OtherFiles)
 	}
 	paths := make([]string, 0, len(p.Imports))
 	for path := range p.Imports {
@@ -399,7 +398,7 @@ func (k *keyer) key(p *packages.Package) cacheKey {
 
 // hashFiles writes the files' names with their size and modification
 // time, for dependencies nobody versions (a replace by directory).
-func hashFiles(h io.Writer, content bool, lists ...[]string) {
+func hashFiles(h io.Writer, lists ...[]string) {
 	seen := map[string]bool{}
 	for _, list := range lists {
 		for _, name := range list {

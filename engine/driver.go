@@ -8,7 +8,6 @@ import (
 	"go/types"
 	"os"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,7 +99,6 @@ type pkgResult struct {
 	// Not cached:
 	durations map[string]time.Duration
 	duration  time.Duration
-	cached    bool
 }
 
 type diagnostic struct {
@@ -303,16 +301,6 @@ func decodeProduct(a *analysis.Analyzer, data []byte) (any, error) {
 		return nil, err
 	}
 	return v.Elem().Interface(), nil
-}
-
-// sortedKeys returns m's keys, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // isNil reports whether v is nil or a nil pointer, map or slice.

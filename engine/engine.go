@@ -233,7 +233,6 @@ func Run(opts Options) (*Result, error) {
 	}
 	for _, p := range res.Packages {
 		if r := whole.Results[p.ID]; r != nil {
-			r.cached = true
 			results[p.ID] = r
 			d.facts.put(p.PkgPath, r.Facts)
 			res.Cached++
