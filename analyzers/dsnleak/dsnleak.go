@@ -101,7 +101,7 @@ func (c *checker) run() {
 	c.globals = map[types.Object]*secret{}
 	c.state = map[types.Object]*secret{}
 	c.maskedFields = c.findMaskedFields()
-	c.src = dsn.NewSource(c.pass.TypesInfo, c.pass.Files)
+	c.src = analyzerutil.DSNSource(c.pass, c.idx)
 	for _, f := range c.pass.Files {
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
