@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
 
+	"github.com/dbaudit/dbaudit/analyzers/internal/analyzerutil"
 	"github.com/dbaudit/dbaudit/dbmodel/dbapi"
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
 )
@@ -138,9 +139,9 @@ func methodName(call *ast.CallExpr) string {
 func underMessage(a *acquisition, u *underRelease) string {
 	head := fmt.Sprintf("batch results from %s are open when %s.%s runs", dbapi.ShortName(a.call.Func), u.parent, u.method)
 	if u.method == "Release" {
-		return oneLine(head, `it closes the busy connection ("conn closed")`)
+		return analyzerutil.OneLine(head, `it closes the busy connection ("conn closed")`)
 	}
-	return oneLine(head, `it fails with "conn busy" and closes the connection`)
+	return analyzerutil.OneLine(head, `it fails with "conn busy" and closes the connection`)
 }
 
 func underHelp(pass *analysis.Pass, a *acquisition, u *underRelease) string {

@@ -377,23 +377,12 @@ func verb(a *acquisition) string {
 	return "is"
 }
 
-// maxMessage is the longest one-line message.
-const maxMessage = 120
-
-// oneLine is head: tail, or head alone when that would be too long.
-func oneLine(head, tail string) string {
-	if tail != "" && len(head)+2+len(tail) <= maxMessage {
-		return head + ": " + tail
-	}
-	return head
-}
-
 func leakMessage(a *acquisition, l leak) string {
 	head := fmt.Sprintf("%s from %s %s %s %s", a.what(), dbapi.ShortName(a.call.Func), verb(a), a.notDone(), l.where())
 	if l.kind == leakNilErr {
-		return oneLine(head, fmt.Sprintf("the deferred %s needs %s != nil", l.method, l.errName))
+		return analyzerutil.OneLine(head, fmt.Sprintf("the deferred %s needs %s != nil", l.method, l.errName))
 	}
-	return oneLine(head, a.shortCost())
+	return analyzerutil.OneLine(head, a.shortCost())
 }
 
 func leakHelp(pass *analysis.Pass, a *acquisition, l leak) string {
@@ -404,11 +393,11 @@ func discardedMessage(a *acquisition) string {
 	name := dbapi.ShortName(a.call.Func)
 	switch a.res.Kind {
 	case dbapi.Rows, dbapi.Results:
-		return oneLine(fmt.Sprintf("the %s returned by %s are discarded, so nothing can close them", a.what(), name), a.shortCost())
+		return analyzerutil.OneLine(fmt.Sprintf("the %s returned by %s are discarded, so nothing can close them", a.what(), name), a.shortCost())
 	case dbapi.Tx:
-		return oneLine(fmt.Sprintf("the transaction returned by %s is discarded, so it is never committed or rolled back", name), "")
+		return analyzerutil.OneLine(fmt.Sprintf("the transaction returned by %s is discarded, so it is never committed or rolled back", name), "")
 	}
-	return oneLine(fmt.Sprintf("the %s returned by %s is discarded, so it can never be given back", a.what(), name), a.shortCost())
+	return analyzerutil.OneLine(fmt.Sprintf("the %s returned by %s is discarded, so it can never be given back", a.what(), name), a.shortCost())
 }
 
 func discardedHelp(a *acquisition) string {
@@ -424,7 +413,7 @@ func discardedHelp(a *acquisition) string {
 }
 
 func outerMessage(a *acquisition) string {
-	return oneLine(fmt.Sprintf("%s from %s %s assigned to %s, a variable of the enclosing function, which never gives it back",
+	return analyzerutil.OneLine(fmt.Sprintf("%s from %s %s assigned to %s, a variable of the enclosing function, which never gives it back",
 		a.what(), dbapi.ShortName(a.call.Func), verb(a), a.v.Name()), a.shortCost())
 }
 

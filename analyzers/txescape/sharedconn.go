@@ -343,7 +343,7 @@ func (c *checker) reportShared(at ast.Expr, how string) {
 	}
 	c.reported[at.Pos()] = true
 	label, _ := singleConn(c.pass.TypesInfo.TypeOf(at), true)
-	msg := oneLine(fmt.Sprintf("%s (%s) %s", types.ExprString(at), label, how), `"conn busy"`)
+	msg := analyzerutil.OneLine(fmt.Sprintf("%s (%s) %s", types.ExprString(at), label, how), `"conn busy"`)
 	var help string
 	switch label {
 	case "*pgx.Conn":

@@ -527,20 +527,9 @@ func (c *checker) report(e *escape) {
 		return
 	}
 	c.reported[e.at.Pos()] = true
-	msg := oneLine(e.t.label()+" "+e.how, e.t.shortFailure())
+	msg := analyzerutil.OneLine(e.t.label()+" "+e.how, e.t.shortFailure())
 	help := e.t.failure() + " Fix: " + e.t.fix() + "."
 	analyzerutil.ReportHelp(c.pass, c.idx, analysis.Diagnostic{Pos: e.at.Pos(), End: e.at.End(), Message: msg}, help)
-}
-
-// maxMessage is the longest one-line message.
-const maxMessage = 120
-
-// oneLine is head: tail, or head alone when that would be too long.
-func oneLine(head, tail string) string {
-	if tail != "" && len(head)+2+len(tail) <= maxMessage {
-		return head + ": " + tail
-	}
-	return head
 }
 
 // within reports whether n lies inside one of nodes.

@@ -113,3 +113,15 @@ type dsnSourceKey struct{}
 func DSNSource(pass *analysis.Pass, idx *dbindex.Index) *dsn.Source {
 	return idx.Shared(dsnSourceKey{}, func() any { return dsn.NewSource(pass.TypesInfo, pass.Files) }).(*dsn.Source)
 }
+
+// MaxMessage is the longest one-line finding message.
+const MaxMessage = 120
+
+// OneLine is head: tail, or head alone when that would be longer than
+// MaxMessage (or tail is empty).
+func OneLine(head, tail string) string {
+	if tail != "" && len(head)+2+len(tail) <= MaxMessage {
+		return head + ": " + tail
+	}
+	return head
+}
