@@ -450,19 +450,12 @@ func (c *checker) userinfoRedactor(call *ast.CallExpr, fn *types.Func) *secret {
 // onlyRedacted reports whether the body of fn, declared in this package,
 // calls (*url.URL).Redacted and never names a password.
 func (c *checker) onlyRedacted(fn *types.Func) bool {
-	var body *ast.BlockStmt
-	for _, f := range c.pass.Files {
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && c.pass.TypesInfo.Defs[fd.Name] == fn {
-				body = fd.Body
-			}
-		}
-	}
-	if body == nil {
+	decl := c.idx.Decls[fn]
+	if decl == nil || decl.Body == nil {
 		return false
 	}
 	redacted, password := false, false
-	ast.Inspect(body, func(n ast.Node) bool {
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
 			if f := callee(c.pass.TypesInfo, n); f != nil && dbapi.FullName(f) == "net/url.URL.Redacted" {
