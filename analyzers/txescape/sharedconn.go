@@ -275,7 +275,7 @@ func (c *checker) handlerConns(skipTests bool) {
 		}
 		found, order := c.connRefs(body, false)
 		for _, r := range order {
-			if isParamOf(fn, r.root) {
+			if launch.IsParamOf(fn, r.root) {
 				continue // handed in by the caller, judged there
 			}
 			c.reportShared(found[r], how)
@@ -329,12 +329,6 @@ func (c *checker) handlerConns(skipTests bool) {
 			follow(r.decl.Body, r.handler)
 		}
 	}
-}
-
-// isParamOf: v is a parameter (not the receiver) of fn.
-func isParamOf(fn ast.Node, v *types.Var) bool {
-	ft, _ := dbindex.FuncBody(fn)
-	return ft != nil && ft.Params != nil && v.Pos() >= ft.Params.Pos() && v.Pos() < ft.Params.End()
 }
 
 func (c *checker) reportShared(at ast.Expr, how string) {

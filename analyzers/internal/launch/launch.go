@@ -173,7 +173,7 @@ func Joined(info *types.Info, fns []ast.Node, pos token.Pos, refs []SyncRef) boo
 		if home == nil {
 			continue // a field or a global: waited on elsewhere, if at all
 		}
-		if isParamOf(home, r.root) {
+		if IsParamOf(home, r.root) {
 			return true // the caller's WaitGroup: the caller waits
 		}
 		if waitedAfter(info, home, pos, r) {
@@ -197,7 +197,7 @@ func WaitedAt(info *types.Info, fns []ast.Node, pos token.Pos, refs []SyncRef) t
 			continue
 		}
 		home := declaringFunc(fns, r.root)
-		if home == nil || isParamOf(home, r.root) {
+		if home == nil || IsParamOf(home, r.root) {
 			continue
 		}
 		_, body := dbindex.FuncBody(home)
@@ -238,7 +238,7 @@ func waitedAfter(info *types.Info, home ast.Node, pos token.Pos, r SyncRef) bool
 			deferred = append(deferred, n)
 		case *ast.CallExpr:
 			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-			if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && (n.Pos() > pos || within(deferred, n)) {
+			if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && (n.Pos() > pos || Within(deferred, n)) {
 				found = true
 			}
 		case *ast.UnaryExpr:
@@ -260,7 +260,8 @@ func rootIs(info *types.Info, e ast.Expr, v *types.Var) bool {
 	return ok && info.Uses[id] == v
 }
 
-func within(nodes []ast.Node, n ast.Node) bool {
+// Within reports whether n lies inside one of nodes.
+func Within(nodes []ast.Node, n ast.Node) bool {
 	for _, d := range nodes {
 		if n.Pos() >= d.Pos() && n.End() <= d.End() {
 			return true
@@ -279,7 +280,8 @@ func declaringFunc(fns []ast.Node, v *types.Var) ast.Node {
 	return nil
 }
 
-func isParamOf(fn ast.Node, v *types.Var) bool {
+// IsParamOf reports whether v is a parameter (not the receiver) of fn.
+func IsParamOf(fn ast.Node, v *types.Var) bool {
 	ft, _ := dbindex.FuncBody(fn)
 	return ft != nil && ft.Params != nil && v.Pos() >= ft.Params.Pos() && v.Pos() < ft.Params.End()
 }
