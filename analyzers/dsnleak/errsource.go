@@ -181,18 +181,14 @@ func (c *checker) escapes() []ast.Node {
 		return c.escapeCalls
 	}
 	c.escapeCalls = []ast.Node{}
-	for _, f := range c.pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				if fn := callee(c.pass.TypesInfo, call); fn != nil {
-					switch dbapi.FullName(fn) {
-					case "net/url.UserPassword", "net/url.QueryEscape", "net/url.PathEscape":
-						c.escapeCalls = append(c.escapeCalls, call)
-					}
-				}
+	for cur := range c.idx.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if fn := callee(c.pass.TypesInfo, call); fn != nil {
+			switch dbapi.FullName(fn) {
+			case "net/url.UserPassword", "net/url.QueryEscape", "net/url.PathEscape":
+				c.escapeCalls = append(c.escapeCalls, call)
 			}
-			return true
-		})
+		}
 	}
 	return c.escapeCalls
 }
