@@ -330,38 +330,32 @@ func (c *checker) describe(pos token.Pos, instr ssa.Instruction) string {
 		}
 		return "input"
 	}
-	for _, f := range c.pass.Files {
-		if f.FileStart > pos || pos > f.FileEnd {
-			continue
-		}
-		path, _ := astutil.PathEnclosingInterval(f, pos, pos)
-		if len(path) == 0 {
-			break
-		}
-		cur := path[0]
-		for i := 1; i < len(path); i++ {
-			switch p := path[i].(type) {
-			case *ast.SelectorExpr:
-				if p.X != cur && p.Sel != cur {
-					return short(cur)
-				}
-			case *ast.CallExpr:
-				if p.Fun != cur && p.Lparen != pos {
-					return short(cur)
-				}
-			case *ast.IndexExpr:
-				if p.X != cur && p.Lbrack != pos {
-					return short(cur)
-				}
-			case *ast.ParenExpr, *ast.StarExpr:
-			default:
+	path := c.pathAt(pos)
+	if len(path) == 0 {
+		return "input"
+	}
+	cur := path[0]
+	for i := 1; i < len(path); i++ {
+		switch p := path[i].(type) {
+		case *ast.SelectorExpr:
+			if p.X != cur && p.Sel != cur {
 				return short(cur)
 			}
-			cur = path[i]
+		case *ast.CallExpr:
+			if p.Fun != cur && p.Lparen != pos {
+				return short(cur)
+			}
+		case *ast.IndexExpr:
+			if p.X != cur && p.Lbrack != pos {
+				return short(cur)
+			}
+		case *ast.ParenExpr, *ast.StarExpr:
+		default:
+			return short(cur)
 		}
-		return short(cur)
+		cur = path[i]
 	}
-	return "input"
+	return short(cur)
 }
 
 func short(n ast.Node) string {
