@@ -74,7 +74,8 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 	}
 	lit := c.launchedLit(g.Call.Fun, fns[0])
 	refs := launch.Refs(c.pass.TypesInfo, g.Call, lit)
-	c.sharedGo(cur, g, g.Call, lit, refs, launch.Joined(c.pass.TypesInfo, fns, g.Pos(), refs))
+	joined := launch.Joined(c.pass.TypesInfo, fns, g.Pos(), refs)
+	c.sharedGo(cur, g, g.Call, lit, refs, joined)
 	m := c.trackedIn(fns[len(fns)-1])
 	if len(m) == 0 {
 		return
@@ -95,7 +96,7 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 			esc = &escape{at: id, t: t, how: "is captured by a goroutine this function does not wait for"}
 		}
 	}
-	if esc == nil || launch.Joined(c.pass.TypesInfo, fns, g.Pos(), refs) || c.ownedByStruct(fns[len(fns)-1], esc.at, g.Pos()) {
+	if esc == nil || joined || c.ownedByStruct(fns[len(fns)-1], esc.at, g.Pos()) {
 		return
 	}
 	c.report(esc)
@@ -129,9 +130,13 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 	if lit == nil {
 		return
 	}
+	// joined: the task's group is waited for (errgroup, WaitGroup; never a
+	// time.AfterFunc callback).
+	joined, isGroup := false, false
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && name != "time.AfterFunc" {
 		refs := []launch.SyncRef{launch.RefOf(c.pass.TypesInfo, sel.X)}
-		c.sharedGo(cur, call, call, lit, refs, launch.Joined(c.pass.TypesInfo, fns, call.Pos(), refs))
+		joined, isGroup = launch.Joined(c.pass.TypesInfo, fns, call.Pos(), refs), true
+		c.sharedGo(cur, call, call, lit, refs, joined)
 	}
 	m := c.trackedIn(fns[len(fns)-1])
 	if len(m) == 0 {
@@ -145,12 +150,7 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 		c.report(&escape{at: id, t: t, how: "is captured by a time.AfterFunc callback, which runs after this function returns"})
 		return
 	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return
-	}
-	refs := []launch.SyncRef{launch.RefOf(c.pass.TypesInfo, sel.X)}
-	if launch.Joined(c.pass.TypesInfo, fns, call.Pos(), refs) || c.ownedByStruct(fns[len(fns)-1], id, call.Pos()) {
+	if !isGroup || joined || c.ownedByStruct(fns[len(fns)-1], id, call.Pos()) {
 		return
 	}
 	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner + " and not waited for"})
