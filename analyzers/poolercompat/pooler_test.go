@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -434,7 +433,7 @@ func TestPoolerStartupParameters(t *testing.T) {
 				t.Errorf("the help does not quote %q: %s", want, help)
 			}
 			// The same key in the connection string is a startup parameter too.
-			c, err := pgx.Connect(ctx, b.DSN+"&"+url.QueryEscape(p.key)+"="+url.QueryEscape(p.value))
+			c, err := pgx.Connect(ctx, pgtest.WithParam(t, b.DSN, p.key, p.value))
 			if err == nil {
 				c.Close(ctx)
 			}
