@@ -438,10 +438,20 @@ func (c *cache) touch(keys []cacheKey) {
 	}
 }
 
+// touchedBefore reports whether the entry k was last marked used before t.
+func (c *cache) touchedBefore(k cacheKey, t time.Time) bool {
+	fi, err := os.Stat(c.file(k))
+	return err == nil && fi.ModTime().Before(t)
+}
+
 // Entries not used for trimAge are removed, at most once per trimEvery.
+// Entries a run reads are marked used at most once per touchEvery (as the
+// go build cache does), so that a run in which nothing changed costs one
+// stat more, not a write per package.
 const (
-	trimAge   = 5 * 24 * time.Hour
-	trimEvery = 24 * time.Hour
+	trimAge    = 5 * 24 * time.Hour
+	trimEvery  = 24 * time.Hour
+	touchEvery = time.Hour
 )
 
 // trim removes entries not used lately, as the go build cache does; a

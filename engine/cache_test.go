@@ -265,30 +265,41 @@ func TestExtraForSharesTheIndex(t *testing.T) {
 	assert.Equal(t, map[string]any{"example.com/m/a": 1, "example.com/m/b": 1}, res.Products["indexed"])
 }
 
-// Entries unused for days go, once a day.
+// Entries unused for days go, once a day; entries a run reads are used,
+// however old, and stay.
 func TestCacheTrimsOldEntries(t *testing.T) {
 	dir := factsModule(t)
-	run(t, dir, engine.Options{})
+	cold := run(t, dir, engine.Options{})
 	cacheDir, err := engine.CacheDir()
 	require.NoError(t, err)
-	old := time.Now().Add(-10 * 24 * time.Hour)
-	n := 0
-	require.NoError(t, filepath.WalkDir(cacheDir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			n++
-			return os.Chtimes(path, old, old)
-		}
-		return err
-	}))
+	age := func() (n int) {
+		old := time.Now().Add(-10 * 24 * time.Hour)
+		require.NoError(t, filepath.WalkDir(cacheDir, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+				return os.Chtimes(path, old, old)
+			}
+			return err
+		}))
+		return n
+	}
+	count := func() (n int) {
+		require.NoError(t, filepath.WalkDir(cacheDir, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return err
+		}))
+		return n
+	}
+	n := age()
 	require.Greater(t, n, 2)
-	run(t, dir, engine.Options{}) // reads the old entries, then trims them
+	run(t, dir, engine.Options{}) // reads the old entries (marking them used), then trims
+	assert.Equal(t, len(cold.Packages), run(t, dir, engine.Options{}).Cached, "the entries read are kept")
+
+	age()
+	run(t, dir, engine.Options{NoTests: true}) // another configuration: uses none of them, then trims
+	left := count()
 	assert.Zero(t, run(t, dir, engine.Options{}).Cached, "the trimmed entries are gone")
-	left := 0
-	require.NoError(t, filepath.WalkDir(cacheDir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			left++
-		}
-		return err
-	}))
 	assert.Less(t, left, n+2, "new entries only")
 }

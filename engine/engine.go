@@ -273,7 +273,7 @@ func Run(opts Options) (*Result, error) {
 	if err := checkPackages(cfg, patterns, listed, cold, analyse, tc); err != nil {
 		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
-	if c != nil && res.Cached < len(res.Packages) {
+	if c != nil {
 		entry := runEntry{Key: combined, Results: map[string]*pkgResult{}}
 		var used []cacheKey
 		for _, p := range res.Packages {
@@ -282,10 +282,15 @@ func Run(opts Options) (*Result, error) {
 				used = append(used, keys[p.ID])
 			}
 		}
-		c.put(slot, entry)
-		c.touch(used)
-	}
-	if c != nil {
+		switch {
+		case whole.Results == nil: // the last run's entry did not serve: this run's does
+			c.put(slot, entry)
+			c.touch(used)
+		case c.touchedBefore(slot, time.Now().Add(-touchEvery)):
+			// Served by the last run's entry: mark it and the packages'
+			// entries used, so trim keeps what every run reads.
+			c.touch(append(used, slot))
+		}
 		c.trim()
 	}
 	var sum time.Duration
