@@ -48,12 +48,7 @@ func defaultsAfterParse(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Ind
 		}
 		var body *ast.BlockStmt
 		for e := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-			switch fn := e.Node().(type) {
-			case *ast.FuncDecl:
-				body = fn.Body
-			case *ast.FuncLit:
-				body = fn.Body
-			}
+			_, body = dbindex.FuncBody(e.Node())
 			break
 		}
 		if body == nil {
