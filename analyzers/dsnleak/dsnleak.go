@@ -520,22 +520,20 @@ func (c *checker) checkSink(call *ast.CallExpr) {
 	}
 }
 
-// maxMessage is the longest one-line message.
-const maxMessage = 120
-
 // oneLine is head, with tail when both fit on the line; head alone is
-// shortened by dropping its parenthesised part.
+// shortened by dropping its parenthesised part. Unlike analyzerutil.OneLine,
+// tail carries its own separator and a head too long is shortened.
 func oneLine(head, tail string) string {
-	if len(head)+len(tail) <= maxMessage {
+	if len(head)+len(tail) <= analyzerutil.MaxMessage {
 		return head + tail
 	}
-	if len(head) > maxMessage {
+	if len(head) > analyzerutil.MaxMessage {
 		if i, j := strings.Index(head, " ("), strings.Index(head, ")"); i >= 0 && j > i {
 			head = head[:i] + head[j+1:]
 		}
 	}
-	if len(head) > maxMessage {
-		head = head[:maxMessage-3] + "..."
+	if len(head) > analyzerutil.MaxMessage {
+		head = head[:analyzerutil.MaxMessage-3] + "..."
 	}
 	return head
 }
