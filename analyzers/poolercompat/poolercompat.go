@@ -215,7 +215,7 @@ func codeMode(info *types.Info, site *sites.Site) modeInCode {
 			}
 		}
 	}
-	body := funcBody(site.Enclosing)
+	_, body := dbindex.FuncBody(site.Enclosing)
 	if body == nil {
 		return m
 	}
@@ -264,16 +264,6 @@ func modeName(info *types.Info, e ast.Expr) string {
 		"QueryExecModeExec":           "exec",
 		"QueryExecModeSimpleProtocol": "simple_protocol",
 	}[c.Name()]
-}
-
-func funcBody(fn ast.Node) *ast.BlockStmt {
-	switch f := fn.(type) {
-	case *ast.FuncDecl:
-		return f.Body
-	case *ast.FuncLit:
-		return f.Body
-	}
-	return nil
 }
 
 func checkPgx(site *sites.Site, text dsn.Text, d *dsn.DSN, evidence string, at dsn.Range, code modeInCode, versions drivers.Versions, report func(analysis.Diagnostic, string)) {
