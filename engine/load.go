@@ -278,21 +278,7 @@ func cachedDeps(tc typesCache, named []*packages.Package, byID map[string]*packa
 	if tc == nil {
 		return nil
 	}
-	memo := map[string]bool{}
-	var reachesNamed func(p *packages.Package) bool
-	reachesNamed = func(p *packages.Package) bool {
-		if v, ok := memo[p.ID]; ok {
-			return v
-		}
-		memo[p.ID] = false
-		for _, imp := range p.Imports {
-			if byID[imp.ID] != nil || reachesNamed(imp) {
-				memo[p.ID] = true
-				return true
-			}
-		}
-		return false
-	}
+	reachesNamed := importsAny(byID)
 	out := map[string][]byte{}
 	for _, p := range named {
 		for _, imp := range p.Imports {
@@ -442,6 +428,19 @@ func exportDataCached(cfg *packages.Config, pkgs []string) bool {
 // dependentsOf returns the dependencies that import, directly or not, one
 // of the named packages.
 func dependentsOf(deps []*packages.Package, named map[string]*packages.Package) []*packages.Package {
+	reaches := importsAny(named)
+	var out []*packages.Package
+	for _, d := range deps {
+		if named[d.ID] == nil && reaches(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// importsAny returns a function that reports whether a package imports,
+// directly or not, one of the given packages.
+func importsAny(named map[string]*packages.Package) func(p *packages.Package) bool {
 	memo := map[*packages.Package]bool{}
 	var reaches func(p *packages.Package) bool
 	reaches = func(p *packages.Package) bool {
@@ -457,13 +456,7 @@ func dependentsOf(deps []*packages.Package, named map[string]*packages.Package) 
 		}
 		return false
 	}
-	var out []*packages.Package
-	for _, d := range deps {
-		if named[d.ID] == nil && reaches(d) {
-			out = append(out, d)
-		}
-	}
-	return out
+	return reaches
 }
 
 type sourceLoader struct {
