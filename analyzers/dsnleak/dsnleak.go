@@ -286,7 +286,7 @@ func (c *checker) selector(sel *ast.SelectorExpr) *secret {
 	if !ok || !field.IsField() {
 		return nil
 	}
-	recv := typeName(info.TypeOf(sel.X))
+	recv := dbapi.TypeName(info.TypeOf(sel.X))
 	switch {
 	case c.maskedFields[field]:
 		return nil
@@ -548,7 +548,7 @@ func (c *checker) printsConfig(e ast.Expr, structured bool) *secret {
 	if t == nil || formatsItself(t) {
 		return nil
 	}
-	name := typeName(t)
+	name := dbapi.TypeName(t)
 	if name == pgxPath+".ConnConfig" || name == pgconnPath+".Config" {
 		return &secret{what: "the connection config " + exprString(e) + " (printed whole, it shows its Password field)", advice: "log cfg.Host and cfg.Database instead"}
 	}
@@ -653,7 +653,7 @@ func (c *checker) sink(call *ast.CallExpr) (string, []ast.Expr) {
 	return "", nil
 }
 
-func isResponseWriter(t types.Type) bool { return typeName(t) == "net/http.ResponseWriter" }
+func isResponseWriter(t types.Type) bool { return dbapi.TypeName(t) == "net/http.ResponseWriter" }
 
 func isResponseWriterMethod(info *types.Info, call *ast.CallExpr) bool {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
@@ -697,20 +697,6 @@ func shortName(fn *types.Func) string {
 		return fmt.Sprintf("(%s%s.%s).%s", ptr, fn.Pkg().Name(), n.Obj().Name(), fn.Name())
 	}
 	return fn.Name()
-}
-
-func typeName(t types.Type) string {
-	if t == nil {
-		return ""
-	}
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok || n.Obj().Pkg() == nil {
-		return ""
-	}
-	return n.Obj().Pkg().Path() + "." + n.Obj().Name()
 }
 
 func isString(t types.Type) bool {
