@@ -125,24 +125,6 @@ func list(opts Options) (listed []*packages.Package, cfg *packages.Config, patte
 	return listed, cfg, patterns, nil
 }
 
-// Load loads the named packages with syntax and types (dependencies from
-// export data or their declarations), without analysing them.
-func Load(opts Options) ([]*packages.Package, error) {
-	listed, cfg, patterns, err := list(opts)
-	if err != nil {
-		return nil, err
-	}
-	pkgs := dedupeTestVariants(listed)
-	full := map[string]bool{}
-	for _, p := range pkgs {
-		full[p.ID] = true
-	}
-	if err := checkPackages(cfg, patterns, listed, full, nil, nil); err != nil {
-		return nil, err
-	}
-	return pkgs, nil
-}
-
 // dedupeTestVariants drops a package when its test variant ("p [p.test]"),
 // which holds the same files and more, is also loaded, so each file is
 // analysed once.
