@@ -660,26 +660,13 @@ func isResponseWriterMethod(info *types.Info, call *ast.CallExpr) bool {
 	return ok && isResponseWriter(info.TypeOf(sel.X))
 }
 
+// callee is dbindex.CalleeFunc without the universe's functions (error's
+// Error method), which have no package.
 func callee(info *types.Info, call *ast.CallExpr) *types.Func {
-	var id *ast.Ident
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		id = f
-	case *ast.SelectorExpr:
-		id = f.Sel
-	case *ast.IndexExpr: // a generic function instantiated explicitly
-		if s, ok := f.X.(*ast.SelectorExpr); ok {
-			id = s.Sel
-		}
+	if fn := dbindex.CalleeFunc(info, call); fn != nil && fn.Pkg() != nil {
+		return fn
 	}
-	if id == nil {
-		return nil
-	}
-	fn, ok := info.Uses[id].(*types.Func)
-	if !ok || fn.Pkg() == nil {
-		return nil
-	}
-	return fn
+	return nil
 }
 
 // shortName is "log.Printf" or "(*zap.Logger).Info".
