@@ -214,21 +214,17 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	for _, p := range res.Packages {
-		if r := whole.Results[p.ID]; r != nil {
-			results[p.ID] = r
-			d.facts.put(p.PkgPath, r.Facts)
-			res.Cached++
+		r := whole.Results[p.ID]
+		if r == nil && c != nil && len(p.Errors) == 0 {
+			r = c.get(keys[p.ID])
+		}
+		if r == nil {
+			cold[p.ID] = true
 			continue
 		}
-		if c != nil && len(p.Errors) == 0 {
-			if r := c.get(keys[p.ID]); r != nil {
-				results[p.ID] = r
-				d.facts.put(p.PkgPath, r.Facts)
-				res.Cached++
-				continue
-			}
-		}
-		cold[p.ID] = true
+		results[p.ID] = r
+		d.facts.put(p.PkgPath, r.Facts)
+		res.Cached++
 	}
 	if opts.Progress != nil {
 		opts.Progress.Stage("analysing packages", len(cold))
