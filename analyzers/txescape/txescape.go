@@ -102,14 +102,6 @@ func (c *checker) goStmt(cur inspector.Cursor, g *ast.GoStmt) {
 	c.report(esc)
 }
 
-// runners start their function argument on a goroutine of their own.
-var runners = map[string]string{
-	"golang.org/x/sync/errgroup.Group.Go":    "errgroup's Go",
-	"golang.org/x/sync/errgroup.Group.TryGo": "errgroup's TryGo",
-	"sync.WaitGroup.Go":                      "WaitGroup.Go",
-	"time.AfterFunc":                         "time.AfterFunc",
-}
-
 // runnerCall: g.Go(func() error { ... tx ... }) without g.Wait(), and
 // time.AfterFunc(d, func() { ... tx ... }).
 func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
@@ -118,7 +110,7 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 		return
 	}
 	name := dbapi.FullName(fn)
-	runner, ok := runners[name]
+	runner, ok := launch.Runners[name]
 	if !ok || len(call.Args) == 0 {
 		return
 	}
@@ -133,7 +125,7 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 	// joined: the task's group is waited for (errgroup, WaitGroup; never a
 	// time.AfterFunc callback).
 	joined, isGroup := false, false
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && name != "time.AfterFunc" {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && runner.Waitable {
 		refs := []launch.SyncRef{launch.RefOf(c.pass.TypesInfo, sel.X)}
 		joined, isGroup = launch.Joined(c.pass.TypesInfo, fns, call.Pos(), refs), true
 		c.sharedGo(cur, call, call, lit, refs, joined)
@@ -146,14 +138,14 @@ func (c *checker) runnerCall(cur inspector.Cursor, call *ast.CallExpr) {
 	if t == nil {
 		return
 	}
-	if name == "time.AfterFunc" {
-		c.report(&escape{at: id, t: t, how: "is captured by a time.AfterFunc callback, which runs after this function returns"})
+	if !runner.Waitable {
+		c.report(&escape{at: id, t: t, how: "is captured by a " + runner.Label + " callback, which runs after this function returns"})
 		return
 	}
 	if !isGroup || joined || c.ownedByStruct(fns[len(fns)-1], id, call.Pos()) {
 		return
 	}
-	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner + " and not waited for"})
+	c.report(&escape{at: id, t: t, how: "is captured by a task started with " + runner.Label + " and not waited for"})
 }
 
 // send: ch <- tx, jobs <- Job{Tx: tx}.

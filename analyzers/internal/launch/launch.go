@@ -38,13 +38,22 @@ const (
 	Background
 )
 
-// runners start their function argument on a goroutine of their own; the
-// value says whether the group it belongs to can be waited for.
-var runners = map[string]bool{
-	"golang.org/x/sync/errgroup.Group.Go":    true,
-	"golang.org/x/sync/errgroup.Group.TryGo": true,
-	"sync.WaitGroup.Go":                      true,
-	"time.AfterFunc":                         false,
+// Runner is a function that starts its function argument on a goroutine
+// of its own.
+type Runner struct {
+	// Label names it in messages.
+	Label string
+	// Waitable: the group the task belongs to (its receiver) can be
+	// waited for.
+	Waitable bool
+}
+
+// Runners are the runners, by dbapi.FullName.
+var Runners = map[string]Runner{
+	"golang.org/x/sync/errgroup.Group.Go":    {"errgroup's Go", true},
+	"golang.org/x/sync/errgroup.Group.TryGo": {"errgroup's TryGo", true},
+	"sync.WaitGroup.Go":                      {"WaitGroup.Go", true},
+	"time.AfterFunc":                         {"time.AfterFunc", false},
 }
 
 // Lit is how the function literal at cur runs (info is its package's type
@@ -74,9 +83,9 @@ func Lit(idx *dbindex.Index, info *types.Info, cur inspector.Cursor) (how How, l
 			return Background, p
 		}
 		name := dbapi.FullName(fn)
-		if waitable, ok := runners[name]; ok {
+		if r, ok := Runners[name]; ok {
 			sel, isSel := ast.Unparen(p.Fun).(*ast.SelectorExpr)
-			if waitable && isSel && Joined(info, Enclosing(parent), p.Pos(), []SyncRef{RefOf(info, sel.X)}) {
+			if r.Waitable && isSel && Joined(info, Enclosing(parent), p.Pos(), []SyncRef{RefOf(info, sel.X)}) {
 				return Inline, p
 			}
 			return Background, p
