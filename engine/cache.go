@@ -257,9 +257,7 @@ func packageKeys(run cacheKey, listed []*packages.Package) map[string]cacheKey {
 	var files []string
 	for _, p := range listed {
 		named[p.ID] = true
-		for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles, p.EmbedFiles} {
-			files = append(files, list...)
-		}
+		files = append(files, packageFiles(p)...)
 	}
 	k := &keyer{run: run, named: named, memo: map[string]cacheKey{}, files: hashAll(files)}
 	k.gorootDir, k.goroot = gorootOf(listed)
@@ -267,6 +265,22 @@ func packageKeys(run cacheKey, listed []*packages.Package) map[string]cacheKey {
 		k.key(p)
 	}
 	return k.memo // the dependencies' keys too
+}
+
+// packageFiles returns the package's files of every kind, each once, in
+// a stable order.
+func packageFiles(p *packages.Package) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles, p.EmbedFiles} {
+		for _, name := range list {
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // hashAll hashes the files' contents on a few goroutines.
@@ -358,14 +372,8 @@ func (k *keyer) key(p *packages.Package) cacheKey {
 	std := p.Module == nil && k.gorootDir != "" && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], k.gorootDir+string(filepath.Separator))
 	switch {
 	case k.named[p.ID]:
-		seen := map[string]bool{}
-		for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles, p.EmbedFiles} {
-			for _, name := range list {
-				if !seen[name] {
-					seen[name] = true
-					fmt.Fprintf(h, "file %s %s\n", name, k.files[name])
-				}
-			}
+		for _, name := range packageFiles(p) {
+			fmt.Fprintf(h, "file %s %s\n", name, k.files[name])
 		}
 	case versioned:
 		// The module cache's content of a module version does not change.

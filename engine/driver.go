@@ -159,10 +159,8 @@ func (d *driver) analyse(p *packages.Package) *pkgResult {
 		module = &analysis.Module{Path: m.Path, Version: m.Version, Main: m.Main, Dir: m.Dir, GoMod: m.GoMod, GoVersion: m.GoVersion}
 	}
 	readable := map[string]bool{}
-	for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles, p.EmbedFiles} {
-		for _, f := range list {
-			readable[f] = true
-		}
+	for _, f := range packageFiles(p) {
+		readable[f] = true
 	}
 	// d.plan.all is in dependency order: each action's requirements have run.
 	for _, a := range d.plan.all {
