@@ -328,7 +328,7 @@ func (c *checker) ownedByStruct(outer ast.Node, at ast.Node, start token.Pos) bo
 			}
 		case *ast.CallExpr:
 			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-			if ok && releaseMethods[sel.Sel.Name] && identVar(info, sel.X) == v && (n.Pos() > start || launch.Within(deferred, n)) {
+			if ok && releaseMethods[sel.Sel.Name] && identVar(info, sel.X) == v && (n.Pos() > start || within(deferred, n)) {
 				releasedHere = true
 			}
 		}
@@ -522,4 +522,14 @@ func (c *checker) report(e *escape) {
 	msg := analyzerutil.OneLine(e.t.label()+" "+e.how, e.t.shortFailure())
 	help := e.t.failure() + " Fix: " + e.t.fix() + "."
 	analyzerutil.ReportHelp(c.pass, c.idx, analysis.Diagnostic{Pos: e.at.Pos(), End: e.at.End(), Message: msg}, help)
+}
+
+// within reports whether n lies inside one of nodes.
+func within(nodes []ast.Node, n ast.Node) bool {
+	for _, d := range nodes {
+		if n.Pos() >= d.Pos() && n.End() <= d.End() {
+			return true
+		}
+	}
+	return false
 }

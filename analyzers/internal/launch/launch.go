@@ -209,74 +209,60 @@ func WaitedAt(info *types.Info, fns []ast.Node, pos token.Pos, refs []SyncRef) t
 		if home == nil || IsParamOf(home, r.root) {
 			continue
 		}
-		_, body := dbindex.FuncBody(home)
-		ast.Inspect(body, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.DeferStmt:
-				return false
-			case *ast.CallExpr:
-				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-				if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && n.Pos() > pos && (first == token.NoPos || n.Pos() < first) {
-					first = n.Pos()
-				}
-			case *ast.UnaryExpr:
-				if r.chanVar && n.Op == token.ARROW && n.Pos() > pos && rootIs(info, n.X, r.root) && (first == token.NoPos || n.Pos() < first) {
-					first = n.Pos()
-				}
-			case *ast.RangeStmt:
-				if r.chanVar && n.Pos() > pos && rootIs(info, n.X, r.root) && (first == token.NoPos || n.Pos() < first) {
-					first = n.End() // the range ends when the channel is closed
-				}
+		waits(info, home, pos, r, func(at token.Pos, deferred bool) {
+			if !deferred && (first == token.NoPos || at < first) {
+				first = at
 			}
-			return true
 		})
 	}
 	return first
 }
 
 func waitedAfter(info *types.Info, home ast.Node, pos token.Pos, r SyncRef) bool {
-	_, body := dbindex.FuncBody(home)
 	found := false
-	var deferred []ast.Node
-	ast.Inspect(body, func(n ast.Node) bool {
-		if found || n == nil {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.DeferStmt:
-			deferred = append(deferred, n)
-		case *ast.CallExpr:
-			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-			if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && (n.Pos() > pos || Within(deferred, n)) {
-				found = true
-			}
-		case *ast.UnaryExpr:
-			if r.chanVar && n.Op == token.ARROW && n.Pos() > pos && rootIs(info, n.X, r.root) {
-				found = true
-			}
-		case *ast.RangeStmt:
-			if r.chanVar && n.Pos() > pos && rootIs(info, n.X, r.root) {
-				found = true
-			}
-		}
-		return true
-	})
+	waits(info, home, pos, r, func(token.Pos, bool) { found = true })
 	return found
+}
+
+// waits calls found for each place in home's body that waits for the
+// goroutine started at pos through r: a Wait of r after pos or in a defer,
+// a receive from r's channel after pos, or a range over it (at is where it
+// has finished: the range's end). deferred: the place is in a defer
+// statement, which runs as home returns.
+func waits(info *types.Info, home ast.Node, pos token.Pos, r SyncRef, found func(at token.Pos, deferred bool)) {
+	_, body := dbindex.FuncBody(home)
+	var walk func(n ast.Node, deferred bool)
+	walk = func(n ast.Node, deferred bool) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.DeferStmt:
+				if !deferred {
+					walk(n.Call, true)
+					return false
+				}
+			case *ast.CallExpr:
+				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+				if ok && !r.chanVar && sel.Sel.Name == "Wait" && exprKey(sel.X) == r.key && (n.Pos() > pos || deferred) {
+					found(n.Pos(), deferred)
+				}
+			case *ast.UnaryExpr:
+				if r.chanVar && n.Op == token.ARROW && n.Pos() > pos && rootIs(info, n.X, r.root) {
+					found(n.Pos(), deferred)
+				}
+			case *ast.RangeStmt:
+				if r.chanVar && n.Pos() > pos && rootIs(info, n.X, r.root) {
+					found(n.End(), deferred) // the range ends when the channel is closed
+				}
+			}
+			return true
+		})
+	}
+	walk(body, false)
 }
 
 func rootIs(info *types.Info, e ast.Expr, v *types.Var) bool {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	return ok && info.Uses[id] == v
-}
-
-// Within reports whether n lies inside one of nodes.
-func Within(nodes []ast.Node, n ast.Node) bool {
-	for _, d := range nodes {
-		if n.Pos() >= d.Pos() && n.End() <= d.End() {
-			return true
-		}
-	}
-	return false
 }
 
 // declaringFunc is the innermost of fns whose body declares v.
