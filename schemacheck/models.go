@@ -10,8 +10,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/tools/go/analysis"
-
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -124,7 +122,7 @@ func discoverModels(pkgs []*PackageData, cfg *rules.Config, hints modelHints) []
 // out unless rules.yaml check_tests is set.
 func (c *collector) collectStructs() []*StructDecl {
 	pass := c.pass
-	methods := methodDecls(pass)
+	methods := c.idx.Decls // the TableName methods' bodies
 	sqlxPackage := c.importsOnly(sqlxPath, "github.com/jackc/pgx/v5")
 	var out []*StructDecl
 	for _, file := range pass.Files {
@@ -218,21 +216,6 @@ func commentTable(doc *ast.CommentGroup) string {
 		}
 	}
 	return ""
-}
-
-// methodDecls maps each method declared in the package to its syntax.
-func methodDecls(pass *analysis.Pass) map[*types.Func]*ast.FuncDecl {
-	out := map[*types.Func]*ast.FuncDecl{}
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil {
-				if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					out[fn] = fd
-				}
-			}
-		}
-	}
-	return out
 }
 
 // tableNameMethod returns the constant a TableName() string method returns,
