@@ -186,4 +186,11 @@ func pgxFormatted(ctx context.Context, user, password, host string) {
 	if err := pool3.Ping(ctx); err != nil {
 		log.Fatal(err)
 	}
+	// Formatted, but with the password escaped: an '@' in it cannot end the
+	// userinfo.
+	escaped := fmt.Sprintf("postgres://%s:%s@%s/app", user, url.QueryEscape(password), host)
+	pool4, _ := pgxpool.New(ctx, escaped)
+	if err := pool4.Ping(ctx); err != nil {
+		log.Fatal(err)
+	}
 }
