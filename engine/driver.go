@@ -143,7 +143,6 @@ type action struct {
 	err      error
 	diags    []analysis.Diagnostic
 	duration time.Duration
-	done     bool
 }
 
 // analyse runs the plan over p, which is type-checked.
