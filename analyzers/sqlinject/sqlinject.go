@@ -99,24 +99,11 @@ func newChecker(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) *che
 		reported:  map[token.Pos]bool{},
 	}
 	for _, call := range idx.Calls {
-		if sqlArg(call) >= 0 {
+		if call.SQLArg() >= 0 {
 			c.sinks[call.Expr.Lparen] = call
 		}
 	}
 	return c
-}
-
-// sqlArg is the index of the call's SQL text (a statement or a gorm
-// fragment) in the call's syntax, or -1.
-func sqlArg(call *dbindex.Call) int {
-	i := call.API.SQLArg
-	if i < 0 {
-		i = dbapi.FragmentArg(call.Func)
-	}
-	if i >= len(call.Expr.Args) {
-		return -1
-	}
-	return i
 }
 
 // stateOf returns the solved data flow of a declared function, solving it
@@ -404,7 +391,7 @@ func (c *checker) judgeCall(s *state, ci ssa.CallInstruction, report bool) {
 		offset = 1
 	}
 	if call, ok := c.sinks[common.Pos()]; ok {
-		i := sqlArg(call)
+		i := call.SQLArg()
 		if i+offset >= len(common.Args) {
 			return
 		}

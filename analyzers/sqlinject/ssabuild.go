@@ -91,7 +91,7 @@ func judged(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index, facts fu
 		return false
 	}
 	for _, call := range idx.Calls {
-		if a := sqlArg(call); a >= 0 && (!call.Test || cfg.CheckTests) && !isConstant(pass, call.Expr.Args[a]) {
+		if a := call.SQLArg(); a >= 0 && (!call.Test || cfg.CheckTests) && !isConstant(pass, call.Expr.Args[a]) {
 			return true
 		}
 	}

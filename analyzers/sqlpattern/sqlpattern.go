@@ -40,11 +40,8 @@ func run(pass *analysis.Pass, cfg *rules.Config, idx *dbindex.Index) {
 		if call.Test && !cfg.CheckTests {
 			continue
 		}
-		i := call.API.SQLArg
+		i := call.SQLArg()
 		if i < 0 {
-			i = dbapi.FragmentArg(call.Func)
-		}
-		if i < 0 || i >= len(call.Expr.Args) {
 			continue
 		}
 		arg := call.Expr.Args[i]

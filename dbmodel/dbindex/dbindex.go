@@ -150,6 +150,21 @@ type Call struct {
 	Test bool
 }
 
+// SQLArg is the index in Expr.Args of the SQL text the call takes: the
+// statement of a query or exec (API.SQLArg), or the SQL fragment of a gorm
+// method such as Where or Order; -1 when it takes none or the call does not
+// pass it.
+func (c *Call) SQLArg() int {
+	i := c.API.SQLArg
+	if i < 0 {
+		i = dbapi.FragmentArg(c.Func)
+	}
+	if i >= len(c.Expr.Args) {
+		return -1
+	}
+	return i
+}
+
 // Handle is a variable, parameter or field whose type is a database handle.
 type Handle struct {
 	Obj   *types.Var
