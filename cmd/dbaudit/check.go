@@ -126,14 +126,15 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 			len(res.Findings), f.writeBaseline, f.writeBaseline)
 		return nil
 	case f.diff || f.fix:
-		if err := applyFixes(cmd, run, f.fix, failOn); err != nil {
+		code, err := applyFixes(cmd, run, f.fix, failOn)
+		if err != nil {
 			return err
 		}
 		if failed {
 			writeLoadErrors(cmd, run)
 			return exitCode(exitError)
 		}
-		return nil
+		return exitCode(code)
 	}
 
 	var buf bytes.Buffer
@@ -172,11 +173,11 @@ func writeBaselineFile(path string, findings []report.Finding) error {
 // says on stderr which fixes were left out and why, and exits 1 while
 // findings at or above failOn remain: after --fix, those it could not fix;
 // after --diff, which changes nothing, all of them.
-func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Severity) error {
+func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Severity) (code int, err error) {
 	stderr := cmd.ErrOrStderr()
 	res, err := report.ApplyFixes(run.Findings, os.ReadFile)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, s := range res.Skipped {
 		f := run.Findings[s.Finding]
@@ -190,7 +191,7 @@ func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Se
 		for _, name := range names {
 			data, err := os.ReadFile(name)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			original[name] = data
 		}
@@ -201,7 +202,7 @@ func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Se
 	} else {
 		for _, name := range names {
 			if err := writeFileAtomic(name, res.Files[name]); err != nil {
-				return err
+				return 0, err
 			}
 			fmt.Fprintf(stderr, "fixed %s\n", name)
 		}
@@ -216,7 +217,7 @@ func applyFixes(cmd *cobra.Command, run *report.Run, write bool, failOn rules.Se
 	left := *run
 	left.Findings = remaining
 	fmt.Fprintln(stderr, left.SummaryLine(failOn))
-	return exitCode(report.ExitCode(remaining, failOn))
+	return report.ExitCode(remaining, failOn), nil
 }
 
 func printTimings(cmd *cobra.Command, t engine.Timings) {
