@@ -51,9 +51,9 @@ func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 	tables, tablesErr := drivers.New(cfg)
 	versions := new(drivers.VersionsFlag)
 	a := &analysis.Analyzer{
-		Name:             "driveropts",
-		Doc:              analyzerutil.MustExtractDoc(doc, "driveropts"),
-		URL:              analyzerutil.DocURL("driveropts"),
+		Name:             Meta.ID,
+		Doc:              analyzerutil.MustExtractDoc(doc, Meta.ID),
+		URL:              analyzerutil.DocURL(Meta.ID),
 		Requires:         []*analysis.Analyzer{index},
 		ResultType:       reflect.TypeFor[*Result](),
 		RunDespiteErrors: true,

@@ -29,7 +29,7 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
 	tables, tablesErr := drivers.New(cfg)
-	return analyzerutil.New("dsnleak", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+	return analyzerutil.New(Meta, doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
 		if tablesErr != nil {
 			return tablesErr
 		}

@@ -27,7 +27,7 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	a := analyzerutil.New("poolconstruct", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+	a := analyzerutil.New(Meta, doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
 		run(pass, cfg, idx)
 		return nil
 	})

@@ -30,7 +30,7 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	a := analyzerutil.New("sqlinject", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) (err error) {
+	a := analyzerutil.New(Meta, doc, index, func(pass *analysis.Pass, idx *dbindex.Index) (err error) {
 		defer func() {
 			// A bug of the data flow on code nobody foresaw fails this
 			// rule on this package, not the whole run.

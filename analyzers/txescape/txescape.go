@@ -26,7 +26,7 @@ var Analyzer = New(rules.Default(""), dbindex.Analyzer)
 // New returns the analyzer for cfg; index must be the dbindex analyzer built
 // for the same cfg.
 func New(cfg *rules.Config, index *analysis.Analyzer) *analysis.Analyzer {
-	return analyzerutil.New("txescape", doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
+	return analyzerutil.New(Meta, doc, index, func(pass *analysis.Pass, idx *dbindex.Index) error {
 		run(pass, cfg, idx)
 		return nil
 	})

@@ -85,11 +85,12 @@ func MustExtractDoc(content, name string) string {
 	return doc
 }
 
-// New returns a rule analyzer: named name, documented by the "# Analyzer
-// NAME" section of its embedded doc.go, requiring the shared index, run
-// despite type errors (rules judge what they can see), and running run with
-// the index. Its result is the notes of its findings.
-func New(name, docGo string, index *analysis.Analyzer, run func(pass *analysis.Pass, idx *dbindex.Index) error) *analysis.Analyzer {
+// New returns a rule analyzer: named by its metadata (meta.ID), documented
+// by the "# Analyzer NAME" section of its embedded doc.go, requiring the
+// shared index, run despite type errors (rules judge what they can see), and
+// running run with the index. Its result is the notes of its findings.
+func New(meta rules.Meta, docGo string, index *analysis.Analyzer, run func(pass *analysis.Pass, idx *dbindex.Index) error) *analysis.Analyzer {
+	name := meta.ID
 	return &analysis.Analyzer{
 		Name:             name,
 		Doc:              MustExtractDoc(docGo, name),
