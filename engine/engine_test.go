@@ -1,17 +1,42 @@
 package engine_test
 
 import (
-	"github.com/dbaudit/dbaudit/internal/testmodules"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/dbaudit/dbaudit/engine"
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 	"github.com/dbaudit/dbaudit/rules"
 )
+
+// mustNoErr stops the test on an unexpected error.
+func mustNoErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+}
+
+// sameElements says whether a and b hold the same elements, each as often,
+// in any order.
+func sameElements[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	n := map[T]int{}
+	for _, x := range a {
+		n[x]++
+	}
+	for _, x := range b {
+		if n[x] == 0 {
+			return false
+		}
+		n[x]--
+	}
+	return true
+}
 
 // writeModule writes files into a temporary module that may require the real
 // pgx from the module cache, offline.
@@ -19,14 +44,14 @@ func writeModule(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	sum, err := os.ReadFile("../go.sum")
-	require.NoError(t, err)
+	mustNoErr(t, err)
 	files["go.sum"] = string(sum)
 	for name, content := range files {
 		p := filepath.Join(dir, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+		mustNoErr(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		mustNoErr(t, os.WriteFile(p, []byte(content), 0o644))
 	}
-	require.NoError(t, testmodules.Prime())
+	mustNoErr(t, testmodules.Prime())
 	t.Setenv("GOFLAGS", "-mod=mod")
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOSUMDB", "off")
@@ -58,17 +83,35 @@ func TestRunReportsEachFindingOnceWithTestsLoaded(t *testing.T) {
 		"api/ext_test.go": "package api_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/api\"\n)\n\nfunc TestY(t *testing.T) { _ = api.Handle }\n",
 	})
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-	require.NoError(t, err)
-	require.Empty(t, res.LoadErrors)
-	require.Len(t, res.Findings, 1, "the package and its test variant hold the same file: one finding")
+	mustNoErr(t, err)
+	if len(res.LoadErrors) != 0 {
+		t.Fatalf("load errors: %v", res.LoadErrors)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("the package and its test variant hold the same file: one finding; got %d: %v", len(res.Findings), res.Findings)
+	}
 	f := res.Findings[0]
-	assert.Equal(t, "poolconstruct", f.Rule)
-	assert.Equal(t, "api/api.go", f.File)
-	assert.Equal(t, 10, f.Line)
-	assert.Equal(t, rules.SeverityError, f.Severity)
-	assert.Equal(t, 3, res.Files)
-	assert.Len(t, res.Packages, 2, "api [api.test] and api_test [api.test]")
-	assert.Contains(t, res.Timings.Analyzer, "poolconstruct")
+	if f.Rule != "poolconstruct" {
+		t.Errorf("rule: got %q, want %q", f.Rule, "poolconstruct")
+	}
+	if f.File != "api/api.go" {
+		t.Errorf("file: got %q, want %q", f.File, "api/api.go")
+	}
+	if f.Line != 10 {
+		t.Errorf("line: got %d, want 10", f.Line)
+	}
+	if f.Severity != rules.SeverityError {
+		t.Errorf("severity: got %v, want %v", f.Severity, rules.SeverityError)
+	}
+	if res.Files != 3 {
+		t.Errorf("files: got %d, want 3", res.Files)
+	}
+	if len(res.Packages) != 2 {
+		t.Errorf("packages: got %d, want 2 (api [api.test] and api_test [api.test])", len(res.Packages))
+	}
+	if _, ok := res.Timings.Analyzer["poolconstruct"]; !ok {
+		t.Errorf("no timing for poolconstruct: %v", res.Timings.Analyzer)
+	}
 }
 
 func TestRunAppliesIgnoreGlobsAndDisabledRules(t *testing.T) {
@@ -80,19 +123,27 @@ func TestRunAppliesIgnoreGlobsAndDisabledRules(t *testing.T) {
 		"other/rules.md": "not a config",
 	})
 	cfg, err := rules.Resolve(dir, "")
-	require.NoError(t, err)
+	mustNoErr(t, err)
 	res, err := engine.Run(engine.Options{Dir: dir, Config: cfg})
-	require.NoError(t, err)
-	require.Len(t, res.Findings, 1)
-	assert.Equal(t, "api/api.go", res.Findings[0].File)
+	mustNoErr(t, err)
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings: got %d, want 1: %v", len(res.Findings), res.Findings)
+	}
+	if got := res.Findings[0].File; got != "api/api.go" {
+		t.Errorf("file: got %q, want %q", got, "api/api.go")
+	}
 
 	off, err := rules.Parse("x", []byte("rules:\n  poolconstruct:\n    enabled: false\n"))
-	require.NoError(t, err)
+	mustNoErr(t, err)
 	res, err = engine.Run(engine.Options{Dir: dir, Config: off})
-	require.NoError(t, err)
-	assert.Empty(t, res.Findings)
+	mustNoErr(t, err)
+	if len(res.Findings) != 0 {
+		t.Errorf("findings with the rule disabled: %v", res.Findings)
+	}
 	for _, r := range res.Rules {
-		assert.NotEqual(t, "poolconstruct", r.ID, "a disabled rule is not described as run")
+		if r.ID == "poolconstruct" {
+			t.Errorf("a disabled rule is not described as run: %v", r)
+		}
 	}
 }
 
@@ -104,20 +155,27 @@ func TestRunAnalysesPackagesWithTypeErrors(t *testing.T) {
 		"bad/bad.go":    "package bad\n\nfunc f( {\n",
 	})
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-	require.NoError(t, err)
-	require.Len(t, res.Findings, 1, "the finding in the well-typed file survives")
+	mustNoErr(t, err)
+	if len(res.Findings) != 1 {
+		t.Fatalf("the finding in the well-typed file survives: got %d findings: %v", len(res.Findings), res.Findings)
+	}
 	var files []string
 	for _, e := range res.LoadErrors {
 		files = append(files, e.File)
 	}
-	assert.Contains(t, files, "api/broken.go")
-	assert.Contains(t, files, "bad/bad.go")
+	for _, want := range []string{"api/broken.go", "bad/bad.go"} {
+		if !slices.Contains(files, want) {
+			t.Errorf("no load error in %s: %v", want, res.LoadErrors)
+		}
+	}
 }
 
 func TestLoadRejectsPatternsMatchingNothing(t *testing.T) {
 	dir := writeModule(t, map[string]string{"go.mod": goMod})
 	_, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), Patterns: []string{"./..."}})
-	require.Error(t, err)
+	if err == nil {
+		t.Fatal("no error for patterns matching nothing")
+	}
 }
 
 // Naming only part of a module: b is a dependency that imports the named a.
@@ -131,9 +189,13 @@ func TestRunPartialPatternsKeepTypeIdentity(t *testing.T) {
 		"c/c.go": "package c\n\nimport (\n\t\"example.com/m/a\"\n\t\"example.com/m/b\"\n)\n\nvar N = b.Use(&a.Config{N: 1})\n",
 	})
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), Patterns: []string{"./a", "./c"}})
-	require.NoError(t, err)
-	assert.Empty(t, res.LoadErrors)
-	assert.Len(t, res.Packages, 2, "b is checked for identity's sake but not analysed")
+	mustNoErr(t, err)
+	if len(res.LoadErrors) != 0 {
+		t.Errorf("load errors: %v", res.LoadErrors)
+	}
+	if len(res.Packages) != 2 {
+		t.Errorf("packages: got %d, want 2 (b is checked for identity's sake but not analysed)", len(res.Packages))
+	}
 }
 
 // a's external test imports b, which imports a: go list recompiles b as
@@ -148,6 +210,8 @@ func TestRunChecksRecompiledTestVariants(t *testing.T) {
 		"b/b.go":        "package b\n\nimport \"example.com/m/a\"\n\nfunc Use(c *a.Conn) {}\n",
 	})
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-	require.NoError(t, err)
-	assert.Empty(t, res.LoadErrors)
+	mustNoErr(t, err)
+	if len(res.LoadErrors) != 0 {
+		t.Errorf("load errors: %v", res.LoadErrors)
+	}
 }

@@ -1,11 +1,9 @@
 package engine_test
 
 import (
+	"slices"
 	"sort"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/report"
@@ -162,20 +160,28 @@ func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 	dir := factsModule(t)
 	for _, cached := range []bool{false, true, true} {
 		res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-		require.NoError(t, err)
-		require.Empty(t, res.LoadErrors)
-		if cached {
-			assert.Equal(t, len(res.Packages), res.Cached, "the second run reads every package from the cache")
+		mustNoErr(t, err)
+		if len(res.LoadErrors) != 0 {
+			t.Fatalf("load errors: %v", res.LoadErrors)
 		}
-		assert.Equal(t, []string{"conncleanup a/a.go:21", "poolconstruct a/a.go:41", "sessioninject a/a.go:49"}, lines(res.Findings, "conncleanup", "poolconstruct", "sessioninject"),
-			"cached=%v: %v", cached, res.Findings)
+		if cached && res.Cached != len(res.Packages) {
+			t.Errorf("the second run reads every package from the cache: cached %d of %d", res.Cached, len(res.Packages))
+		}
+		want := []string{"conncleanup a/a.go:21", "poolconstruct a/a.go:41", "sessioninject a/a.go:49"}
+		if got := lines(res.Findings, "conncleanup", "poolconstruct", "sessioninject"); !slices.Equal(got, want) {
+			t.Errorf("cached=%v: got %q, want %q: %v", cached, got, want, res.Findings)
+		}
 	}
 
 	// Naming a alone, b is outside the analysed set: no facts.
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), Patterns: []string{"./a"}, NoCache: true})
-	require.NoError(t, err)
-	assert.NotContains(t, lines(res.Findings, "poolconstruct"), "poolconstruct a/a.go:41", "without b's facts Open is not known to build a pool")
-	assert.NotContains(t, lines(res.Findings, "sessioninject"), "sessioninject a/a.go:49", "without b's facts Shared is not known as an accessor")
+	mustNoErr(t, err)
+	if slices.Contains(lines(res.Findings, "poolconstruct"), "poolconstruct a/a.go:41") {
+		t.Errorf("without b's facts Open is not known to build a pool: %v", res.Findings)
+	}
+	if slices.Contains(lines(res.Findings, "sessioninject"), "sessioninject a/a.go:49") {
+		t.Errorf("without b's facts Shared is not known as an accessor: %v", res.Findings)
+	}
 }
 
 // A function of another module is outside what the engine analyses, so it
@@ -236,7 +242,12 @@ func Warn(ctx context.Context, pool *pgxpool.Pool) error {
 `,
 	})
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-	require.NoError(t, err)
-	require.Empty(t, res.LoadErrors)
-	assert.Equal(t, []string{"conncleanup a/a.go:24"}, lines(res.Findings, "conncleanup"), "%v", res.Findings)
+	mustNoErr(t, err)
+	if len(res.LoadErrors) != 0 {
+		t.Fatalf("load errors: %v", res.LoadErrors)
+	}
+	want := []string{"conncleanup a/a.go:24"}
+	if got := lines(res.Findings, "conncleanup"); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q: %v", got, want, res.Findings)
+	}
 }

@@ -1,10 +1,8 @@
 package engine_test
 
 import (
+	"reflect"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
@@ -31,25 +29,46 @@ func reportModule(t *testing.T) string {
 func TestRunDropsSyntaxAndTheCacheReportsTheSame(t *testing.T) {
 	dir := reportModule(t)
 	fresh, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
-	require.NoError(t, err)
+	mustNoErr(t, err)
 	cold, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-	require.NoError(t, err)
+	mustNoErr(t, err)
 	warm, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-	require.NoError(t, err)
+	mustNoErr(t, err)
 
-	require.NotEmpty(t, fresh.Findings)
-	for _, run := range []*engine.Result{cold, warm} {
-		assert.Equal(t, fresh.Findings, run.Findings)
-		assert.ElementsMatch(t, fresh.LoadErrors, run.LoadErrors)
-		assert.Equal(t, fresh.Files, run.Files)
-		assert.Equal(t, fresh.Rules, run.Rules)
-		assert.Len(t, run.Packages, len(fresh.Packages))
-		assert.Equal(t, len(fresh.Timings.Analyzer), len(run.Timings.Analyzer))
+	if len(fresh.Findings) == 0 {
+		t.Fatal("no findings")
 	}
-	assert.Positive(t, warm.Cached, "the second run is served by the cache")
+	for i, run := range []*engine.Result{cold, warm} {
+		name := []string{"cold", "warm"}[i]
+		if !reflect.DeepEqual(fresh.Findings, run.Findings) {
+			t.Errorf("%s findings:\n got %v\nwant %v", name, run.Findings, fresh.Findings)
+		}
+		if !sameElements(fresh.LoadErrors, run.LoadErrors) {
+			t.Errorf("%s load errors:\n got %v\nwant %v (in any order)", name, run.LoadErrors, fresh.LoadErrors)
+		}
+		if run.Files != fresh.Files {
+			t.Errorf("%s files: got %d, want %d", name, run.Files, fresh.Files)
+		}
+		if !reflect.DeepEqual(fresh.Rules, run.Rules) {
+			t.Errorf("%s rules:\n got %v\nwant %v", name, run.Rules, fresh.Rules)
+		}
+		if len(run.Packages) != len(fresh.Packages) {
+			t.Errorf("%s packages: got %d, want %d", name, len(run.Packages), len(fresh.Packages))
+		}
+		if len(run.Timings.Analyzer) != len(fresh.Timings.Analyzer) {
+			t.Errorf("%s analyzer timings: got %d, want %d", name, len(run.Timings.Analyzer), len(fresh.Timings.Analyzer))
+		}
+	}
+	if warm.Cached <= 0 {
+		t.Errorf("the second run is served by the cache: cached %d", warm.Cached)
+	}
 	for _, p := range fresh.Packages {
-		assert.Nil(t, p.Syntax, "%s keeps its syntax", p.ID)
-		assert.Nil(t, p.TypesInfo, "%s keeps its type information", p.ID)
+		if p.Syntax != nil {
+			t.Errorf("%s keeps its syntax", p.ID)
+		}
+		if p.TypesInfo != nil {
+			t.Errorf("%s keeps its type information", p.ID)
+		}
 	}
 }
 
@@ -59,12 +78,18 @@ func TestRunDropsSyntaxAndTheCacheReportsTheSame(t *testing.T) {
 func TestColdCacheChecksDependenciesFromSource(t *testing.T) {
 	dir := reportModule(t)
 	warm, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
-	require.NoError(t, err)
+	mustNoErr(t, err)
 
 	t.Setenv("GOCACHE", t.TempDir())
 	cold, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
-	require.NoError(t, err)
-	assert.Equal(t, warm.Findings, cold.Findings)
-	assert.ElementsMatch(t, warm.LoadErrors, cold.LoadErrors)
-	assert.Equal(t, warm.Files, cold.Files)
+	mustNoErr(t, err)
+	if !reflect.DeepEqual(warm.Findings, cold.Findings) {
+		t.Errorf("findings:\n got %v\nwant %v", cold.Findings, warm.Findings)
+	}
+	if !sameElements(warm.LoadErrors, cold.LoadErrors) {
+		t.Errorf("load errors:\n got %v\nwant %v (in any order)", cold.LoadErrors, warm.LoadErrors)
+	}
+	if cold.Files != warm.Files {
+		t.Errorf("files: got %d, want %d", cold.Files, warm.Files)
+	}
 }

@@ -1,12 +1,10 @@
 package engine_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/dbaudit/dbaudit/engine"
 	"github.com/dbaudit/dbaudit/rules"
@@ -41,27 +39,30 @@ func Serve(w http.ResponseWriter, r *http.Request) {
 	})
 	for _, noCache := range []bool{true, false} {
 		res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: noCache})
-		require.NoError(t, err)
+		mustNoErr(t, err)
 		got := map[string]bool{}
 		for _, f := range res.Findings {
 			if f.Rule == "poolconstruct" || f.Rule == "rawdsn" {
 				got[f.Rule+" "+f.File] = true
 			}
 		}
-		assert.Equal(t, map[string]bool{"poolconstruct store/store.go": true, "rawdsn store/store.go": true}, got,
-			"noCache=%v: ds is imported only by api's test", noCache)
+		if want := map[string]bool{"poolconstruct store/store.go": true, "rawdsn store/store.go": true}; !maps.Equal(got, want) {
+			t.Errorf("noCache=%v: ds is imported only by api's test: got %v, want %v", noCache, got, want)
+		}
 	}
 
 	// Once main imports it too, ds is production code and judged.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "cmd", "app", "main.go"), []byte(
+	mustNoErr(t, os.WriteFile(filepath.Join(dir, "cmd", "app", "main.go"), []byte(
 		"package main\n\nimport (\n\t\"example.com/m/internal/testserver/ds\"\n\t\"example.com/m/store\"\n)\n\nfunc main() { _, _ = store.Serve, ds.Serve }\n"), 0o644))
 	res, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir)})
-	require.NoError(t, err)
+	mustNoErr(t, err)
 	n := 0
 	for _, f := range res.Findings {
 		if f.File == "internal/testserver/ds/ds.go" && (f.Rule == "poolconstruct" || f.Rule == "rawdsn") {
 			n++
 		}
 	}
-	assert.Equal(t, 2, n, "%v", res.Findings)
+	if n != 2 {
+		t.Errorf("findings in ds: got %d, want 2: %v", n, res.Findings)
+	}
 }
