@@ -39,8 +39,9 @@
 //
 // Errors that carry the password: the errors of some driver calls repeat
 // the DSN, or part of it. Measured with pgx v5.12.0 and lib/pq v1.12.3
-// (errleak_test.go produces each error from DSNs with a known password,
-// looks for it in err.Error(), and fails if a driver changes):
+// (integration/drivers/dsnleak produces each error from DSNs with a known
+// password, looks for it in err.Error(), and fails if a driver changes;
+// the table is dbmodel/drivers' LookupErrorCall):
 //
 //	call                                  URL userinfo  ?password=  key=value  carries the password when
 //	pgx.ParseConfig, pgxpool.ParseConfig  no            no          no         never: pgconn masks it (xxxxx)

@@ -45,9 +45,9 @@ type silentT struct{ *testing.T }
 
 func (s *silentT) Errorf(format string, args ...any) {}
 
-// TestErrorSources: the errors of driver calls errleak_test.go measured to
-// carry the password, beside the calls it measured clean. Every message is
-// one line of at most 120 characters with help beside it.
+// TestErrorSources: the errors of driver calls integration/drivers/dsnleak
+// measured to carry the password, beside the calls it measured clean. Every
+// message is one line of at most 120 characters with help beside it.
 func TestErrorSources(t *testing.T) {
 	t.Parallel()
 	results := atest.Run(t, dsnleak.Analyzer, "example.com/errleak", "example.com/leak", "example.com/redacted")

@@ -22,7 +22,8 @@ const migrateFix = "run migrations over a connection that bypasses the pooler: t
 	"or the pooler's session-mode port (Supabase: 5432)"
 
 // migrationTools say how each tool locks and what was measured through the
-// pooler (TestPoolerGolangMigrate, TestPoolerGooseSessionLocker).
+// pooler (integration/drivers/poolercompat TestPoolerGolangMigrate,
+// TestPoolerGooseSessionLocker).
 var migrationTools = map[string]string{
 	"golang-migrate": "golang-migrate's postgres and pgx drivers take pg_advisory_lock in Lock and send pg_advisory_unlock in Unlock as a later statement. " +
 		"Measured through " + measuredWith + " (golang-migrate v4.20.1, pgx/v5 driver): the unlock ran on another server connection " +

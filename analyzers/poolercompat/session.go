@@ -15,7 +15,8 @@ import (
 )
 
 // measuredWith names the pooler the quoted errors were measured through
-// (TestPoolerSessionFeatures proves them again on every run).
+// (integration/drivers/poolercompat TestPoolerSessionFeatures proves them
+// again on every run).
 const measuredWith = "PgBouncer 1.18, pool_mode=transaction"
 
 // sessionText is what the rule says about one kind of session feature.

@@ -10,6 +10,13 @@
 //
 // rules.yaml `drivers` extends a sink's table (consumed keys, keys allowed to
 // be forwarded, extra enum values); see New.
+//
+// It also holds what the drivers' errors show of a connection string
+// (errleak.go): which calls return an error that repeats the password, for
+// which DSN shapes (LookupErrorCall, SQLDriverErrorLeak, DSNShapeOf,
+// LeakFamily), measured against pgx and lib/pq by
+// integration/drivers/dsnleak; and which startup parameters PgBouncer
+// refuses (PoolerAcceptsStartupParam).
 package drivers
 
 import (

@@ -5,7 +5,7 @@ import "strings"
 // pgbouncerStartupParams are the startup parameters PgBouncer passes on by
 // default; it answers any other with `FATAL: unsupported startup parameter:
 // KEY (SQLSTATE 08P01)`. Measured through PgBouncer 1.18
-// (analyzers/poolercompat TestPoolerStartupParameters): accepted
+// (integration/drivers/poolercompat TestPoolerStartupParameters): accepted
 // application_name, client_encoding, datestyle, timezone and
 // standard_conforming_strings (any case); refused search_path,
 // statement_timeout, lock_timeout, idle_in_transaction_session_timeout,

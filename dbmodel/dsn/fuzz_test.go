@@ -1,16 +1,13 @@
 package dsn
 
 import (
-	"errors"
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // seeds are connection strings as they appear in real services, docs and
 // other ecosystems, plus the edge cases of libpq's grammar.
+// integration/drivers/dsn's FuzzParse reads them from this file too.
 var seeds = []string{
 	"postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
 	"postgres://app:s3cret@db.internal:5432/orders?sslmode=require&application_name=api",
@@ -56,28 +53,18 @@ var seeds = []string{
 }
 
 // FuzzParse checks that Parse never panics, that every range it reports
-// decodes to the setting it names, that dropping a setting leaves a string
-// that parses to the other settings, and — the differential part — that it
-// agrees with pgconn: both accept or both reject the syntax, and the
-// settings pgconn forwards to the server are exactly the ones Parse finds.
+// decodes to the setting it names, and that dropping a setting leaves a
+// string that parses to the other settings. The differential part — that
+// Parse agrees with pgconn on the syntax and on the settings forwarded to
+// the server — is integration/drivers/dsn's FuzzParse, beside pgx.
 func FuzzParse(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
-	}
-	// The environment must not add settings behind pgconn's back.
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PG") {
-			os.Unsetenv(k)
-		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d := Parse(s)
 		checkRanges(t, d)
 		checkRemoval(t, d)
-		if strings.IndexByte(s, Hole) >= 0 || d.Form == ForeignURL || d.Form == NotDSN {
-			return
-		}
-		compareWithPgconn(t, s, d)
 	})
 }
 
@@ -112,63 +99,5 @@ func checkRemoval(t *testing.T, d *DSN) {
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("%q: removing %q gives %q with settings %q, want %q", d.Input, d.Params[i].Key, rest, got, want)
 		}
-	}
-}
-
-// notRuntimeParams are the keys pgconn consumes (pgconn/config.go).
-var notRuntimeParams = map[string]bool{
-	"host": true, "port": true, "database": true, "user": true, "password": true, "passfile": true,
-	"connect_timeout": true, "sslmode": true, "sslkey": true, "sslcert": true, "sslcertmode": true,
-	"sslrootcert": true, "sslnegotiation": true, "sslpassword": true, "sslsni": true, "krbspn": true,
-	"krbsrvname": true, "target_session_attrs": true, "service": true, "servicefile": true,
-	"min_protocol_version": true, "max_protocol_version": true, "channel_binding": true, "require_auth": true,
-}
-
-func compareWithPgconn(t *testing.T, s string, d *DSN) {
-	if strings.Contains(s, "service") || strings.Contains(s, "sslrootcert") || strings.Contains(s, "passfile") {
-		return // reads files named by the input
-	}
-	cfg, err := pgconn.ParseConfig(s)
-	var pce *pgconn.ParseConfigError
-	syntaxErr := err != nil && errors.As(err, &pce) &&
-		(strings.Contains(err.Error(), "failed to parse as URL") || strings.Contains(err.Error(), "failed to parse as keyword/value"))
-	if syntaxErr != (d.Err != nil) {
-		t.Fatalf("%q: pgconn says %v, Parse says %v", s, err, d.Err)
-	}
-	if err != nil {
-		return
-	}
-	// The forwarded settings: last occurrence wins, aliases folded, the URL
-	// ssl=true alias turned into sslmode.
-	want := map[string]string{}
-	sslTrue := false
-	for _, p := range d.Params {
-		k := p.Canonical()
-		if d.Form == URL && k == "ssl" {
-			sslTrue = p.Value == "true"
-		}
-		if !notRuntimeParams[k] {
-			want[k] = p.Value
-		}
-	}
-	if sslTrue {
-		delete(want, "ssl")
-	}
-	if len(want) != len(cfg.RuntimeParams) {
-		t.Fatalf("%q: pgconn forwards %v, Parse finds %v", s, cfg.RuntimeParams, want)
-	}
-	for k, v := range want {
-		if got, ok := cfg.RuntimeParams[k]; !ok || got != v {
-			t.Fatalf("%q: pgconn forwards %v, Parse finds %v", s, cfg.RuntimeParams, want)
-		}
-	}
-	if u, ok := d.Get("user"); ok && u.Value != cfg.User {
-		t.Fatalf("%q: pgconn user %q, Parse user %q", s, cfg.User, u.Value)
-	}
-	if db, ok := d.Get("database"); ok && db.Value != cfg.Database {
-		t.Fatalf("%q: pgconn database %q, Parse database %q", s, cfg.Database, db.Value)
-	}
-	if pw, ok := d.Get("password"); ok && pw.Value != "" && pw.Value != cfg.Password {
-		t.Fatalf("%q: pgconn password %q, Parse password %q", s, cfg.Password, pw.Value)
 	}
 }

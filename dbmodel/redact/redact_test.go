@@ -6,15 +6,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/dbaudit/dbaudit/dbmodel/redact"
 )
 
 // dsnCases are connection strings with what DSN must print for them and
 // the secrets that must not appear. The shapes are those of the
 // reliability report (D2, D15), those pgx's and lib/pq's parsers accept, and
-// malformed ones that only the fallback sees.
+// malformed ones that only the fallback sees. integration/drivers/redact's
+// TestDSNDriverPasswords reads the inputs from this file and checks that the
+// passwords pgx reads from them are gone too.
 var dsnCases = []struct {
 	in, want string
 	secrets  []string
@@ -106,29 +106,6 @@ func TestDSN(t *testing.T) {
 	}
 }
 
-// TestDSNDriverPasswords checks, for every case pgx accepts, that the
-// password pgx reads (and the sslpassword it would use) is gone.
-func TestDSNDriverPasswords(t *testing.T) {
-	t.Parallel()
-	accepted := 0
-	for _, c := range dsnCases {
-		cfg, err := pgconn.ParseConfig(c.in)
-		if err != nil {
-			continue
-		}
-		accepted++
-		got := redact.DSN(c.in)
-		for _, pw := range []string{cfg.Password, cfg.RuntimeParams["sslpassword"]} {
-			if len(pw) >= 3 && strings.Contains(got, pw) {
-				t.Errorf("DSN(%q) = %q keeps pgx's password %q", c.in, got, pw)
-			}
-		}
-	}
-	if accepted < 15 {
-		t.Errorf("pgx accepts only %d of the shapes", accepted)
-	}
-}
-
 func TestSecrets(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -160,17 +137,23 @@ func TestSecrets(t *testing.T) {
 	}
 }
 
+// serverError stands for a driver's typed error (pgconn.PgError): what
+// errors.As must still find under the redaction.
+type serverError struct{ Code, Message string }
+
+func (e *serverError) Error() string { return e.Message + " (SQLSTATE " + e.Code + ")" }
+
 func TestError(t *testing.T) {
 	t.Parallel()
 	dsn := "postgres://app:hunter2secret@127.0.0.1:1/db"
-	base := &pgconn.PgError{Code: "28P01", Message: "password authentication failed"}
+	base := &serverError{Code: "28P01", Message: "password authentication failed"}
 	err := redact.Error(fmt.Errorf("connecting to %s: %w", dsn, base), dsn)
 	if strings.Contains(err.Error(), "hunter2secret") || !strings.Contains(err.Error(), "postgres://app:xxxxx@127.0.0.1:1/db") {
 		t.Errorf("Error: %v", err)
 	}
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "28P01" {
-		t.Errorf("errors.As lost the PgError: %#v", err)
+	var srvErr *serverError
+	if !errors.As(err, &srvErr) || srvErr.Code != "28P01" {
+		t.Errorf("errors.As lost the server error: %#v", err)
 	}
 	if redact.Error(nil, dsn) != nil {
 		t.Error("Error(nil) != nil")

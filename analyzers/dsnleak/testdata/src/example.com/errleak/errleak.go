@@ -1,6 +1,6 @@
-// Package errleak writes out the errors of driver calls. errleak_test.go
-// in the analyzer measured which of them carry the password, for which DSN
-// shapes; the others stand beside them as silent look-alikes.
+// Package errleak writes out the errors of driver calls.
+// integration/drivers/dsnleak measured which of them carry the password,
+// for which DSN shapes; the others stand beside them as silent look-alikes.
 package errleak
 
 import (

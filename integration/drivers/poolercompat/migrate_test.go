@@ -18,8 +18,8 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
-	"github.com/dbaudit/dbaudit/internal/pgbouncertest"
 	"github.com/dbaudit/dbaudit/internal/pgtest"
+	"github.com/dbaudit/dbaudit/internal/pgtest/pgbouncertest"
 )
 
 // The migration tools the rule flags, run for real through the pooler: the

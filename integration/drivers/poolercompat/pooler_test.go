@@ -14,8 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dbaudit/dbaudit/analyzers/poolercompat"
-	"github.com/dbaudit/dbaudit/internal/pgbouncertest"
 	"github.com/dbaudit/dbaudit/internal/pgtest"
+	"github.com/dbaudit/dbaudit/internal/pgtest/pgbouncertest"
 )
 
 // The pooler tests run real pgx v5 through a real transaction-mode

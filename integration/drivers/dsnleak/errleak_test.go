@@ -1,4 +1,8 @@
-package dsnleak
+// Package dsnleak_test measures which driver calls' errors carry the DSN's
+// password and compares the result with dbmodel/drivers' table
+// (drivers.LookupErrorCall, drivers.SQLDriverErrorLeak, drivers.DSNShapeOf),
+// which analyzers/dsnleak reports from.
+package dsnleak_test
 
 import (
 	"context"
@@ -15,6 +19,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" with database/sql
 	"github.com/lib/pq"
 
+	"github.com/dbaudit/dbaudit/dbmodel/drivers"
 	"github.com/dbaudit/dbaudit/internal/pgtest"
 )
 
@@ -87,51 +92,51 @@ func serverShapes(t *testing.T) []leakShape {
 }
 
 // measuredCall produces the error one driver entry point returns for dsn.
-// family is the analyzer's family for the call (errsource.go); 0: the
-// analyzer treats the call's error text as clean. parses: the analyzer
-// takes the error to be pgx's ParseConfigError, whose %#v shows the DSN
-// (parses).
+// leak is what dbmodel/drivers says the error shows: Family LeakNone, the
+// error text is clean; ParseConfigError, the error is pgx's
+// ParseConfigError, whose %#v shows the DSN.
 type measuredCall struct {
-	name   string
-	family family
-	run    func(ctx context.Context, dsn string) error
+	name string
+	leak drivers.ErrorLeak
+	run  func(ctx context.Context, dsn string) error
 }
 
-// parses reports whether the analyzer takes the call's error to be pgx's
-// ParseConfigError, whose %#v shows the DSN.
-func (c measuredCall) parses() bool {
-	switch c.name {
-	case "(*sql.DB).Ping/pgx":
-		return sqlDrivers["pgx"].parses
-	case "(*sql.DB).Ping/postgres":
-		return sqlDrivers["postgres"].parses
+// tableCall is the table's entry for the call dbapi.FullName names fullName.
+func tableCall(fullName string) drivers.ErrorLeak {
+	c, ok := drivers.LookupErrorCall(fullName)
+	if !ok {
+		panic("drivers.LookupErrorCall: no " + fullName)
 	}
-	for _, ec := range errorCalls {
-		if ec.name == c.name {
-			return ec.parses
-		}
+	return c.ErrorLeak
+}
+
+// tableSQLDriver is the table's entry for a database/sql driver name.
+func tableSQLDriver(name string) drivers.ErrorLeak {
+	l, ok := drivers.SQLDriverErrorLeak(name)
+	if !ok {
+		panic("drivers.SQLDriverErrorLeak: no " + name)
 	}
-	return false
+	return l
 }
 
 var measuredCalls = []measuredCall{
-	{"pgx.ParseConfig", errorCalls["github.com/jackc/pgx/v5.ParseConfig"].family, func(_ context.Context, dsn string) error { _, err := pgx.ParseConfig(dsn); return err }},
-	{"pgxpool.ParseConfig", errorCalls["github.com/jackc/pgx/v5/pgxpool.ParseConfig"].family, func(_ context.Context, dsn string) error { _, err := pgxpool.ParseConfig(dsn); return err }},
-	{"pgx.Connect", errorCalls["github.com/jackc/pgx/v5.Connect"].family, func(ctx context.Context, dsn string) error {
+	{"pgx.ParseConfig", tableCall("github.com/jackc/pgx/v5.ParseConfig"), func(_ context.Context, dsn string) error { _, err := pgx.ParseConfig(dsn); return err }},
+	{"pgxpool.ParseConfig", tableCall("github.com/jackc/pgx/v5/pgxpool.ParseConfig"), func(_ context.Context, dsn string) error { _, err := pgxpool.ParseConfig(dsn); return err }},
+	{"pgx.Connect", tableCall("github.com/jackc/pgx/v5.Connect"), func(ctx context.Context, dsn string) error {
 		c, err := pgx.Connect(ctx, dsn)
 		if err == nil {
 			c.Close(ctx)
 		}
 		return err
 	}},
-	{"pgxpool.New", errorCalls["github.com/jackc/pgx/v5/pgxpool.New"].family, func(ctx context.Context, dsn string) error {
+	{"pgxpool.New", tableCall("github.com/jackc/pgx/v5/pgxpool.New"), func(ctx context.Context, dsn string) error {
 		p, err := pgxpool.New(ctx, dsn)
 		if err == nil {
 			p.Close()
 		}
 		return err
 	}},
-	{"(*pgxpool.Pool).Ping", errorCalls["github.com/jackc/pgx/v5/pgxpool.Pool.Ping"].family, func(ctx context.Context, dsn string) error {
+	{"(*pgxpool.Pool).Ping", tableCall("github.com/jackc/pgx/v5/pgxpool.Pool.Ping"), func(ctx context.Context, dsn string) error {
 		p, err := pgxpool.New(ctx, dsn)
 		if err != nil {
 			return nil // measured as pgxpool.New
@@ -139,7 +144,7 @@ var measuredCalls = []measuredCall{
 		defer p.Close()
 		return p.Ping(ctx)
 	}},
-	{"(*pgxpool.Pool).Acquire", errorCalls["github.com/jackc/pgx/v5/pgxpool.Pool.Acquire"].family, func(ctx context.Context, dsn string) error {
+	{"(*pgxpool.Pool).Acquire", tableCall("github.com/jackc/pgx/v5/pgxpool.Pool.Acquire"), func(ctx context.Context, dsn string) error {
 		p, err := pgxpool.New(ctx, dsn)
 		if err != nil {
 			return nil // measured as pgxpool.New
@@ -151,10 +156,10 @@ var measuredCalls = []measuredCall{
 		}
 		return err
 	}},
-	{"(*sql.DB).Ping/pgx", sqlDrivers["pgx"].family, func(ctx context.Context, dsn string) error { return openPing(ctx, "pgx", dsn) }},
-	{"pq.NewConnector", errorCalls["github.com/lib/pq.NewConnector"].family, func(_ context.Context, dsn string) error { _, err := pq.NewConnector(dsn); return err }},
-	{"(*sql.DB).Ping/postgres", sqlDrivers["postgres"].family, func(ctx context.Context, dsn string) error { return openPing(ctx, "postgres", dsn) }},
-	{"url.Parse", errorCalls["net/url.Parse"].family, func(_ context.Context, dsn string) error { _, err := url.Parse(dsn); return err }},
+	{"(*sql.DB).Ping/pgx", tableSQLDriver("pgx"), func(ctx context.Context, dsn string) error { return openPing(ctx, "pgx", dsn) }},
+	{"pq.NewConnector", tableCall("github.com/lib/pq.NewConnector"), func(_ context.Context, dsn string) error { _, err := pq.NewConnector(dsn); return err }},
+	{"(*sql.DB).Ping/postgres", tableSQLDriver("postgres"), func(ctx context.Context, dsn string) error { return openPing(ctx, "postgres", dsn) }},
+	{"url.Parse", tableCall("net/url.Parse"), func(_ context.Context, dsn string) error { _, err := url.Parse(dsn); return err }},
 }
 
 func openPing(ctx context.Context, driver, dsn string) error {
@@ -178,8 +183,8 @@ func maskFake(text string) string {
 
 // TestDriverErrorsCarryPassword produces each measured call's error for
 // each DSN shape with the real pgx v5 and lib/pq, looks for the password in
-// the error text, and compares the result with errorSources — the table
-// the analyzer reports from. A driver that starts or stops leaking fails
+// the error text, and compares the result with dbmodel/drivers' table —
+// the one analyzers/dsnleak reports from. A driver that starts or stops leaking fails
 // it.
 func TestDriverErrorsCarryPassword(t *testing.T) {
 	shapes := serverShapes(t)
@@ -187,10 +192,10 @@ func TestDriverErrorsCarryPassword(t *testing.T) {
 		t.Setenv(k, "") // restored after the test
 		os.Unsetenv(k)
 	}
-	// The errors the findings' help quotes (family.measured), masked.
+	// The errors the findings' help quotes (LeakFamily.Measured), masked.
 	quoted := map[string]string{
-		"pgx.Connect url-userinfo-at/unescaped": pgxDial.measured(),
-		"pq.NewConnector url-userinfo/bad-port": netURL.measured(),
+		"pgx.Connect url-userinfo-at/unescaped": drivers.LeakPgxDial.Measured(),
+		"pq.NewConnector url-userinfo/bad-port": drivers.LeakNetURL.Measured(),
 	}
 	got := map[string]map[string]bool{}
 	gotGoSyntax := map[string]bool{}
@@ -214,40 +219,40 @@ func TestDriverErrorsCarryPassword(t *testing.T) {
 			goSyntax := err != nil && carriesPassword(fmt.Sprintf("%#v", err))
 			if goSyntax && !leaks {
 				gotGoSyntax[call.name] = true
-				if !call.parses() {
+				if !call.leak.ParseConfigError {
 					t.Errorf("%s with a %s DSN: %%#v of the error carries the password, its text does not; the analyzer does not know", call.name, shape.name)
 				}
 			}
 			t.Logf("%-24s %-30s leaks=%-5v %%#v=%-5v %s", call.name, shape.name, leaks, goSyntax, maskFake(text))
 		}
 	}
-	// The analyzer reads each DSN's text (classify) and predicts, by the
+	// The table reads each DSN's text (DSNShapeOf) and predicts, by the
 	// call's family, whether the error carries the password.
 	for _, call := range measuredCalls {
 		for _, shape := range shapes {
-			if predicted := call.family.leaks(classify(shape.dsn)); predicted != got[call.name][shape.name] {
-				t.Errorf("%s with a %s DSN: the error carries the password: %v; the analyzer predicts %v",
-					call.name, shape.name, got[call.name][shape.name], predicted)
+			if predicted := call.leak.Family.Leaks(drivers.DSNShapeOf(shape.dsn)); predicted != got[call.name][shape.name] {
+				t.Errorf("%s with a %s DSN: the error carries the password: %v; drivers' %v predicts %v",
+					call.name, shape.name, got[call.name][shape.name], call.leak.Family, predicted)
 			}
 		}
 	}
 	for _, call := range measuredCalls {
-		if call.parses() && !gotGoSyntax[call.name] {
+		if call.leak.ParseConfigError && !gotGoSyntax[call.name] {
 			t.Errorf("%s: the analyzer reports %%#v of its error, but no measured error showed the password that way", call.name)
 		}
 	}
-	// The sql.Open drivers are the families openHandle gives them.
+	// The sql.Open drivers have a family (drivers.SQLDriverErrorLeak).
 	for _, c := range measuredCalls {
-		if strings.HasPrefix(c.name, "(*sql.DB).Ping/") && c.family == 0 {
+		if strings.HasPrefix(c.name, "(*sql.DB).Ping/") && c.leak.Family == drivers.LeakNone {
 			t.Errorf("%s has no family", c.name)
 		}
 	}
 }
 
 // TestRedactedKeepsPassword: (*url.URL).Redacted masks the userinfo
-// password only. For each well-formed shape, the analyzer's reading
-// (classify: a ?password= or keyword/value password) must say exactly when
-// Redacted's result still holds the password.
+// password only. For each well-formed shape, the table's reading
+// (drivers.DSNShapeOf: a ?password= or keyword/value password) must say
+// exactly when Redacted's result still holds the password.
 func TestRedactedKeepsPassword(t *testing.T) {
 	for _, dsn := range []string{
 		"postgres://app:" + fakePass + "@db.internal:5432/app?sslmode=require",
@@ -263,8 +268,8 @@ func TestRedactedKeepsPassword(t *testing.T) {
 			continue
 		}
 		kept := carriesPassword(u.Redacted())
-		sh := classify(dsn)
-		if predicted := sh.queryPassword || sh.kvPassword; predicted != kept {
+		sh := drivers.DSNShapeOf(dsn)
+		if predicted := sh.QueryPassword || sh.KVPassword; predicted != kept {
 			t.Errorf("url.Parse(%q).Redacted() keeps the password: %v; the analyzer predicts %v", maskFake(dsn), kept, predicted)
 		}
 		t.Logf("%-70s Redacted keeps the password: %v", maskFake(dsn), kept)
