@@ -1,19 +1,58 @@
 package plugin
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dbaudit/dbaudit/rules"
 )
+
+// mustNoErr stops the test on an unexpected error.
+func mustNoErr(t *testing.T, err error, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// wantErrContaining stops the test if err is nil, and fails it for each of
+// want that err does not contain.
+func wantErrContaining(t *testing.T, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want one containing %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+}
+
+// wantApproved checks cfg.Approved(pkg, false).
+func wantApproved(t *testing.T, cfg *rules.Config, pkg string, want bool, why string) {
+	t.Helper()
+	if got := cfg.Approved(pkg, false); got != want {
+		t.Errorf("Approved(%q) = %v, want %v %s", pkg, got, want, why)
+	}
+}
+
+// wantIgnored checks cfg.Ignored(file).
+func wantIgnored(t *testing.T, cfg *rules.Config, file string, want bool, why string) {
+	t.Helper()
+	if got := cfg.Ignored(file); got != want {
+		t.Errorf("Ignored(%q) = %v, want %v %s", file, got, want, why)
+	}
+}
 
 // project makes a module example.com/proj with a rules.yaml at its root and
 // a subdirectory to run from.
@@ -21,7 +60,7 @@ func project(t *testing.T, rulesYAML string) (root, sub string) {
 	t.Helper()
 	root = t.TempDir()
 	sub = filepath.Join(root, "internal", "api")
-	require.NoError(t, os.MkdirAll(sub, 0o755))
+	mustNoErr(t, os.MkdirAll(sub, 0o755), "mkdir")
 	write(t, filepath.Join(root, "go.mod"), "module example.com/proj\n\ngo 1.26\n")
 	if rulesYAML != "" {
 		write(t, filepath.Join(root, "rules.yaml"), rulesYAML)
@@ -31,7 +70,7 @@ func project(t *testing.T, rulesYAML string) (root, sub string) {
 
 func write(t *testing.T, name, content string) {
 	t.Helper()
-	require.NoError(t, os.WriteFile(name, []byte(content), 0o644))
+	mustNoErr(t, os.WriteFile(name, []byte(content), 0o644), "write")
 }
 
 func TestNoSettingsFindsRulesYAMLAboveTheWorkingDirectory(t *testing.T) {
@@ -39,10 +78,12 @@ func TestNoSettingsFindsRulesYAMLAboveTheWorkingDirectory(t *testing.T) {
 	root, sub := project(t, "approved_packages: [./internal/db]\n")
 	for _, settings := range []any{nil, map[string]any{}} {
 		cfg, _, err := decodeSettings(settings, root, sub)
-		require.NoError(t, err)
-		assert.Equal(t, filepath.Join(root, "rules.yaml"), cfg.Path)
-		assert.True(t, cfg.Approved("example.com/proj/internal/db", false))
-		assert.False(t, cfg.Approved("example.com/proj/internal/api", false))
+		mustNoErr(t, err, "decodeSettings")
+		if want := filepath.Join(root, "rules.yaml"); cfg.Path != want {
+			t.Errorf("settings %v: Path = %q, want %q", settings, cfg.Path, want)
+		}
+		wantApproved(t, cfg, "example.com/proj/internal/db", true, "")
+		wantApproved(t, cfg, "example.com/proj/internal/api", false, "")
 	}
 }
 
@@ -50,26 +91,32 @@ func TestNoSettingsAndNoRulesYAMLIsTheDefault(t *testing.T) {
 	t.Parallel()
 	root, sub := project(t, "")
 	cfg, _, err := decodeSettings(nil, root, sub)
-	require.NoError(t, err)
-	assert.Empty(t, cfg.Path)
-	assert.True(t, cfg.Approved("example.com/proj/internal/store", false), "default: packages named store are approved")
+	mustNoErr(t, err, "decodeSettings")
+	if cfg.Path != "" {
+		t.Errorf("Path = %q, want none", cfg.Path)
+	}
+	wantApproved(t, cfg, "example.com/proj/internal/store", true, "(default: packages named store are approved)")
 }
 
 func TestConfigPathIsRelativeToTheGolangciConfig(t *testing.T) {
 	t.Parallel()
 	root, sub := project(t, "")
-	require.NoError(t, os.MkdirAll(filepath.Join(root, "ci"), 0o755))
+	mustNoErr(t, os.MkdirAll(filepath.Join(root, "ci"), 0o755), "mkdir")
 	write(t, filepath.Join(root, "ci", "dbaudit.yaml"), "ignore: [\"legacy/**\"]\n")
 
 	cfg, _, err := decodeSettings(map[string]any{"config": "ci/dbaudit.yaml"}, root, sub)
-	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(root, "ci", "dbaudit.yaml"), cfg.Path)
-	assert.True(t, cfg.Ignored(filepath.Join(root, "ci", "legacy", "x.go")), "globs are relative to the rules file")
+	mustNoErr(t, err, "decodeSettings")
+	if want := filepath.Join(root, "ci", "dbaudit.yaml"); cfg.Path != want {
+		t.Errorf("Path = %q, want %q", cfg.Path, want)
+	}
+	wantIgnored(t, cfg, filepath.Join(root, "ci", "legacy", "x.go"), true, "(globs are relative to the rules file)")
 
 	abs := filepath.Join(root, "ci", "dbaudit.yaml")
 	cfg, _, err = decodeSettings(map[string]any{"config": abs}, "/nonexistent", sub)
-	require.NoError(t, err)
-	assert.Equal(t, abs, cfg.Path)
+	mustNoErr(t, err, "decodeSettings")
+	if cfg.Path != abs {
+		t.Errorf("Path = %q, want %q", cfg.Path, abs)
+	}
 }
 
 func TestConfigPathErrors(t *testing.T) {
@@ -90,10 +137,7 @@ func TestConfigPathErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := decodeSettings(tc.settings, root, sub)
-			require.Error(t, err)
-			for _, w := range tc.want {
-				assert.Contains(t, err.Error(), w)
-			}
+			wantErrContaining(t, err, tc.want...)
 		})
 	}
 }
@@ -113,18 +157,30 @@ func TestInlineSettings(t *testing.T) {
 		},
 	}
 	cfg, _, err := decodeSettings(settings, root, sub)
-	require.NoError(t, err)
-	assert.Empty(t, cfg.Path, "inline settings come from no file")
-	assert.Equal(t, root, cfg.Dir, "relative to the golangci-lint config's directory")
-	assert.Equal(t, "example.com/proj", cfg.ModulePath)
-	assert.True(t, cfg.Approved("example.com/proj/internal/platform", false), "inline keys win over rules.yaml on disk")
-	assert.True(t, cfg.Approved("example.com/proj/cmd/tool", false))
-	assert.False(t, cfg.Approved("example.com/proj/somewhere/else", false))
-	assert.True(t, cfg.Ignored(filepath.Join(root, "legacy", "old.go")))
-	assert.False(t, cfg.Ignored(filepath.Join(root, "internal", "api", "api.go")))
-	assert.Equal(t, 8, cfg.PoolLimits().MinMaxConns)
-	assert.Equal(t, rules.SeverityWarning, cfg.SeverityOf("poolconstruct", ""))
-	assert.False(t, cfg.Enabled("sqlpattern"))
+	mustNoErr(t, err, "decodeSettings")
+	if cfg.Path != "" {
+		t.Errorf("Path = %q, want none: inline settings come from no file", cfg.Path)
+	}
+	if cfg.Dir != root {
+		t.Errorf("Dir = %q, want %q: relative to the golangci-lint config's directory", cfg.Dir, root)
+	}
+	if cfg.ModulePath != "example.com/proj" {
+		t.Errorf("ModulePath = %q, want example.com/proj", cfg.ModulePath)
+	}
+	wantApproved(t, cfg, "example.com/proj/internal/platform", true, "(inline keys win over rules.yaml on disk)")
+	wantApproved(t, cfg, "example.com/proj/cmd/tool", true, "")
+	wantApproved(t, cfg, "example.com/proj/somewhere/else", false, "")
+	wantIgnored(t, cfg, filepath.Join(root, "legacy", "old.go"), true, "")
+	wantIgnored(t, cfg, filepath.Join(root, "internal", "api", "api.go"), false, "")
+	if got := cfg.PoolLimits().MinMaxConns; got != 8 {
+		t.Errorf("PoolLimits().MinMaxConns = %d, want 8", got)
+	}
+	if got := cfg.SeverityOf("poolconstruct", ""); got != rules.SeverityWarning {
+		t.Errorf("SeverityOf(poolconstruct) = %q, want %q", got, rules.SeverityWarning)
+	}
+	if cfg.Enabled("sqlpattern") {
+		t.Errorf("sqlpattern enabled, want disabled")
+	}
 }
 
 func TestInlineSettingsErrorsNameTheKey(t *testing.T) {
@@ -153,9 +209,10 @@ func TestInlineSettingsErrorsNameTheKey(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := decodeSettings(tc.settings, root, sub)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
-			assert.NotRegexp(t, `:\d+:`, err.Error(), "line numbers of YAML the user never wrote")
+			wantErrContaining(t, err, tc.want)
+			if regexp.MustCompile(`:\d+:`).MatchString(err.Error()) {
+				t.Errorf("error %q has line numbers of YAML the user never wrote", err)
+			}
 		})
 	}
 }
@@ -163,10 +220,16 @@ func TestInlineSettingsErrorsNameTheKey(t *testing.T) {
 func TestGolangciConfigDir(t *testing.T) {
 	t.Parallel()
 	root, sub := project(t, "")
-	assert.Equal(t, sub, golangciConfigDir(nil, sub), "no .golangci file: the working directory")
+	check := func(args []string, want, why string) {
+		t.Helper()
+		if got := golangciConfigDir(args, sub); got != want {
+			t.Errorf("golangciConfigDir(%q) = %q, want %q %s", args, got, want, why)
+		}
+	}
+	check(nil, sub, "(no .golangci file: the working directory)")
 
 	write(t, filepath.Join(root, ".golangci.yml"), "version: \"2\"\n")
-	assert.Equal(t, root, golangciConfigDir([]string{"run", "./..."}, sub), "found upwards, as golangci-lint finds it")
+	check([]string{"run", "./..."}, root, "(found upwards, as golangci-lint finds it)")
 
 	for _, args := range [][]string{
 		{"run", "-c", "/etc/lint/golangci.yml"},
@@ -174,44 +237,54 @@ func TestGolangciConfigDir(t *testing.T) {
 		{"run", "--config=/etc/lint/golangci.yml"},
 		{"-c=/etc/lint/golangci.yml", "run"},
 	} {
-		assert.Equal(t, "/etc/lint", golangciConfigDir(args, sub), "%q", args)
+		check(args, "/etc/lint", "")
 	}
-	assert.Equal(t, filepath.Join(sub, "lint"), golangciConfigDir([]string{"run", "-c", "lint/g.yml"}, sub))
-	assert.Equal(t, root, golangciConfigDir([]string{"run", "--", "-c", "x/y.yml"}, sub), "after -- it is not a flag")
+	check([]string{"run", "-c", "lint/g.yml"}, filepath.Join(sub, "lint"), "")
+	check([]string{"run", "--", "-c", "x/y.yml"}, root, "(after -- it is not a flag)")
 }
 
 func TestRegisteredPlugin(t *testing.T) {
 	t.Parallel()
 	newPlugin, err := register.GetPlugin(Name)
-	require.NoError(t, err)
+	mustNoErr(t, err, "GetPlugin")
 	p, err := newPlugin(map[string]any{"rules": map[string]any{"poolconstruct": map[string]any{"severity": "info"}}})
-	require.NoError(t, err)
-	assert.Equal(t, register.LoadModeTypesInfo, p.GetLoadMode())
+	mustNoErr(t, err, "newPlugin")
+	if got := p.GetLoadMode(); got != register.LoadModeTypesInfo {
+		t.Errorf("GetLoadMode = %q, want %q", got, register.LoadModeTypesInfo)
+	}
 	analyzers, err := p.BuildAnalyzers()
-	require.NoError(t, err)
-	require.NoError(t, analysis.Validate(analyzers))
+	mustNoErr(t, err, "BuildAnalyzers")
+	mustNoErr(t, analysis.Validate(analyzers), "analysis.Validate")
 	names := analyzerNames(analyzers)
-	assert.Contains(t, names, "poolconstruct")
-	assert.Contains(t, names, "ignore")
+	for _, want := range []string{"poolconstruct", "ignore"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("analyzers %q lack %q", names, want)
+		}
+	}
 
 	_, err = newPlugin(map[string]any{"rule": map[string]any{}})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `settings.rule: unknown key "rule"`)
+	wantErrContaining(t, err, `settings.rule: unknown key "rule"`)
 }
 
 func TestAnalyzersHonourEnabled(t *testing.T) {
 	t.Parallel()
 	root, sub := project(t, "")
 	cfg, _, err := decodeSettings(map[string]any{"rules": map[string]any{"poolconstruct": map[string]any{"enabled": false}}}, root, sub)
-	require.NoError(t, err)
+	mustNoErr(t, err, "decodeSettings")
 
-	assert.NotContains(t, analyzerNames(Analyzers(cfg, Options{})), "poolconstruct")
+	if names := analyzerNames(Analyzers(cfg, Options{})); slices.Contains(names, "poolconstruct") {
+		t.Errorf("disabled poolconstruct among the analyzers %q", names)
+	}
 
 	all := Analyzers(cfg, Options{KeepDisabled: true})
-	require.NoError(t, analysis.Validate(all))
+	mustNoErr(t, analysis.Validate(all), "analysis.Validate")
 	i := slices.Index(analyzerNames(all), "poolconstruct")
-	require.GreaterOrEqual(t, i, 0, "kept, so go vet's flags do not depend on rules.yaml")
-	assert.Empty(t, all[i].Requires, "a disabled rule does no work")
+	if i < 0 {
+		t.Fatalf("KeepDisabled: poolconstruct dropped from %q; it is kept so go vet's flags do not depend on rules.yaml", analyzerNames(all))
+	}
+	if len(all[i].Requires) != 0 {
+		t.Errorf("disabled poolconstruct requires %v; a disabled rule does no work", all[i].Requires)
+	}
 }
 
 func analyzerNames(as []*analysis.Analyzer) []string {
@@ -228,24 +301,35 @@ func TestFingerprintFollowsTheRulesFile(t *testing.T) {
 	fingerprint := func(settings any) []byte {
 		t.Helper()
 		_, fp, err := decodeSettings(settings, root, sub)
-		require.NoError(t, err)
+		mustNoErr(t, err, "decodeSettings")
 		return fp
 	}
 	byWalk, byPath := fingerprint(nil), fingerprint(map[string]any{"config": "rules.yaml"})
-	assert.Equal(t, byWalk, fingerprint(nil), "stable")
-	assert.Equal(t, byWalk, byPath, "the same file either way")
+	if again := fingerprint(nil); !bytes.Equal(again, byWalk) {
+		t.Errorf("fingerprint not stable: %x, then %x", byWalk, again)
+	}
+	if !bytes.Equal(byPath, byWalk) {
+		t.Errorf("the same file either way: found %x, by path %x", byWalk, byPath)
+	}
 
 	write(t, filepath.Join(root, "rules.yaml"), "ignore: []\n")
-	assert.NotEqual(t, byWalk, fingerprint(nil), "editing rules.yaml changes it")
-	assert.NotEqual(t, byPath, fingerprint(map[string]any{"config": "rules.yaml"}))
+	if bytes.Equal(fingerprint(nil), byWalk) {
+		t.Errorf("editing rules.yaml does not change the fingerprint (found by walking up)")
+	}
+	if bytes.Equal(fingerprint(map[string]any{"config": "rules.yaml"}), byPath) {
+		t.Errorf("editing rules.yaml does not change the fingerprint (named by settings.config)")
+	}
 
 	inline := fingerprint(map[string]any{"ignore": []any{"a/**"}})
-	assert.NotEqual(t, inline, fingerprint(map[string]any{"ignore": []any{"b/**"}}))
+	if bytes.Equal(fingerprint(map[string]any{"ignore": []any{"b/**"}}), inline) {
+		t.Errorf("different inline settings, the same fingerprint %x", inline)
+	}
 
 	p := &Plugin{cfg: rules.Default(root), fingerprint: inline}
 	analyzers, err := p.BuildAnalyzers()
-	require.NoError(t, err)
-	require.NoError(t, analysis.Validate(analyzers))
-	assert.Contains(t, analyzerNames(analyzers), fmt.Sprintf("dbauditconfig_%x", inline[:8]),
-		"golangci-lint keys its issue cache by analyzer names")
+	mustNoErr(t, err, "BuildAnalyzers")
+	mustNoErr(t, analysis.Validate(analyzers), "analysis.Validate")
+	if want, names := fmt.Sprintf("dbauditconfig_%x", inline[:8]), analyzerNames(analyzers); !slices.Contains(names, want) {
+		t.Errorf("analyzers %q lack %q: golangci-lint keys its issue cache by analyzer names", names, want)
+	}
 }

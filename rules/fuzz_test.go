@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/bmatcuk/doublestar/v4"
 )
 
 var (
@@ -23,6 +21,7 @@ func FuzzParseConfig(f *testing.F) {
 	for _, seed := range []string{
 		string(Starter()),
 		"ignore: [\"[\"]\n",
+		"ignore: [\"{gen,vendor}/**\", \"a[/]b\", \"x\\\\/y\", \"}\"]\n",
 		"components:\n  x: [\"[a-\"]\n",
 		"approved_packages: [\"./[bad\"]\n",
 		"rules: {}\n---\nfoo: bar\n",
@@ -57,16 +56,18 @@ func FuzzParseConfig(f *testing.F) {
 			return
 		}
 		for _, g := range c.Ignore {
-			if !doublestar.ValidatePattern(g) || strings.ContainsRune(g, 0) {
-				t.Fatalf("accepted ignore glob %q", g)
+			if err := checkGlob(g); err != nil || strings.ContainsRune(g, 0) {
+				t.Fatalf("accepted ignore glob %q (%v)", g, err)
 			}
+			c.Ignored(g) // must not panic
 		}
 		for name, globs := range c.Components {
 			for _, g := range globs {
-				if !doublestar.ValidatePattern(g) || strings.ContainsRune(g, 0) {
-					t.Fatalf("accepted components.%s glob %q", name, g)
+				if err := checkGlob(g); err != nil || strings.ContainsRune(g, 0) {
+					t.Fatalf("accepted components.%s glob %q (%v)", name, g, err)
 				}
 			}
+			c.ComponentOf(name + "/x.go") // must not panic
 		}
 		for _, p := range c.ApprovedPackages {
 			if checkPackagePattern(p) != nil || strings.ContainsRune(p, 0) {

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	"gopkg.in/yaml.v3"
@@ -458,19 +457,21 @@ func (c *Config) validate(file string, root *yaml.Node) Errors {
 			add(n.Line, "%s: contains a NUL byte, which no file, package or name can match", path)
 		}
 	})
-	validGlob := func(pattern string) bool { return doublestar.ValidatePattern(pattern) }
-	validNameGlob := func(pattern string) bool { _, err := path.Match(pattern, ""); return err == nil }
-	for _, g := range []struct {
-		path  []string
-		valid func(string) bool
-	}{
-		{[]string{"ignore"}, validGlob},
-		{[]string{"pooler", "hosts"}, validNameGlob},
-		{[]string{"dsn_env"}, validNameGlob},
-	} {
-		for i, n := range sequenceAt(root, g.path...) {
-			if !strings.ContainsRune(n.Value, 0) && !g.valid(n.Value) {
-				add(n.Line, "%s[%d]: %q is not a valid glob (an unclosed [ or {, or a \\ at the end)", strings.Join(g.path, "."), i, n.Value)
+	for i, n := range sequenceAt(root, "ignore") {
+		if strings.ContainsRune(n.Value, 0) {
+			continue
+		}
+		if err := checkGlob(n.Value); err != nil {
+			add(n.Line, "ignore[%d]: %q is not a valid glob: %v", i, n.Value, err)
+		}
+	}
+	for _, key := range [][]string{{"pooler", "hosts"}, {"dsn_env"}} {
+		for i, n := range sequenceAt(root, key...) {
+			if strings.ContainsRune(n.Value, 0) {
+				continue
+			}
+			if _, err := path.Match(n.Value, ""); err != nil {
+				add(n.Line, "%s[%d]: %q is not a valid glob (an unclosed [, or a \\ at the end)", strings.Join(key, "."), i, n.Value)
 			}
 		}
 	}
@@ -478,8 +479,11 @@ func (c *Config) validate(file string, root *yaml.Node) Errors {
 		for i := 0; i+1 < len(comps.Content); i += 2 {
 			name := comps.Content[i].Value
 			for j, n := range sequenceAt(comps.Content[i+1]) {
-				if !strings.ContainsRune(n.Value, 0) && !doublestar.ValidatePattern(n.Value) {
-					add(n.Line, "components.%s[%d]: %q is not a valid glob (an unclosed [ or {, or a \\ at the end)", name, j, n.Value)
+				if strings.ContainsRune(n.Value, 0) {
+					continue
+				}
+				if err := checkGlob(n.Value); err != nil {
+					add(n.Line, "components.%s[%d]: %q is not a valid glob: %v", name, j, n.Value, err)
 				}
 			}
 		}

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/bmatcuk/doublestar/v4"
 )
 
 // MatchPackage reports whether the import path pkgPath matches one of the go
@@ -170,7 +168,7 @@ func (c *Config) SeverityOf(rule string, hint Severity) Severity {
 func (c *Config) Ignored(file string) bool {
 	rel := c.relative(file)
 	for _, g := range c.Ignore {
-		if ok, _ := doublestar.Match(g, rel); ok {
+		if matchGlob(g, rel) {
 			return true
 		}
 	}
@@ -183,7 +181,7 @@ func (c *Config) ComponentOf(file string) string {
 	rel := c.relative(file)
 	for _, name := range sortedKeys(c.Components) {
 		for _, g := range c.Components[name] {
-			if ok, _ := doublestar.Match(g, rel); ok {
+			if matchGlob(g, rel) {
 				return name
 			}
 		}

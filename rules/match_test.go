@@ -2,8 +2,6 @@ package rules
 
 import (
 	"testing"
-
-	"github.com/stretchr/testify/assert"
 )
 
 func TestInTestDir(t *testing.T) {
@@ -16,7 +14,9 @@ func TestInTestDir(t *testing.T) {
 		"example.com/m/integration-tests/setup",
 		"example.com/m/internal/db_test",
 	} {
-		assert.True(t, InTestDir(p), p)
+		if !InTestDir(p) {
+			t.Errorf("InTestDir(%q) = false, want true", p)
+		}
 	}
 	for _, p := range []string{
 		"example.com/m/internal/latest",
@@ -25,13 +25,21 @@ func TestInTestDir(t *testing.T) {
 		"example.com/m/attestation",
 		"example.com/m/store",
 	} {
-		assert.False(t, InTestDir(p), p)
+		if InTestDir(p) {
+			t.Errorf("InTestDir(%q) = true, want false", p)
+		}
 	}
 }
 
 func TestHasPoolPolicy(t *testing.T) {
-	assert.False(t, Default("").HasPoolPolicy())
+	if Default("").HasPoolPolicy() {
+		t.Errorf("the default has a pool policy")
+	}
 	c, err := Parse("rules.yaml", []byte("approved_packages: [./internal/db]\n"))
-	assert.NoError(t, err)
-	assert.True(t, c.HasPoolPolicy())
+	if err != nil {
+		t.Errorf("Parse: %v", err)
+	}
+	if !c.HasPoolPolicy() {
+		t.Errorf("approved_packages set: no pool policy")
+	}
 }

@@ -1,14 +1,33 @@
 package rules
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
+
+// mustNoErr stops the test on an unexpected error.
+func mustNoErr(t *testing.T, err error, context ...any) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", fmt.Sprint(context...), err)
+	}
+}
+
+// wantErrContaining stops the test if err is nil, and fails it if err does
+// not contain want.
+func wantErrContaining(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want one containing %q", want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+}
 
 func TestParseErrorsNameFileAndLine(t *testing.T) {
 	cases := []struct {
@@ -27,70 +46,103 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("x.yaml", []byte(c.yaml))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
+			wantErrContaining(t, err, c.want)
 		})
 	}
 }
 
 func TestEmptyFileIsDefaultless(t *testing.T) {
 	c, err := Parse("x.yaml", nil)
-	require.NoError(t, err)
-	assert.True(t, c.Enabled("rawdsn"))
-	assert.Equal(t, SeverityError, c.SeverityOf("rawdsn", ""))
+	mustNoErr(t, err, "Parse")
+	if !c.Enabled("rawdsn") {
+		t.Errorf("rawdsn disabled in an empty file")
+	}
+	if got := c.SeverityOf("rawdsn", ""); got != SeverityError {
+		t.Errorf("SeverityOf(rawdsn) = %q, want %q", got, SeverityError)
+	}
 }
 
 func TestStarterIsTheDefaultAndValid(t *testing.T) {
 	c, err := Parse("starter", Starter())
-	require.NoError(t, err)
-	assert.Equal(t, []string{"public"}, c.Schema.Schemas)
+	mustNoErr(t, err, "Parse")
+	if want := []string{"public"}; !reflect.DeepEqual(c.Schema.Schemas, want) {
+		t.Errorf("Schema.Schemas = %q, want %q", c.Schema.Schemas, want)
+	}
 	d := Default("")
-	assert.Equal(t, c.Pool, d.Pool)
+	if !reflect.DeepEqual(c.Pool, d.Pool) {
+		t.Errorf("starter pool %+v, default pool %+v", c.Pool, d.Pool)
+	}
 }
 
 func TestSeverityOf(t *testing.T) {
 	c, err := Parse("x.yaml", []byte("rules:\n  rawdsn:\n    severity: info\n"))
-	require.NoError(t, err)
-	assert.Equal(t, SeverityInfo, c.SeverityOf("rawdsn", SeverityWarning), "rules.yaml overrides a rule's own grade")
-	assert.Equal(t, SeverityWarning, c.SeverityOf("dsnleak", SeverityWarning), "the rule's grade when rules.yaml is silent")
-	assert.Equal(t, SeverityWarning, c.SeverityOf("poolconfig", ""), "built-in default")
-	assert.Equal(t, SeverityError, c.SeverityOf("poolconstruct", ""))
+	mustNoErr(t, err, "Parse")
+	for _, tc := range []struct {
+		rule       string
+		hint, want Severity
+		why        string
+	}{
+		{"rawdsn", SeverityWarning, SeverityInfo, "rules.yaml overrides a rule's own grade"},
+		{"dsnleak", SeverityWarning, SeverityWarning, "the rule's grade when rules.yaml is silent"},
+		{"poolconfig", "", SeverityWarning, "built-in default"},
+		{"poolconstruct", "", SeverityError, "built-in default"},
+	} {
+		if got := c.SeverityOf(tc.rule, tc.hint); got != tc.want {
+			t.Errorf("SeverityOf(%q, %q) = %q, want %q (%s)", tc.rule, tc.hint, got, tc.want, tc.why)
+		}
+	}
 }
 
 func TestEnabled(t *testing.T) {
 	c, err := Parse("x.yaml", []byte("rules:\n  txescape:\n    enabled: false\n"))
-	require.NoError(t, err)
-	assert.False(t, c.Enabled("txescape"))
-	assert.True(t, c.Enabled("conncleanup"))
+	mustNoErr(t, err, "Parse")
+	if c.Enabled("txescape") {
+		t.Errorf("txescape enabled, want disabled")
+	}
+	if !c.Enabled("conncleanup") {
+		t.Errorf("conncleanup disabled, want enabled")
+	}
 }
 
 func TestFindAndResolve(t *testing.T) {
 	root := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/m\n"), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(root, FileName), []byte("approved_packages: [./internal/db/...]\n"), 0o644))
+	write(t, filepath.Join(root, "go.mod"), "module example.com/m\n")
+	write(t, filepath.Join(root, FileName), "approved_packages: [./internal/db/...]\n")
 	deep := filepath.Join(root, "a", "b")
-	require.NoError(t, os.MkdirAll(deep, 0o755))
+	mustNoErr(t, os.MkdirAll(deep, 0o755))
 
 	path, err := Find(deep)
-	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(root, FileName), path)
+	mustNoErr(t, err, "Find")
+	if want := filepath.Join(root, FileName); path != want {
+		t.Errorf("Find = %q, want %q", path, want)
+	}
 
 	c, err := Resolve(deep, "")
-	require.NoError(t, err)
-	assert.Equal(t, "example.com/m", c.ModulePath)
-	assert.True(t, c.Approved("example.com/m/internal/db", false))
-	assert.True(t, c.Approved("example.com/m/internal/db/pg", false))
-	assert.False(t, c.Approved("example.com/m/internal/dbx", false))
-	assert.False(t, c.Approved("example.com/m/store", true), "explicit approved_packages replace the defaults, main included")
+	mustNoErr(t, err, "Resolve")
+	if c.ModulePath != "example.com/m" {
+		t.Errorf("ModulePath = %q, want example.com/m", c.ModulePath)
+	}
+	approved := func(c *Config, pkg string, isMain, want bool, why string) {
+		t.Helper()
+		if got := c.Approved(pkg, isMain); got != want {
+			t.Errorf("Approved(%q, main=%v) = %v, want %v %s", pkg, isMain, got, want, why)
+		}
+	}
+	approved(c, "example.com/m/internal/db", false, true, "")
+	approved(c, "example.com/m/internal/db/pg", false, true, "")
+	approved(c, "example.com/m/internal/dbx", false, false, "")
+	approved(c, "example.com/m/store", true, false, "(explicit approved_packages replace the defaults, main included)")
 
 	// No rules.yaml anywhere: the embedded default.
 	other := t.TempDir()
 	c, err = Resolve(other, "")
-	require.NoError(t, err)
-	assert.Empty(t, c.Path)
-	assert.True(t, c.Approved("example.com/x/store", false))
-	assert.True(t, c.Approved("example.com/x/cmd/tool", true))
-	assert.False(t, c.Approved("example.com/x/api", false))
+	mustNoErr(t, err, "Resolve")
+	if c.Path != "" {
+		t.Errorf("Path = %q, want none", c.Path)
+	}
+	approved(c, "example.com/x/store", false, true, "")
+	approved(c, "example.com/x/cmd/tool", true, true, "")
+	approved(c, "example.com/x/api", false, false, "")
 }
 
 func TestMatchPattern(t *testing.T) {
@@ -107,44 +159,74 @@ func TestMatchPattern(t *testing.T) {
 		{"example.com/.../db", "example.com/a/b/dbx", false},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, matchPattern(c.pattern, c.name), "%s ~ %s", c.pattern, c.name)
+		if got := matchPattern(c.pattern, c.name); got != c.want {
+			t.Errorf("matchPattern(%q, %q) = %v, want %v", c.pattern, c.name, got, c.want)
+		}
 	}
 }
 
 func TestIsTestPackage(t *testing.T) {
 	c := Default("")
 	for _, p := range []string{"x/internal/dbtestutil", "x/testutil", "x/pgtesthelpers", "x/testing", "x/store_test"} {
-		assert.True(t, c.IsTestPackage(p), p)
+		if !c.IsTestPackage(p) {
+			t.Errorf("IsTestPackage(%q) = false, want true", p)
+		}
 	}
 	// A name that merely ends in test is not test code (issue 14 #13).
 	for _, p := range []string{"x/store", "x/testdata2", "x/contest/api", "x/latest", "x/contest", "x/internal/dbtest"} {
-		assert.False(t, c.IsTestPackage(p), p)
+		if c.IsTestPackage(p) {
+			t.Errorf("IsTestPackage(%q) = true, want false", p)
+		}
 	}
 }
 
 func TestPoolerAndDSNEnv(t *testing.T) {
 	c := Default("")
-	assert.True(t, c.IsPooler("db.example.com", 6543))
-	assert.True(t, c.IsPooler("aws-0-eu.pooler.supabase.com", 5432))
-	assert.True(t, c.IsPooler("pgbouncer.internal", 5432))
-	assert.False(t, c.IsPooler("db.example.com", 5432))
-	for _, n := range []string{"DATABASE_URL", "ORDERS_DSN", "REPLICA_DATABASE_URL", "PGPASSWORD", "PGADMINPASSWORD"} {
-		assert.True(t, c.IsDSNEnv(n), n)
+	for _, tc := range []struct {
+		host string
+		port int
+		want bool
+	}{
+		{"db.example.com", 6543, true},
+		{"aws-0-eu.pooler.supabase.com", 5432, true},
+		{"pgbouncer.internal", 5432, true},
+		{"db.example.com", 5432, false},
+	} {
+		if got := c.IsPooler(tc.host, tc.port); got != tc.want {
+			t.Errorf("IsPooler(%q, %d) = %v, want %v", tc.host, tc.port, got, tc.want)
+		}
 	}
-	assert.False(t, c.IsDSNEnv("DATABASE_HOST"))
+	for _, n := range []string{"DATABASE_URL", "ORDERS_DSN", "REPLICA_DATABASE_URL", "PGPASSWORD", "PGADMINPASSWORD"} {
+		if !c.IsDSNEnv(n) {
+			t.Errorf("IsDSNEnv(%q) = false, want true", n)
+		}
+	}
+	if c.IsDSNEnv("DATABASE_HOST") {
+		t.Errorf("IsDSNEnv(DATABASE_HOST) = true, want false")
+	}
 }
 
 func TestIgnoreAndComponents(t *testing.T) {
 	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, FileName), []byte(
-		"ignore: [\"gen/**\"]\ncomponents:\n  handler: [\"internal/api/**\"]\n  worker: [\"internal/jobs/*.go\"]\n"), 0o644))
+	write(t, filepath.Join(dir, FileName),
+		"ignore: [\"gen/**\"]\ncomponents:\n  handler: [\"internal/api/**\"]\n  worker: [\"internal/jobs/*.go\"]\n")
 	c, err := Load(filepath.Join(dir, FileName))
-	require.NoError(t, err)
-	assert.True(t, c.Ignored(filepath.Join(dir, "gen", "q", "x.go")))
-	assert.False(t, c.Ignored(filepath.Join(dir, "internal", "x.go")))
-	assert.Equal(t, "handler", c.ComponentOf(filepath.Join(dir, "internal", "api", "v1", "users.go")))
-	assert.Equal(t, "worker", c.ComponentOf("internal/jobs/run.go"))
-	assert.Equal(t, "", c.ComponentOf("internal/jobs/sub/run.go"))
+	mustNoErr(t, err, "Load")
+	if f := filepath.Join(dir, "gen", "q", "x.go"); !c.Ignored(f) {
+		t.Errorf("Ignored(%q) = false, want true", f)
+	}
+	if f := filepath.Join(dir, "internal", "x.go"); c.Ignored(f) {
+		t.Errorf("Ignored(%q) = true, want false", f)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{filepath.Join(dir, "internal", "api", "v1", "users.go"), "handler"},
+		{"internal/jobs/run.go", "worker"},
+		{"internal/jobs/sub/run.go", ""},
+	} {
+		if got := c.ComponentOf(tc.file); got != tc.want {
+			t.Errorf("ComponentOf(%q) = %q, want %q", tc.file, got, tc.want)
+		}
+	}
 }
 
 // D9: patterns that can never match, a second document and NUL bytes were
@@ -170,15 +252,14 @@ func TestParseRejectsWhatCanNeverMatch(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("x.yaml", []byte(c.yaml))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
+			wantErrContaining(t, err, c.want)
 		})
 	}
 	// The valid forms of each stay accepted.
 	_, err := Parse("x.yaml", []byte("---\nignore: [\"gen/**\", \"**/*_gen.go\", \"x/{a,b}/[a-z]*\"]\n"+
 		"components: {handler: [\"internal/api/**\"]}\napproved_packages: [./internal/db/..., example.com/.../store, .]\n"+
 		"pooler: {hosts: [\"*pgbouncer*\"]}\ndsn_env: [\"*_DSN\"]\n...\n"))
-	require.NoError(t, err)
+	mustNoErr(t, err, "the valid forms")
 }
 
 // Issue 14 #14: errors in plain words, not YAML tags or Go type names.
@@ -197,10 +278,11 @@ func TestParseTypeErrorsInPlainWords(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("x.yaml", []byte(c.yaml))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
+			wantErrContaining(t, err, c.want)
 			for _, jargon := range []string{"!!", "unmarshal", "rules.", "[]string", "map["} {
-				assert.NotContains(t, strings.ReplaceAll(err.Error(), "rules.rawdsn", ""), jargon)
+				if msg := strings.ReplaceAll(err.Error(), "rules.rawdsn", ""); strings.Contains(msg, jargon) {
+					t.Errorf("error %q contains %q", msg, jargon)
+				}
 			}
 		})
 	}
@@ -208,17 +290,29 @@ func TestParseTypeErrorsInPlainWords(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	c, err := Parse("x.yaml", []byte("version: 1\n"))
-	require.NoError(t, err)
-	assert.Equal(t, 1, c.Version)
+	mustNoErr(t, err, "version: 1")
+	if c.Version != 1 {
+		t.Errorf("Version = %d, want 1", c.Version)
+	}
 	c, err = Parse("x.yaml", []byte("rules: {}\n"))
-	require.NoError(t, err)
-	assert.Equal(t, 0, c.Version, "absent: the current format, 1")
+	mustNoErr(t, err, "no version")
+	if c.Version != 0 {
+		t.Errorf("Version = %d, want 0 (absent: the current format, 1)", c.Version)
+	}
 	_, err = Parse("x.yaml", []byte("rules: {}\nversion: 2\n"))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `x.yaml:2: version 2 is not supported: this dbaudit reads version 1`)
+	wantErrContaining(t, err, `x.yaml:2: version 2 is not supported: this dbaudit reads version 1`)
 	_, err = Parse("x.yaml", []byte("version: one\n"))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `x.yaml:1: version: want a whole number, got "one"`)
+	wantErrContaining(t, err, `x.yaml:1: version: want a whole number, got "one"`)
+}
+
+// wantFind checks that Find(dir) returns want ("" for none).
+func wantFind(t *testing.T, dir, want, why string) {
+	t.Helper()
+	got, err := Find(dir)
+	mustNoErr(t, err, "Find(", dir, ")")
+	if got != want {
+		t.Errorf("Find(%q) = %q, want %q %s", dir, got, want, why)
+	}
 }
 
 // Issue 14 #8: discovery stops at the module root, prefers .dbaudit.yaml,
@@ -230,46 +324,37 @@ func TestFindStopsAtTheModuleRoot(t *testing.T) {
 	mod := filepath.Join(mono, "services", "orders")
 	write(t, filepath.Join(mod, "go.mod"), "module example.com/orders\n")
 	deep := filepath.Join(mod, "internal", "db")
-	require.NoError(t, os.MkdirAll(deep, 0o755))
+	mustNoErr(t, os.MkdirAll(deep, 0o755))
 
-	path, err := Find(deep)
-	require.NoError(t, err)
-	assert.Empty(t, path, "a rules.yaml above go.mod is not the module's")
+	wantFind(t, deep, "", "(a rules.yaml above go.mod is not the module's)")
 	c, err := Resolve(deep, "")
-	require.NoError(t, err, "the foreign rules.yaml is not read")
-	assert.Empty(t, c.Path)
+	mustNoErr(t, err, "the foreign rules.yaml is not read")
+	if c.Path != "" {
+		t.Errorf("Resolve: Path = %q, want none", c.Path)
+	}
 
 	// rules.yaml inside the module is read.
 	write(t, filepath.Join(mod, FileName), "approved_packages: [./internal/db]\n")
-	path, err = Find(deep)
-	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(mod, FileName), path)
+	wantFind(t, deep, filepath.Join(mod, FileName), "")
 
 	// .dbaudit.yaml wins over a rules.yaml in the same directory, and a
 	// nearer file wins over a farther one.
 	write(t, filepath.Join(mod, DotFileName), "version: 1\n")
-	path, err = Find(deep)
-	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(mod, DotFileName), path)
+	wantFind(t, deep, filepath.Join(mod, DotFileName), "")
 	write(t, filepath.Join(deep, FileName), "rules: {}\n")
-	path, err = Find(deep)
-	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(deep, FileName), path)
+	wantFind(t, deep, filepath.Join(deep, FileName), "")
 
 	// A foreign rules.yaml inside the module: the error says how to keep both.
-	require.NoError(t, os.Remove(filepath.Join(deep, FileName)))
-	require.NoError(t, os.Remove(filepath.Join(mod, DotFileName)))
+	mustNoErr(t, os.Remove(filepath.Join(deep, FileName)))
+	mustNoErr(t, os.Remove(filepath.Join(mod, DotFileName)))
 	write(t, filepath.Join(mod, FileName), "groups:\n  - name: x\n")
 	_, err = Resolve(deep, "")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), filepath.Join(mod, FileName)+`:1: unknown key "groups" (if this rules.yaml belongs to another tool, put dbaudit's settings in .dbaudit.yaml`)
+	wantErrContaining(t, err, filepath.Join(mod, FileName)+`:1: unknown key "groups" (if this rules.yaml belongs to another tool, put dbaudit's settings in .dbaudit.yaml`)
 
 	// Outside any module only the directory itself is searched.
 	loose := filepath.Join(mono, "scripts")
-	require.NoError(t, os.MkdirAll(loose, 0o755))
-	path, err = Find(loose)
-	require.NoError(t, err)
-	assert.Empty(t, path)
+	mustNoErr(t, os.MkdirAll(loose, 0o755))
+	wantFind(t, loose, "", "")
 }
 
 // In a go.work workspace the search goes on up to the workspace root, where
@@ -282,33 +367,31 @@ func TestFindStopsAtTheWorkspaceRoot(t *testing.T) {
 	write(t, filepath.Join(ws, "a", "go.mod"), "module example.com/a\n")
 	t.Setenv("GOWORK", "")
 
-	path, err := Find(filepath.Join(ws, "a"))
-	require.NoError(t, err)
-	assert.Empty(t, path)
+	wantFind(t, filepath.Join(ws, "a"), "", "")
 
 	write(t, filepath.Join(ws, DotFileName), "version: 1\n")
-	path, err = Find(filepath.Join(ws, "a"))
-	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(ws, DotFileName), path)
+	wantFind(t, filepath.Join(ws, "a"), filepath.Join(ws, DotFileName), "")
 
 	t.Setenv("GOWORK", "off")
-	path, err = Find(filepath.Join(ws, "a"))
-	require.NoError(t, err)
-	assert.Empty(t, path, "GOWORK=off: the module is its own root")
+	wantFind(t, filepath.Join(ws, "a"), "", "(GOWORK=off: the module is its own root)")
 }
 
 func write(t *testing.T, name, content string) {
 	t.Helper()
-	require.NoError(t, os.MkdirAll(filepath.Dir(name), 0o755))
-	require.NoError(t, os.WriteFile(name, []byte(content), 0o644))
+	mustNoErr(t, os.MkdirAll(filepath.Dir(name), 0o755))
+	mustNoErr(t, os.WriteFile(name, []byte(content), 0o644))
 }
 
 func TestStarterNamesEverySetting(t *testing.T) {
 	starter := string(Starter())
 	for _, key := range []string{"version: 1", "check_tests: false"} {
-		assert.Contains(t, starter, "\n"+key+"\n")
+		if !strings.Contains(starter, "\n"+key+"\n") {
+			t.Errorf("the starter has no line %q", key)
+		}
 	}
 	c, err := Parse("starter", Starter())
-	require.NoError(t, err)
-	assert.Equal(t, 1, c.Version)
+	mustNoErr(t, err, "Parse")
+	if c.Version != 1 {
+		t.Errorf("starter Version = %d, want 1", c.Version)
+	}
 }

@@ -3,10 +3,9 @@ package dbindex_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dbaudit/dbaudit/dbmodel/dbindex"
@@ -35,8 +34,12 @@ func TestTestSupportPackages(t *testing.T) {
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	pkgs, err := packages.Load(&packages.Config{
 		Mode:  packages.NeedName | packages.NeedImports | packages.NeedForTest,
@@ -44,28 +47,52 @@ func TestTestSupportPackages(t *testing.T) {
 		Tests: true,
 		Env:   append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off"),
 	}, "./...")
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("packages.Load: %v", err)
+	}
 	got := dbindex.TestSupportPackages(rules.Default(""), pkgs)
-	assert.ElementsMatch(t, []string{
+	want := []string{
 		"example.com/m/internal/testserver/datastore", // only api's test imports it
 		"example.com/m/internal/helper",               // only that test support imports it
 		"example.com/m/fixtures",                      // imports testing
 		"example.com/m/fixtures/sub",                  // only fixtures imports it
 		"example.com/m/common/persistence/persistence-tests",
-	}, got, "store has a production importer, lib only its own tests, orphan none, latest is no test code")
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("TestSupportPackages = %q, want %q in any order (store has a production importer, lib only its own tests, orphan none, latest is no test code)", got, want)
+	}
 }
 
 func TestDrivers(t *testing.T) {
-	assert.Equal(t, dbindex.DriverOther, dbindex.DriverOfName("sqlite3"))
-	assert.Equal(t, dbindex.DriverOther, dbindex.DriverOfName("mysql"))
-	assert.Equal(t, dbindex.DriverPostgres, dbindex.DriverOfName("pgx"))
-	assert.Equal(t, dbindex.DriverPostgres, dbindex.DriverOfName("otel-postgres-wrapper"))
-	assert.Equal(t, dbindex.DriverOther, dbindex.DriverOfName("sqlite_temporal"), "a driver registered under the project's own name")
-	assert.Equal(t, dbindex.DriverUnknown, dbindex.DriverOfName("custom"))
-	assert.Equal(t, dbindex.DriverOther, dbindex.DriverOfPackage("modernc.org/sqlite"))
-	assert.Equal(t, dbindex.DriverOther, dbindex.DriverOfPackage("github.com/ClickHouse/clickhouse-go/v2"))
-	assert.Equal(t, dbindex.DriverPostgres, dbindex.DriverOfPackage("github.com/jackc/pgx/v5/stdlib"))
-	assert.Equal(t, dbindex.DriverUnknown, dbindex.DriverOfPackage("example.com/app/mysqlish"))
+	for _, c := range []struct {
+		name string
+		want dbindex.Driver
+		why  string
+	}{
+		{"sqlite3", dbindex.DriverOther, ""},
+		{"mysql", dbindex.DriverOther, ""},
+		{"pgx", dbindex.DriverPostgres, ""},
+		{"otel-postgres-wrapper", dbindex.DriverPostgres, ""},
+		{"sqlite_temporal", dbindex.DriverOther, "a driver registered under the project's own name"},
+		{"custom", dbindex.DriverUnknown, ""},
+	} {
+		if got := dbindex.DriverOfName(c.name); got != c.want {
+			t.Errorf("DriverOfName(%q) = %v, want %v %s", c.name, got, c.want, c.why)
+		}
+	}
+	for _, c := range []struct {
+		path string
+		want dbindex.Driver
+	}{
+		{"modernc.org/sqlite", dbindex.DriverOther},
+		{"github.com/ClickHouse/clickhouse-go/v2", dbindex.DriverOther},
+		{"github.com/jackc/pgx/v5/stdlib", dbindex.DriverPostgres},
+		{"example.com/app/mysqlish", dbindex.DriverUnknown},
+	} {
+		if got := dbindex.DriverOfPackage(c.path); got != c.want {
+			t.Errorf("DriverOfPackage(%q) = %v, want %v", c.path, got, c.want)
+		}
+	}
 }
 
 // A module named like a test directory does not make its code test support;
@@ -80,8 +107,12 @@ func TestTestSupportPackagesModuleName(t *testing.T) {
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	pkgs, err := packages.Load(&packages.Config{
 		Mode:  packages.NeedName | packages.NeedImports | packages.NeedForTest | packages.NeedModule,
@@ -89,6 +120,10 @@ func TestTestSupportPackagesModuleName(t *testing.T) {
 		Tests: true,
 		Env:   append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off"),
 	}, "./...")
-	require.NoError(t, err)
-	assert.Equal(t, []string{"example.com/acme/e2e/tests/seed"}, dbindex.TestSupportPackages(rules.Default(""), pkgs))
+	if err != nil {
+		t.Fatalf("packages.Load: %v", err)
+	}
+	if got, want := dbindex.TestSupportPackages(rules.Default(""), pkgs), []string{"example.com/acme/e2e/tests/seed"}; !slices.Equal(got, want) {
+		t.Errorf("TestSupportPackages = %q, want %q", got, want)
+	}
 }

@@ -1,13 +1,13 @@
 package propose_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/rules/propose"
@@ -27,20 +27,36 @@ func TestApprovedPackages(t *testing.T) {
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	got, err := propose.ApprovedPackages(dir)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("ApprovedPackages: %v", err)
+	}
 	// The main package's sql.Open only obtains the driver (empty DSN): still
 	// a construction in the code, and main is where pools are built.
-	assert.Equal(t, []string{"./cmd/server", "./internal/db", "./migrate"}, got)
+	if want := []string{"./cmd/server", "./internal/db", "./migrate"}; !slices.Equal(got, want) {
+		t.Errorf("ApprovedPackages = %q, want %q", got, want)
+	}
 
 	starter := propose.Starter(got)
 	cfg, err := rules.Parse("starter.yaml", starter)
-	require.NoError(t, err, string(starter))
-	assert.Equal(t, got, cfg.ApprovedPackages)
-	assert.Contains(t, string(starter), "proposed by dbaudit init")
+	if err != nil {
+		t.Fatalf("the proposed starter does not parse: %v\n%s", err, starter)
+	}
+	if !slices.Equal(cfg.ApprovedPackages, got) {
+		t.Errorf("starter approved_packages = %q, want %q", cfg.ApprovedPackages, got)
+	}
+	if !strings.Contains(string(starter), "proposed by dbaudit init") {
+		t.Errorf("starter does not say %q:\n%s", "proposed by dbaudit init", starter)
+	}
 
-	assert.Equal(t, rules.Starter(), propose.Starter(nil), "nothing to propose: the plain starter")
+	if plain := propose.Starter(nil); !bytes.Equal(plain, rules.Starter()) {
+		t.Errorf("nothing to propose: want the plain starter, got\n%s", plain)
+	}
 }
