@@ -367,7 +367,12 @@ func describeGoType(t string) string {
 func describeYAMLValue(tag, value string) string {
 	short, standard := strings.CutPrefix(tag, "!!")
 	if !standard {
-		return fmt.Sprintf("a value with the tag %s", strings.ReplaceAll(tag, "!!", "!"))
+		// "!!" is the decoder's own shorthand; one pass of ReplaceAll leaves
+		// "!!" in "!$!!!", so collapse until none is left.
+		for strings.Contains(tag, "!!") {
+			tag = strings.ReplaceAll(tag, "!!", "!")
+		}
+		return fmt.Sprintf("a value with the tag %s", tag)
 	}
 	switch short {
 	case "seq":
