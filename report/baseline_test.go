@@ -2,13 +2,11 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/dbaudit/dbaudit/rules"
 )
@@ -16,17 +14,17 @@ import (
 func writeBaselineFile(t *testing.T, findings []Finding) string {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, WriteBaseline(&buf, findings))
+	mustNoErr(t, WriteBaseline(&buf, findings))
 	path := filepath.Join(t.TempDir(), "baseline.json")
-	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	mustNoErr(t, os.WriteFile(path, buf.Bytes(), 0o644))
 	return path
 }
 
 func TestBaselineFileFormat(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, WriteBaseline(&buf, sampleRun().Findings))
-	assert.Equal(t, `{
+	mustNoErr(t, WriteBaseline(&buf, sampleRun().Findings))
+	checkEqual(t, "baseline", buf.String(), `{
   "version": 1,
   "findings": [
     {
@@ -46,17 +44,17 @@ func TestBaselineFileFormat(t *testing.T) {
     }
   ]
 }
-`, buf.String())
+`)
 
 	buf.Reset()
-	require.NoError(t, WriteBaseline(&buf, nil))
-	assert.Equal(t, "{\n  \"version\": 1,\n  \"findings\": []\n}\n", buf.String())
+	mustNoErr(t, WriteBaseline(&buf, nil))
+	checkEqual(t, "empty baseline", buf.String(), "{\n  \"version\": 1,\n  \"findings\": []\n}\n")
 }
 
 func TestBaselineSuppressesRecordedFindingsWhereverTheyMove(t *testing.T) {
 	t.Parallel()
 	b, err := ReadBaseline(writeBaselineFile(t, sampleRun().Findings))
-	require.NoError(t, err)
+	mustNoErr(t, err)
 
 	later := sampleRun().Findings
 	for i := range later {
@@ -72,8 +70,8 @@ func TestBaselineSuppressesRecordedFindingsWhereverTheyMove(t *testing.T) {
 	findings := append(later, fresh, otherFile, otherRule)
 
 	kept, suppressed := b.Filter(findings)
-	assert.Equal(t, 3, suppressed)
-	assert.Equal(t, []Finding{fresh, otherFile, otherRule}, kept)
+	checkEqual(t, "suppressed", suppressed, 3)
+	checkEqual(t, "kept", kept, []Finding{fresh, otherFile, otherRule})
 }
 
 // TestBaselineIgnoresLinesNamedInMessages: conncleanup and sqlpattern name
@@ -88,11 +86,14 @@ func TestBaselineIgnoresLinesNamedInMessages(t *testing.T) {
 		{Rule: "sqlpattern", File: "store/store.go", Line: 80, Column: 20, Message: "literal SQL (text from line 78) matches forbidden pattern \"select \\*\""},
 	}
 	var before bytes.Buffer
-	require.NoError(t, WriteBaseline(&before, recorded))
-	assert.Contains(t, before.String(), "returns at line N: open rows")
-	assert.Contains(t, before.String(), "(text from line N)")
+	mustNoErr(t, WriteBaseline(&before, recorded))
+	for _, want := range []string{"returns at line N: open rows", "(text from line N)"} {
+		if !strings.Contains(before.String(), want) {
+			t.Errorf("baseline lacks %q:\n%s", want, before.String())
+		}
+	}
 	b, err := ReadBaseline(writeBaselineFile(t, recorded))
-	require.NoError(t, err)
+	mustNoErr(t, err)
 
 	shifted := []Finding{
 		{Rule: "conncleanup", File: "store/store.go", Line: 45, Column: 2, Message: "rows from pgxpool.Pool.Query are not closed on the path that returns at line 49: open rows keep their connection busy"},
@@ -100,19 +101,21 @@ func TestBaselineIgnoresLinesNamedInMessages(t *testing.T) {
 		{Rule: "sqlpattern", File: "store/store.go", Line: 81, Column: 20, Message: "literal SQL (text from line 79) matches forbidden pattern \"select \\*\""},
 	}
 	kept, suppressed := b.Filter(shifted)
-	assert.Empty(t, kept, "nothing new after a line was added above every finding")
-	assert.Equal(t, 3, suppressed)
+	if len(kept) != 0 {
+		t.Errorf("kept %+v; want nothing new after a line was added above every finding", kept)
+	}
+	checkEqual(t, "suppressed", suppressed, 3)
 	var after bytes.Buffer
-	require.NoError(t, WriteBaseline(&after, shifted))
-	assert.Equal(t, before.String(), after.String(), "rewriting the baseline changes nothing")
+	mustNoErr(t, WriteBaseline(&after, shifted))
+	checkEqual(t, "rewritten baseline (unchanged)", after.String(), before.String())
 
 	// A baseline written before messages were stored position-free still matches.
 	old := filepath.Join(t.TempDir(), "old.json")
-	require.NoError(t, os.WriteFile(old, []byte(`{"version": 1, "findings": [{"rule": "conncleanup", "file": "store/store.go", "message": "rows from pgxpool.Pool.Query are not closed on the path that returns at line 48: open rows keep their connection busy"}]}`), 0o644))
+	mustNoErr(t, os.WriteFile(old, []byte(`{"version": 1, "findings": [{"rule": "conncleanup", "file": "store/store.go", "message": "rows from pgxpool.Pool.Query are not closed on the path that returns at line 48: open rows keep their connection busy"}]}`), 0o644))
 	b, err = ReadBaseline(old)
-	require.NoError(t, err)
+	mustNoErr(t, err)
 	_, suppressed = b.Filter(shifted)
-	assert.Equal(t, 1, suppressed)
+	checkEqual(t, "suppressed by the old baseline", suppressed, 1)
 }
 
 func TestPositionFree(t *testing.T) {
@@ -127,7 +130,9 @@ func TestPositionFree(t *testing.T) {
 		"pipeline 3 of 4; timeline 12":                              "pipeline 3 of 4; timeline 12",
 		"statement_timeout=10 (in milliseconds) from line_length 3": "statement_timeout=10 (in milliseconds) from line_length 3",
 	} {
-		assert.Equal(t, want, PositionFree(in), in)
+		if got := PositionFree(in); got != want {
+			t.Errorf("PositionFree(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -135,30 +140,31 @@ func TestBaselineIsAMultiset(t *testing.T) {
 	t.Parallel()
 	f := Finding{Rule: "rawdsn", File: "a.go", Line: 1, Message: "dup"}
 	b, err := ReadBaseline(writeBaselineFile(t, []Finding{f, f}))
-	require.NoError(t, err)
+	mustNoErr(t, err)
 
 	third := f
 	third.Line = 30
 	kept, suppressed := b.Filter([]Finding{f, f, third})
-	assert.Equal(t, 2, suppressed)
-	assert.Equal(t, []Finding{third}, kept, "two recorded findings suppress at most two")
+	checkEqual(t, "suppressed", suppressed, 2)
+	checkEqual(t, "kept (two recorded findings suppress at most two)", kept, []Finding{third})
 
 	kept, suppressed = b.Filter([]Finding{f})
-	assert.Equal(t, 1, suppressed)
-	assert.Empty(t, kept)
-	assert.NotNil(t, kept)
+	checkEqual(t, "suppressed", suppressed, 1)
+	if kept == nil || len(kept) != 0 {
+		t.Errorf("kept %#v, want an empty, non-nil slice", kept)
+	}
 
 	// Filter does not consume the baseline.
 	_, suppressed = b.Filter([]Finding{f, f})
-	assert.Equal(t, 2, suppressed)
+	checkEqual(t, "suppressed on a second Filter", suppressed, 2)
 }
 
 func TestNilBaselineKeepsEverything(t *testing.T) {
 	t.Parallel()
 	var b *Baseline
 	kept, suppressed := b.Filter(sampleRun().Findings)
-	assert.Equal(t, 0, suppressed)
-	assert.Equal(t, sampleRun().Findings, kept)
+	checkEqual(t, "suppressed", suppressed, 0)
+	checkEqual(t, "kept", kept, sampleRun().Findings)
 }
 
 func TestReadBaselineErrorsNameTheFile(t *testing.T) {
@@ -182,11 +188,17 @@ func TestReadBaselineErrorsNameTheFile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "old-baseline.json")
-			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o644))
+			mustNoErr(t, os.WriteFile(path, []byte(tt.content), 0o644))
 			_, err := ReadBaseline(path)
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), path+":"), err.Error())
-			assert.Contains(t, err.Error(), tt.want)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.HasPrefix(err.Error(), path+":") {
+				t.Errorf("error does not start with %q: %v", path+":", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not contain %q", err, tt.want)
+			}
 		})
 	}
 }
@@ -195,7 +207,13 @@ func TestReadBaselineMissingFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "nope.json")
 	_, err := ReadBaseline(path)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, os.ErrNotExist)
-	assert.Contains(t, err.Error(), path)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("error %v is not os.ErrNotExist", err)
+	}
+	if !strings.Contains(err.Error(), path) {
+		t.Errorf("error %q does not name %s", err, path)
+	}
 }

@@ -7,8 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/pmezard/go-difflib/difflib"
 )
 
 // FixResult is what ApplyFixes did.
@@ -154,7 +152,9 @@ func conflicts(a, b Edit) bool {
 // Diff is a unified diff (three lines of context, `--- a/file` and
 // `+++ b/file` headers, as git and patch -p1 read) of every file in fixed
 // whose content differs from original, in file name order. A file missing
-// from original is diffed against empty content.
+// from original is diffed against empty content. The hunks hold a shortest
+// line diff (Myers'); changes with at most six unchanged lines between them
+// share a hunk, as in GNU diff's unified output.
 func Diff(original, fixed map[string][]byte) string {
 	var sb strings.Builder
 	for _, file := range slices.Sorted(maps.Keys(fixed)) {
@@ -164,21 +164,20 @@ func Diff(original, fixed map[string][]byte) string {
 		}
 		a, b := splitLines(before), splitLines(after)
 		fmt.Fprintf(&sb, "--- a/%s\n+++ b/%s\n", file, file)
-		m := difflib.NewMatcherWithJunk(a, b, false, nil)
-		for _, group := range m.GetGroupedOpCodes(3) {
+		for _, group := range groupOpCodes(lineOpCodes(a, b), 3) {
 			first, last := group[0], group[len(group)-1]
-			fmt.Fprintf(&sb, "@@ -%s +%s @@\n", hunkRange(first.I1, last.I2), hunkRange(first.J1, last.J2))
+			fmt.Fprintf(&sb, "@@ -%s +%s @@\n", hunkRange(first.i1, last.i2), hunkRange(first.j1, last.j2))
 			for _, op := range group {
-				switch op.Tag {
+				switch op.tag {
 				case 'e':
-					writeLines(&sb, ' ', a[op.I1:op.I2])
+					writeLines(&sb, ' ', a[op.i1:op.i2])
 				case 'd':
-					writeLines(&sb, '-', a[op.I1:op.I2])
+					writeLines(&sb, '-', a[op.i1:op.i2])
 				case 'i':
-					writeLines(&sb, '+', b[op.J1:op.J2])
+					writeLines(&sb, '+', b[op.j1:op.j2])
 				case 'r':
-					writeLines(&sb, '-', a[op.I1:op.I2])
-					writeLines(&sb, '+', b[op.J1:op.J2])
+					writeLines(&sb, '-', a[op.i1:op.i2])
+					writeLines(&sb, '+', b[op.j1:op.j2])
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,9 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // files is an in-memory file system for readFile.
@@ -29,7 +27,9 @@ func (m files) read(name string) ([]byte, error) {
 func edit(t *testing.T, src files, file, old, new string) Edit {
 	t.Helper()
 	i := strings.Index(src[file], old)
-	require.GreaterOrEqual(t, i, 0, "%q not in %s", old, file)
+	if i < 0 {
+		t.Fatalf("%q not in %s", old, file)
+	}
 	return Edit{File: file, Start: i, End: i + len(old), NewText: new}
 }
 
@@ -72,13 +72,13 @@ func TestApplyFixesAppliesFirstFixOfEachFinding(t *testing.T) {
 		finding("noop", "untouched.go", 1),
 	}
 	got, err := ApplyFixes(findings, src.read)
-	require.NoError(t, err)
-	assert.Equal(t, []int{0, 1, 2}, got.Applied)
-	assert.Empty(t, got.Skipped)
-	assert.Equal(t, map[string]string{
+	mustNoErr(t, err)
+	checkEqual(t, "applied", got.Applied, []int{0, 1, 2})
+	checkEqual(t, "skipped", len(got.Skipped), 0)
+	checkEqual(t, "files", stringsOf(got.Files), map[string]string{
 		"db/engine.go": strings.NewReplacer(`"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`, "import ", "import \"os\"\nimport ").Replace(engineGo),
 		"api/api.go":   "package api // edited\n\nvar x = 2\n",
-	}, stringsOf(got.Files))
+	})
 }
 
 func TestApplyFixesAppliesIdenticalEditsOnce(t *testing.T) {
@@ -89,9 +89,9 @@ func TestApplyFixesAppliesIdenticalEditsOnce(t *testing.T) {
 		finding("rawdsn", "a.go", 3, []Edit{addImport}),
 		finding("dsnleak", "a.go", 3, []Edit{addImport, addImport}),
 	}, src.read)
-	require.NoError(t, err)
-	assert.Equal(t, "package a\nimport \"os\"\n\nfunc f() {}\n", string(got.Files["a.go"]))
-	assert.Equal(t, []int{0, 1}, got.Applied)
+	mustNoErr(t, err)
+	checkEqual(t, "a.go", string(got.Files["a.go"]), "package a\nimport \"os\"\n\nfunc f() {}\n")
+	checkEqual(t, "applied", got.Applied, []int{0, 1})
 }
 
 // TestApplyFixesComposesDeletionsOfOneDSN is the README's --fix example:
@@ -105,16 +105,18 @@ func TestApplyFixesComposesDeletionsOfOneDSN(t *testing.T) {
 	src := files{file: "package store\n\nvar dsn = \"postgres://app@db:5432/orders?command_timeout=10&statement_cache_size=0\"\n"}
 	dropTimeout := edit(t, src, file, "command_timeout=10&", "")
 	dropCache := edit(t, src, file, "&statement_cache_size=0", "")
-	require.Less(t, dropCache.Start, dropTimeout.End, "the two edits overlap")
+	if dropCache.Start >= dropTimeout.End {
+		t.Fatalf("the two edits do not overlap: %+v, %+v", dropTimeout, dropCache)
+	}
 	for _, order := range [][]Edit{{dropTimeout, dropCache}, {dropCache, dropTimeout}} {
 		got, err := ApplyFixes([]Finding{
 			finding("driveropts", file, 3, []Edit{order[0]}),
 			finding("driveropts", file, 3, []Edit{order[1]}),
 		}, src.read)
-		require.NoError(t, err)
-		assert.Empty(t, got.Skipped)
-		assert.Equal(t, []int{0, 1}, got.Applied)
-		assert.Equal(t, "package store\n\nvar dsn = \"postgres://app@db:5432/orders?\"\n", string(got.Files[file]))
+		mustNoErr(t, err)
+		checkEqual(t, "skipped", len(got.Skipped), 0)
+		checkEqual(t, "applied", got.Applied, []int{0, 1})
+		checkEqual(t, file, string(got.Files[file]), "package store\n\nvar dsn = \"postgres://app@db:5432/orders?\"\n")
 	}
 }
 
@@ -153,12 +155,14 @@ func TestApplyFixesSkipsOnlyTheConflictingFix(t *testing.T) {
 			second := finding("second", "a.go", 2, tt.b)
 			for _, order := range [][]Finding{{ok, first, second}, {second, ok, first}} {
 				got, err := ApplyFixes(order, src.read)
-				require.NoError(t, err)
-				assert.Equal(t, map[string]string{"a.go": tt.wantA, "b.go": "// b\npackage b\n"}, stringsOf(got.Files))
-				require.Len(t, got.Skipped, 1)
-				assert.Equal(t, "second", order[got.Skipped[0].Finding].Rule)
-				assert.Equal(t, "it conflicts with the fix of a.go:1:1: first ("+tt.overlap+")", got.Skipped[0].Reason)
-				assert.Len(t, got.Applied, 2)
+				mustNoErr(t, err)
+				checkEqual(t, "files", stringsOf(got.Files), map[string]string{"a.go": tt.wantA, "b.go": "// b\npackage b\n"})
+				if len(got.Skipped) != 1 {
+					t.Fatalf("skipped %+v, want one fix", got.Skipped)
+				}
+				checkEqual(t, "skipped rule", order[got.Skipped[0].Finding].Rule, "second")
+				checkEqual(t, "reason", got.Skipped[0].Reason, "it conflicts with the fix of a.go:1:1: first ("+tt.overlap+")")
+				checkEqual(t, "applied count", len(got.Applied), 2)
 			}
 		})
 	}
@@ -174,9 +178,9 @@ func TestApplyFixesAdjacentEditsDoNotConflict(t *testing.T) {
 		finding("i2", "a.go", 1, []Edit{{File: "a.go", Start: 7, End: 7, NewText: ">"}}), // at the end of r2
 		finding("i3", "a.go", 1, []Edit{{File: "a.go", Start: 10, End: 10, NewText: "!"}}),
 	}, src.read)
-	require.NoError(t, err)
-	assert.Empty(t, got.Skipped)
-	assert.Equal(t, "01<RS>789!", string(got.Files["a.go"]))
+	mustNoErr(t, err)
+	checkEqual(t, "skipped", len(got.Skipped), 0)
+	checkEqual(t, "a.go", string(got.Files["a.go"]), "01<RS>789!")
 }
 
 func TestApplyFixesOverlapWithinOneFix(t *testing.T) {
@@ -186,9 +190,9 @@ func TestApplyFixesOverlapWithinOneFix(t *testing.T) {
 		finding("self", "a.go", 4, []Edit{{File: "a.go", Start: 1, End: 4, NewText: "x"}, {File: "a.go", Start: 3, End: 5}}),
 		finding("other", "a.go", 5, []Edit{{File: "a.go", Start: 9, End: 10, NewText: "!"}}),
 	}, src.read)
-	require.NoError(t, err)
-	assert.Equal(t, []SkippedFix{{Finding: 0, Reason: "its own edits overlap in a.go at [1,4) and [3,5)"}}, got.Skipped)
-	assert.Equal(t, "012345678!", string(got.Files["a.go"]))
+	mustNoErr(t, err)
+	checkEqual(t, "skipped", got.Skipped, []SkippedFix{{Finding: 0, Reason: "its own edits overlap in a.go at [1,4) and [3,5)"}})
+	checkEqual(t, "a.go", string(got.Files["a.go"]), "012345678!")
 }
 
 func TestApplyFixesRejectsEditsOutsideTheFile(t *testing.T) {
@@ -196,23 +200,30 @@ func TestApplyFixesRejectsEditsOutsideTheFile(t *testing.T) {
 	src := files{"a.go": "short"}
 	for _, e := range []Edit{{File: "a.go", Start: 3, End: 99}, {File: "a.go", Start: -1, End: 2}, {File: "a.go", Start: 4, End: 2}} {
 		_, err := ApplyFixes([]Finding{finding("stale", "a.go", 1, []Edit{e})}, src.read)
-		assert.EqualError(t, err, fmt.Sprintf("fix of a.go:1:1: stale: edit [%d,%d) lies outside a.go (5 bytes); is the file newer than the analysis? Nothing was applied", e.Start, e.End))
+		want := fmt.Sprintf("fix of a.go:1:1: stale: edit [%d,%d) lies outside a.go (5 bytes); is the file newer than the analysis? Nothing was applied", e.Start, e.End)
+		if err == nil || err.Error() != want {
+			t.Errorf("error: got %v, want %q", err, want)
+		}
 	}
 }
 
 func TestApplyFixesReadError(t *testing.T) {
 	t.Parallel()
 	_, err := ApplyFixes([]Finding{finding("r", "gone.go", 1, []Edit{{File: "gone.go"}})}, files{}.read)
-	assert.ErrorIs(t, err, fs.ErrNotExist)
-	assert.ErrorContains(t, err, "gone.go")
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("error %v is not fs.ErrNotExist", err)
+	}
+	if err == nil || !strings.Contains(err.Error(), "gone.go") {
+		t.Errorf("error %v does not name gone.go", err)
+	}
 }
 
 func TestApplyFixesNoFixes(t *testing.T) {
 	t.Parallel()
 	got, err := ApplyFixes([]Finding{finding("r", "a.go", 1)}, files{}.read)
-	require.NoError(t, err)
-	assert.Empty(t, got.Files)
-	assert.Empty(t, got.Applied)
+	mustNoErr(t, err)
+	checkEqual(t, "files", len(got.Files), 0)
+	checkEqual(t, "applied", len(got.Applied), 0)
 }
 
 func TestDiffFormat(t *testing.T) {
@@ -222,7 +233,7 @@ func TestDiffFormat(t *testing.T) {
 		"db/engine.go": []byte(strings.Replace(engineGo, `"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`, 1)),
 		"same.go":      []byte("x\n"),
 	}
-	assert.Equal(t, `--- a/db/engine.go
+	checkEqual(t, "diff", Diff(original, fixed), `--- a/db/engine.go
 +++ b/db/engine.go
 @@ -3,5 +3,5 @@
  import "github.com/jackc/pgx/v5/pgxpool"
@@ -231,16 +242,18 @@ func TestDiffFormat(t *testing.T) {
 -	return pgxpool.New(ctx, "postgres://app:secret@db/app")
 +	return pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
  }
-`, Diff(original, fixed))
-	assert.Empty(t, Diff(original, original))
+`)
+	checkEqual(t, "diff of unchanged files", Diff(original, original), "")
 }
 
 func TestDiffNoNewlineAtEOF(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "--- a/a.go\n+++ b/a.go\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n",
-		Diff(map[string][]byte{"a.go": []byte("a\nb")}, map[string][]byte{"a.go": []byte("a\nb\n")}))
-	assert.Equal(t, "--- a/new.go\n+++ b/new.go\n@@ -0,0 +1 @@\n+package x\n",
-		Diff(nil, map[string][]byte{"new.go": []byte("package x\n")}))
+	checkEqual(t, "newline added",
+		Diff(map[string][]byte{"a.go": []byte("a\nb")}, map[string][]byte{"a.go": []byte("a\nb\n")}),
+		"--- a/a.go\n+++ b/a.go\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n")
+	checkEqual(t, "new file",
+		Diff(nil, map[string][]byte{"new.go": []byte("package x\n")}),
+		"--- a/new.go\n+++ b/new.go\n@@ -0,0 +1 @@\n+package x\n")
 }
 
 // TestDiffAppliesWithGit checks the diffs against a real patch tool: git
@@ -253,7 +266,7 @@ func TestDiffAppliesWithGit(t *testing.T) {
 	}
 	var long strings.Builder
 	for i := range 300 {
-		fmt.Fprintf(&long, "line %d\n", i%40) // repeated lines, over difflib's autojunk threshold
+		fmt.Fprintf(&long, "line %d\n", i%40) // many repeated lines
 	}
 	original := map[string][]byte{
 		"db/engine.go":  []byte(engineGo),
@@ -273,17 +286,21 @@ func TestDiffAppliesWithGit(t *testing.T) {
 
 	dir := t.TempDir()
 	for name, content := range original {
-		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), content, 0o644))
+		mustNoErr(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		mustNoErr(t, os.WriteFile(filepath.Join(dir, name), content, 0o644))
 	}
 	cmd := exec.Command(git, "apply", "--unsafe-paths", "-")
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(patch)
 	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git apply: %s\npatch:\n%s", out, patch)
+	if err != nil {
+		t.Fatalf("git apply: %v: %s\npatch:\n%s", err, out, patch)
+	}
 	for name, want := range fixed {
 		got, err := os.ReadFile(filepath.Join(dir, name))
-		require.NoError(t, err)
-		assert.True(t, bytes.Equal(want, got), "%s after git apply:\n%s", name, got)
+		mustNoErr(t, err)
+		if !bytes.Equal(want, got) {
+			t.Errorf("%s after git apply:\n%s", name, got)
+		}
 	}
 }

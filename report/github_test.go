@@ -3,18 +3,15 @@ package report
 import (
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-
 	"github.com/dbaudit/dbaudit/rules"
 )
 
 func TestGitHubAnnotations(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t,
+	checkEqual(t, "github", write(t, "github", sampleRun()),
 		"::notice file=api/handler.go,line=8,col=14,title=sqlpattern::query filters on retired column tenant_id\n"+
 			"::warning file=api/handler.go,line=30,col=2,title=poolconstruct::pgxpool.New inside an HTTP handler builds a pool per request\n"+
-			"::error file=internal/db/engine.go,line=12,col=9,endLine=12,endColumn=40,title=rawdsn::DSN literal with a password\n",
-		write(t, "github", sampleRun()))
+			"::error file=internal/db/engine.go,line=12,col=9,endLine=12,endColumn=40,title=rawdsn::DSN literal with a password\n")
 }
 
 func TestGitHubEscaping(t *testing.T) {
@@ -25,12 +22,11 @@ func TestGitHubEscaping(t *testing.T) {
 		Message: "100% wrong: a, b\r\nnext line :: not a command",
 	}}}
 	// Properties escape % CR LF : and ,; the message only % CR LF.
-	assert.Equal(t,
-		"::error file=odd%2Cdir/a%3Ab%25c.go,line=2,col=1,title=rawdsn::100%25 wrong: a, b%0D%0Anext line :: not a command\n",
-		write(t, "github", run))
-	assert.Equal(t, "a%2Cb%3Ac%25d%0D%0A", escapeProperty("a,b:c%d\r\n"))
-	assert.Equal(t, "a,b:c%25d%0D%0A", escapeData("a,b:c%d\r\n"))
-	assert.Equal(t, "%2525", escapeData("%25"), "escaping is not idempotent: an escaped-looking input is escaped again")
+	checkEqual(t, "github", write(t, "github", run),
+		"::error file=odd%2Cdir/a%3Ab%25c.go,line=2,col=1,title=rawdsn::100%25 wrong: a, b%0D%0Anext line :: not a command\n")
+	checkEqual(t, "escapeProperty", escapeProperty("a,b:c%d\r\n"), "a%2Cb%3Ac%25d%0D%0A")
+	checkEqual(t, "escapeData", escapeData("a,b:c%d\r\n"), "a,b:c%25d%0D%0A")
+	checkEqual(t, "escapeData of escaped-looking input (escaped again, not idempotent)", escapeData("%25"), "%2525")
 }
 
 func TestGitHubPartialPositions(t *testing.T) {
@@ -46,16 +42,15 @@ func TestGitHubPartialPositions(t *testing.T) {
 			{Message: "pattern ./nope/...: directory not found"},
 		},
 	}
-	assert.Equal(t,
+	checkEqual(t, "github", write(t, "github", run),
 		"::error title=load error::pattern ./nope/...: directory not found\n"+
 			"::error file=bad.go,line=7,col=3,title=load error::undefined: foo\n"+
 			"::error file=x.go,title=c::file only; unknown severity is an error\n"+
 			"::warning file=x.go,line=3,title=a::no column\n"+
-			"::notice file=x.go,line=4,col=2,endLine=6,title=b::multi-line: no endColumn\n",
-		write(t, "github", run))
+			"::notice file=x.go,line=4,col=2,endLine=6,title=b::multi-line: no endColumn\n")
 }
 
 func TestGitHubCleanRunPrintsNothing(t *testing.T) {
 	t.Parallel()
-	assert.Empty(t, write(t, "github", &Run{Packages: 3}))
+	checkEqual(t, "github output of a clean run", write(t, "github", &Run{Packages: 3}), "")
 }

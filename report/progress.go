@@ -3,14 +3,11 @@ package report
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/term"
 )
 
 // Progress keeps one status line ("loading packages…", "analysing packages
@@ -33,15 +30,6 @@ type Progress struct {
 	stop     chan struct{}
 	finished chan struct{}
 	once     sync.Once
-}
-
-// ProgressWanted reports whether a progress line belongs on stderr: only when
-// it is a terminal and the CI variable is unset, so logs and pipes stay clean.
-func ProgressWanted(stderr *os.File) bool {
-	if _, ci := os.LookupEnv("CI"); ci {
-		return false
-	}
-	return stderr != nil && term.IsTerminal(int(stderr.Fd()))
 }
 
 // NewProgress starts the clock for a progress line on w. When enabled is

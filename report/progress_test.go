@@ -2,14 +2,10 @@ package report
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the progress goroutine
@@ -31,6 +27,18 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// eventually fails the test unless cond holds within two seconds.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 2s: %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func TestProgressDisabledWritesNothing(t *testing.T) {
 	t.Parallel()
 	var out syncBuffer
@@ -39,7 +47,9 @@ func TestProgressDisabledWritesNothing(t *testing.T) {
 	p.Step()
 	time.Sleep(20 * time.Millisecond)
 	p.Done()
-	assert.Empty(t, out.String())
+	if got := out.String(); got != "" {
+		t.Errorf("disabled progress wrote %q", got)
+	}
 
 	var nilProgress *Progress
 	nilProgress.Stage("x", 1)
@@ -57,7 +67,9 @@ func TestProgressQuickRunWritesNothing(t *testing.T) {
 	p.Step()
 	p.Step()
 	p.Done()
-	assert.Empty(t, out.String())
+	if got := out.String(); got != "" {
+		t.Errorf("a run quicker than the delay wrote %q", got)
+	}
 }
 
 func TestProgressShowsStagesAndClears(t *testing.T) {
@@ -65,23 +77,31 @@ func TestProgressShowsStagesAndClears(t *testing.T) {
 	var out syncBuffer
 	p := newProgress(&out, true, 10*time.Millisecond, time.Millisecond)
 	p.Stage("loading packages", 0)
-	require.Eventually(t, func() bool { return strings.Contains(out.String(), "loading packages…") }, 2*time.Second, time.Millisecond)
+	eventually(t, "loading packages… drawn", func() bool { return strings.Contains(out.String(), "loading packages…") })
 
 	p.Stage("analysing packages", 40)
 	for range 12 {
 		p.Step()
 	}
-	require.Eventually(t, func() bool { return strings.HasSuffix(out.String(), "analysing packages 12/40") }, 2*time.Second, time.Millisecond)
+	eventually(t, "analysing packages 12/40 drawn last", func() bool { return strings.HasSuffix(out.String(), "analysing packages 12/40") })
 	p.Done()
 	p.Done() // idempotent
 
 	got := out.String()
-	assert.True(t, strings.HasPrefix(got, "\rloading packages…"), "%q", got)
-	assert.NotContains(t, got, "\n", "one line, rewritten with \\r")
+	if !strings.HasPrefix(got, "\rloading packages…") {
+		t.Errorf("output does not start with \"\\rloading packages…\": %q", got)
+	}
+	if strings.Contains(got, "\n") {
+		t.Errorf("output has a newline; want one line, rewritten with \\r: %q", got)
+	}
 	// Done blanks the longest text drawn last and returns to column 0.
 	last := "analysing packages 12/40"
-	assert.True(t, strings.HasSuffix(got, last+"\r"+strings.Repeat(" ", len(last))+"\r"), "%q", got)
-	assert.Equal(t, got, out.String(), "nothing drawn after Done")
+	if !strings.HasSuffix(got, last+"\r"+strings.Repeat(" ", len(last))+"\r") {
+		t.Errorf("output does not end with the last line blanked: %q", got)
+	}
+	if now := out.String(); now != got {
+		t.Errorf("drawn after Done: %q, then %q", got, now)
+	}
 }
 
 func TestProgressPadsOverLongerText(t *testing.T) {
@@ -89,12 +109,14 @@ func TestProgressPadsOverLongerText(t *testing.T) {
 	var out syncBuffer
 	p := newProgress(&out, true, 0, time.Millisecond)
 	p.Stage("a long first stage", 0)
-	require.Eventually(t, func() bool { return strings.Contains(out.String(), "stage…") }, 2*time.Second, time.Millisecond)
+	eventually(t, "first stage drawn", func() bool { return strings.Contains(out.String(), "stage…") })
 	p.Stage("short", 0)
-	require.Eventually(t, func() bool { return strings.Contains(out.String(), "short…") }, 2*time.Second, time.Millisecond)
+	eventually(t, "short… drawn", func() bool { return strings.Contains(out.String(), "short…") })
 	p.Done()
 	// "a long first stage…" is 19 runes, "short…" 6: 13 spaces cover the rest.
-	assert.Contains(t, out.String(), "\rshort…"+strings.Repeat(" ", 13))
+	if got, want := out.String(), "\rshort…"+strings.Repeat(" ", 13); !strings.Contains(got, want) {
+		t.Errorf("output %q does not contain %q", got, want)
+	}
 }
 
 func TestProgressConcurrentSteps(t *testing.T) {
@@ -111,7 +133,7 @@ func TestProgressConcurrentSteps(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	require.Eventually(t, func() bool { return strings.HasSuffix(out.String(), "analysing packages 800/800") }, 2*time.Second, time.Millisecond)
+	eventually(t, "analysing packages 800/800 drawn last", func() bool { return strings.HasSuffix(out.String(), "analysing packages 800/800") })
 	p.Done()
 }
 
@@ -123,21 +145,9 @@ func TestProgressCountNeverExceedsTotal(t *testing.T) {
 	for range 5 {
 		p.Step()
 	}
-	require.Eventually(t, func() bool { return strings.HasSuffix(out.String(), "analysing packages 2/2") }, 2*time.Second, time.Millisecond)
+	eventually(t, "analysing packages 2/2 drawn last", func() bool { return strings.HasSuffix(out.String(), "analysing packages 2/2") })
 	p.Done()
-	assert.NotContains(t, out.String(), "5/2")
-}
-
-func TestProgressWantedNotForPipesOrFiles(t *testing.T) {
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	defer r.Close()
-	defer w.Close()
-	assert.False(t, ProgressWanted(w))
-
-	f, err := os.Create(t.TempDir() + "/stderr.log")
-	require.NoError(t, err)
-	defer f.Close()
-	assert.False(t, ProgressWanted(f))
-	assert.False(t, ProgressWanted(nil))
+	if got := out.String(); strings.Contains(got, "5/2") {
+		t.Errorf("count above the total drawn: %q", got)
+	}
 }

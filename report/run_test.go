@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-
 	"github.com/dbaudit/dbaudit/rules"
 )
 
@@ -51,24 +49,24 @@ func TestSortOrdersByFileLineColumnRuleMessage(t *testing.T) {
 	for _, f := range run.Findings {
 		got = append(got, fmt.Sprintf("%s:%d:%d:%s:%s", f.File, f.Line, f.Column, f.Rule, f.Message))
 	}
-	assert.Equal(t, []string{
+	checkEqual(t, "findings", got, []string{
 		"a.go:2:1:z:m",
 		"a.go:2:5:b:x",
 		"a.go:2:5:b:y",
 		"a.go:2:5:z:m",
 		"a.go:10:1:a:m", // numeric, not lexical, line order
 		"b.go:1:1:a:m",
-	}, got)
-	assert.Equal(t, []LoadError{{Message: "no file"}, {File: "a.go", Line: 3, Column: 2, Message: "y"}, {File: "b.go", Line: 1, Message: "x"}}, run.LoadErrors)
-	assert.Equal(t, []RuleMeta{{ID: "alpha"}, {ID: "zeta"}}, run.Rules)
+	})
+	checkEqual(t, "load errors", run.LoadErrors, []LoadError{{Message: "no file"}, {File: "a.go", Line: 3, Column: 2, Message: "y"}, {File: "b.go", Line: 1, Message: "x"}})
+	checkEqual(t, "rules", run.Rules, []RuleMeta{{ID: "alpha"}, {ID: "zeta"}})
 }
 
 func TestSummaryCountsByRule(t *testing.T) {
 	t.Parallel()
 	run := sampleRun()
 	run.Findings = append(run.Findings, run.Findings[1])
-	assert.Equal(t, Summary{Packages: 3, Files: 7, Findings: 4, ByRule: map[string]int{"rawdsn": 1, "poolconstruct": 2, "sqlpattern": 1}}, run.Summary())
-	assert.Equal(t, Summary{ByRule: map[string]int{}}, (&Run{}).Summary())
+	checkEqual(t, "summary", run.Summary(), Summary{Packages: 3, Files: 7, Findings: 4, ByRule: map[string]int{"rawdsn": 1, "poolconstruct": 2, "sqlpattern": 1}})
+	checkEqual(t, "summary of an empty run", (&Run{}).Summary(), Summary{ByRule: map[string]int{}})
 }
 
 // TestSummaryLine: the closing line says how many findings of each
@@ -76,23 +74,32 @@ func TestSummaryCountsByRule(t *testing.T) {
 // says why (issue 14 #9), and a clean run says what it checked (#17).
 func TestSummaryLine(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "0 findings in 12 packages", (&Run{Packages: 12}).SummaryLine(rules.SeverityError))
-	assert.Equal(t, "0 findings in 1 package", (&Run{Packages: 1}).SummaryLine(""))
-	assert.Equal(t, "1 error, 1 warning, 1 info (fail-on: error)", sampleRun().SummaryLine(""))
+	checkEqual(t, "12 packages", (&Run{Packages: 12}).SummaryLine(rules.SeverityError), "0 findings in 12 packages")
+	checkEqual(t, "1 package", (&Run{Packages: 1}).SummaryLine(""), "0 findings in 1 package")
+	checkEqual(t, "sample run", sampleRun().SummaryLine(""), "1 error, 1 warning, 1 info (fail-on: error)")
 	warnings := &Run{Packages: 3, Findings: []Finding{{Severity: rules.SeverityWarning}, {Severity: rules.SeverityWarning}}}
-	assert.Equal(t, "0 errors, 2 warnings (fail-on: error)", warnings.SummaryLine(rules.SeverityError))
-	assert.Equal(t, "0 errors, 2 warnings (fail-on: warning)", warnings.SummaryLine(rules.SeverityWarning))
+	checkEqual(t, "warnings, fail-on error", warnings.SummaryLine(rules.SeverityError), "0 errors, 2 warnings (fail-on: error)")
+	checkEqual(t, "warnings, fail-on warning", warnings.SummaryLine(rules.SeverityWarning), "0 errors, 2 warnings (fail-on: warning)")
 	odd := &Run{Findings: []Finding{{Severity: "fatal"}}, Suppressed: 4}
-	assert.Equal(t, "1 error, 0 warnings (fail-on: info); 4 findings suppressed by the baseline", odd.SummaryLine(rules.SeverityInfo),
-		"an unknown severity counts as an error, as for the exit code")
+	checkEqual(t, "unknown severity (counts as an error, as for the exit code)", odd.SummaryLine(rules.SeverityInfo),
+		"1 error, 0 warnings (fail-on: info); 4 findings suppressed by the baseline")
 }
 
 func TestLoadErrorPos(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "", LoadError{Line: 3, Column: 4}.Pos())
-	assert.Equal(t, "a.go", LoadError{File: "a.go"}.Pos())
-	assert.Equal(t, "a.go:3", LoadError{File: "a.go", Line: 3}.Pos())
-	assert.Equal(t, "a.go:3:4", LoadError{File: "a.go", Line: 3, Column: 4}.Pos())
+	for _, tt := range []struct {
+		e    LoadError
+		want string
+	}{
+		{LoadError{Line: 3, Column: 4}, ""},
+		{LoadError{File: "a.go"}, "a.go"},
+		{LoadError{File: "a.go", Line: 3}, "a.go:3"},
+		{LoadError{File: "a.go", Line: 3, Column: 4}, "a.go:3:4"},
+	} {
+		if got := tt.e.Pos(); got != tt.want {
+			t.Errorf("%+v.Pos() = %q, want %q", tt.e, got, tt.want)
+		}
+	}
 }
 
 func TestExitCode(t *testing.T) {
@@ -124,7 +131,9 @@ func TestExitCode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			assert.Equal(t, tt.want, ExitCode(tt.findings, tt.failOn))
+			if got := ExitCode(tt.findings, tt.failOn); got != tt.want {
+				t.Errorf("ExitCode = %d, want %d", got, tt.want)
+			}
 		})
 	}
 }

@@ -123,5 +123,5 @@ func writeFileAtomic(name string, data []byte) error {
 // progressFor returns a terminal progress line on stderr when wanted.
 func progressFor(cmd *cobra.Command) *report.Progress {
 	f, ok := cmd.ErrOrStderr().(*os.File)
-	return report.NewProgress(cmd.ErrOrStderr(), ok && report.ProgressWanted(f))
+	return report.NewProgress(cmd.ErrOrStderr(), ok && progressWanted(f))
 }
