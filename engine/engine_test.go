@@ -43,9 +43,7 @@ func sameElements[T comparable](a, b []T) bool {
 func writeModule(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	sum, err := os.ReadFile("../go.sum")
-	mustNoErr(t, err)
-	files["go.sum"] = string(sum)
+	files["go.sum"] = string(testmodules.GoSum())
 	for name, content := range files {
 		p := filepath.Join(dir, name)
 		mustNoErr(t, os.MkdirAll(filepath.Dir(p), 0o755))

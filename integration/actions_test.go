@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
 	"gopkg.in/yaml.v3"
@@ -281,15 +282,9 @@ func TestCompositeActionVersion(t *testing.T) {
 	const version = "v0.0.1"
 	src, _ := hookRepo(t)
 	proxy := t.TempDir()
-	at := filepath.Join(proxy, "github.com", "dbaudit", "dbaudit", "@v")
-	require.NoError(t, os.MkdirAll(at, 0o755))
-	zf, err := os.Create(filepath.Join(at, version+".zip"))
-	require.NoError(t, err)
-	require.NoError(t, modzip.CreateFromDir(zf, module.Version{Path: "github.com/dbaudit/dbaudit", Version: version}, src))
-	require.NoError(t, zf.Close())
-	require.NoError(t, os.WriteFile(filepath.Join(at, version+".mod"), mustRead(t, filepath.Join(src, "go.mod")), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(at, version+".info"), []byte(`{"Version":"`+version+`"}`), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(at, "list"), []byte(version+"\n"), 0o644))
+	release := filepath.Join(t.TempDir(), "release")
+	copyTree(t, src, release)
+	serveRelease(t, release, version, proxy)
 
 	downloads := filepath.Join(strings.TrimSpace(mustRun(t, repoRoot, nil, "go", "env", "GOMODCACHE").stdout), "cache", "download")
 	modcache := t.TempDir()
@@ -305,6 +300,7 @@ func TestCompositeActionVersion(t *testing.T) {
 	require.Equal(t, 1, r.code, "%s\n%s", r.stdout, r.stderr)
 	assert.Equal(t, checkFindings(t, dir), parseVetText(t, dir, r.stdout))
 	assert.DirExists(t, filepath.Join(modcache, "github.com", "dbaudit", "dbaudit@"+version), "installed from the release, not the action's source")
+	assert.DirExists(t, filepath.Join(modcache, "github.com", "dbaudit", "dbaudit", "cmd", "dbaudit@"+version), "the CLI's module at the release")
 }
 
 // TestCompositeActionScripts runs shellcheck over action.yml's scripts,
@@ -325,4 +321,52 @@ func TestCompositeActionScripts(t *testing.T) {
 		r := run(t, repoRoot, nil, shellcheck, "--severity=style", script)
 		assert.Equal(t, 0, r.code, "step %q:\n%s", step.Name, r.stdout)
 	}
+}
+
+// serveRelease writes every module of the workspace in tree (go.work's use
+// list) into proxy, a GOPROXY directory, at version, as a release would
+// publish them: each go.mod requires the other dbaudit modules at version
+// and replaces none (go install pkg@version refuses replace directives).
+// tree's go.mod files are rewritten in place, so the zips hold them too.
+func serveRelease(t *testing.T, tree, version, proxy string) {
+	t.Helper()
+	work, err := modfile.ParseWork("go.work", mustRead(t, filepath.Join(tree, "go.work")), nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, work.Use)
+	for _, use := range work.Use {
+		dir := filepath.Join(tree, use.Path)
+		gomod := filepath.Join(dir, "go.mod")
+		f, err := modfile.Parse(gomod, mustRead(t, gomod), nil)
+		require.NoError(t, err)
+		for _, r := range f.Replace {
+			if isDbaudit(r.Old.Path) {
+				require.NoError(t, f.DropReplace(r.Old.Path, r.Old.Version))
+			}
+		}
+		for _, r := range f.Require {
+			if isDbaudit(r.Mod.Path) {
+				require.NoError(t, f.AddRequire(r.Mod.Path, version))
+			}
+		}
+		f.Cleanup()
+		data, err := f.Format()
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(gomod, data, 0o644))
+
+		path := f.Module.Mod.Path
+		at := filepath.Join(proxy, filepath.FromSlash(path), "@v")
+		require.NoError(t, os.MkdirAll(at, 0o755))
+		zf, err := os.Create(filepath.Join(at, version+".zip"))
+		require.NoError(t, err)
+		// CreateFromDir leaves out the directories of nested modules.
+		require.NoError(t, modzip.CreateFromDir(zf, module.Version{Path: path, Version: version}, dir))
+		require.NoError(t, zf.Close())
+		require.NoError(t, os.WriteFile(filepath.Join(at, version+".mod"), data, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(at, version+".info"), []byte(`{"Version":"`+version+`"}`), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(at, "list"), []byte(version+"\n"), 0o644))
+	}
+}
+
+func isDbaudit(path string) bool {
+	return path == "github.com/dbaudit/dbaudit" || strings.HasPrefix(path, "github.com/dbaudit/dbaudit/")
 }

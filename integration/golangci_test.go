@@ -46,6 +46,23 @@ func buildCustomGolangci(t *testing.T) string {
 	return c.path
 }
 
+// TestCustomGolangciTakesOnlyTheLightModule reads the module graph of the
+// custom golangci-lint build: dbaudit adds nothing to it but x/tools,
+// yaml.v3, the register module and what those require (issue 15 #7).
+func TestCustomGolangciTakesOnlyTheLightModule(t *testing.T) {
+	slow(t)
+	bin := buildCustomGolangci(t)
+	graph := strings.Split(string(mustRead(t, bin+".modgraph")), "\n")
+	var own []string
+	for _, line := range graph {
+		if strings.HasPrefix(line, "github.com/dbaudit/dbaudit@") {
+			own = append(own, line)
+		}
+	}
+	t.Logf("what dbaudit adds to the build:\n%s", strings.Join(own, "\n"))
+	checkLight(t, graph)
+}
+
 // proxyWithoutDirect is the environment's GOPROXY with the "direct" entry
 // (fetching from version control) removed.
 func proxyWithoutDirect(t *testing.T) string {

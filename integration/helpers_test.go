@@ -233,8 +233,9 @@ func goBuild(t *testing.T, pkg string) string {
 	b := v.(*builtBinary)
 	b.once.Do(func() {
 		b.path = filepath.Join(binDir, filepath.Base(pkg))
-		cmd := exec.Command("go", "build", "-o", b.path, "./"+pkg)
-		cmd.Dir = repoRoot
+		// Built from its own directory: cmd/dbaudit is a module of its own.
+		cmd := exec.Command("go", "build", "-o", b.path, ".")
+		cmd.Dir = filepath.Join(repoRoot, pkg)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			b.err = fmt.Errorf("go build ./%s: %v\n%s", pkg, err, out)

@@ -528,7 +528,7 @@ func (c *checker) message(s *state, o *origin, built bool, how string, snk sink)
 }
 
 const help = `Text from outside the program became part of the statement: a quote in it ends the literal and
-the rest runs as SQL with the service's privileges. Measured with pgx and PostgreSQL (driver_test.go):
+the rest runs as SQL with the service's privileges. Measured with pgx and PostgreSQL (integration/drivers/sqlinject):
 name=x' OR '1'='1 turns DELETE ... WHERE name = '<name>' into a delete of every row, and through Exec
 without arguments (pgx sends it with the simple protocol) x'; DROP TABLE audit; -- runs a second statement.
 Pass values as arguments instead: pgx and lib/pq take $1, $2 (pool.Query(ctx, "... WHERE name = $1", name));

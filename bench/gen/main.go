@@ -8,6 +8,8 @@
 package main
 
 import (
+	"github.com/dbaudit/dbaudit/internal/testmodules"
+
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -19,16 +21,19 @@ import (
 func main() {
 	n := flag.Int("n", 100, "number of packages (at least 16)")
 	out := flag.String("o", "", "directory to write the module into (must not exist or be empty)")
-	goSum := flag.String("gosum", "go.sum", "go.sum to seed the module's from (the dbaudit repository's)")
+	goSum := flag.String("gosum", "", "go.sum to seed the module's from (default: the fixture modules' sums the tests use)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: gen -n PACKAGES -o DIR [-gosum go.sum]")
 		os.Exit(2)
 	}
-	sum, err := os.ReadFile(*goSum)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "gen: reading the go.sum to seed from: %v (run from the repository root or pass -gosum)\n", err)
-		os.Exit(2)
+	sum := testmodules.GoSum()
+	if *goSum != "" {
+		var err error
+		if sum, err = os.ReadFile(*goSum); err != nil {
+			fmt.Fprintf(os.Stderr, "gen: reading the go.sum to seed from: %v\n", err)
+			os.Exit(2)
+		}
 	}
 	st, err := synth.Generate(*out, *n, sum)
 	if err != nil {

@@ -71,7 +71,7 @@ else
     echo "building dbaudit at $label" >&2
     rm -rf "$WORK/build/$label"; mkdir -p "$WORK/build/$label"
     git -C "$repo" archive "$sha" | tar -x -C "$WORK/build/$label"
-    (cd "$WORK/build/$label" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/dbaudit)
+    (cd "$WORK/build/$label/cmd/dbaudit" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" .) # its own module now, a root package before
   fi
 fi
 

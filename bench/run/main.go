@@ -12,6 +12,8 @@
 package main
 
 import (
+	"github.com/dbaudit/dbaudit/internal/testmodules"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -247,10 +249,7 @@ func runSize(o *options, tools []*tool, n int) (*sizeRun, error) {
 	if err := os.RemoveAll(mod); err != nil {
 		return nil, err
 	}
-	goSum, err := os.ReadFile(filepath.Join(o.repoRoot, "go.sum"))
-	if err != nil {
-		return nil, err
-	}
+	goSum := testmodules.GoSum()
 	logf("generating a module of %d packages", n)
 	st, err := synth.Generate(mod, n, goSum)
 	if err != nil {

@@ -38,14 +38,7 @@ func TestScripts(t *testing.T) {
 		return strings.TrimSpace(string(out))
 	}
 	modcache, gocache := goEnv("GOMODCACHE"), goEnv("GOCACHE")
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	goSum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	goSum := testmodules.GoSum()
 	dbURL := os.Getenv("DBAUDIT_TEST_DATABASE_URL")
 	if dbURL == "" && os.Getenv("CI") == "true" {
 		t.Fatal("DBAUDIT_TEST_DATABASE_URL is not set, and CI=true requires the database scripts to run")

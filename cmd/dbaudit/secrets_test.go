@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/dbaudit/dbaudit/internal/testmodules"
+
 	"bytes"
 	"context"
 	"errors"
@@ -181,10 +183,7 @@ func TestNoPasswordInOutput(t *testing.T) {
 	for i, shape := range secretShapes {
 		fmt.Fprintf(&lits, "\tc%d, _ := pgx.Connect(ctx, %s)\n\tdefer c%d.Close(ctx)\n", i, strconv.Quote(fillShape(i, shape, targets[0])), i)
 	}
-	goSum, err := os.ReadFile("../../go.sum")
-	if err != nil {
-		t.Fatal(err)
-	}
+	goSum := testmodules.GoSum()
 	writeFiles(t, src, map[string]string{
 		"go.mod": "module example.com/source\n\ngo 1.22\n\nrequire github.com/jackc/pgx/v5 v5.12.0\n",
 		"go.sum": string(goSum),

@@ -4,6 +4,7 @@
 package atest
 
 import (
+	"errors"
 	"go/token"
 	"io/fs"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/mod/modfile"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
@@ -36,7 +38,7 @@ func RunWithSuggestedFixes(t *testing.T, a *analysis.Analyzer, pkgs ...string) [
 // the calling package's testdata/src.
 func GOPATH(t *testing.T) string {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,18 +51,21 @@ func GOPATH(t *testing.T) string {
 	return dir
 }
 
-func repoRoot() (string, error) {
+// RepoRoot returns the repository's root: the directory above the working
+// directory whose go.mod is the root module's (nested modules such as
+// schemacheck have go.mod files of their own).
+func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && modfile.ModulePath(data) == "github.com/dbaudit/dbaudit" {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", os.ErrNotExist
+			return "", errors.New("no github.com/dbaudit/dbaudit go.mod above the working directory")
 		}
 		dir = parent
 	}

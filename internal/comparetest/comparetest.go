@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dbaudit/dbaudit/internal/atest"
 )
 
 // Diag is one finding of a tool.
@@ -318,21 +320,12 @@ func CopyFixtures(t testing.TB, src, dst string) {
 	}
 }
 
-// RepoRoot returns the directory of the go.mod above the working directory.
+// RepoRoot returns the repository's root (atest.RepoRoot).
 func RepoRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := atest.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return root
 }

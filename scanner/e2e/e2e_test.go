@@ -61,7 +61,7 @@ func scannerBinary(t *testing.T) string {
 			return
 		}
 		binary = filepath.Join(dir, "scanner")
-		out, err := exec.Command("go", "build", "-o", binary, "github.com/dbaudit/dbaudit/cmd/scanner").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binary, "github.com/dbaudit/dbaudit/scanner/cmd/scanner").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -4,6 +4,8 @@
 package benchmark
 
 import (
+	"github.com/dbaudit/dbaudit/internal/testmodules"
+
 	"context"
 	"errors"
 	"fmt"
@@ -169,10 +171,7 @@ func Run(ctx context.Context, dsn, moduleRoot string, n int) (_ *Figures, err er
 // tenth reads the nullable email into a string) and a function with n
 // QueryRow(...).Scan calls.
 func writeModule(dir, moduleRoot string, n int) error {
-	sum, err := os.ReadFile(filepath.Join(moduleRoot, "go.sum"))
-	if err != nil {
-		return fmt.Errorf("the generated module needs the checkout's go.sum: %w", err)
-	}
+	sum := testmodules.GoSum()
 	gomod := "module example.com/bench\n\ngo 1.26\n\nrequire github.com/jackc/pgx/v5 v5.12.0\n"
 	var src strings.Builder
 	src.WriteString("package models\n\nimport (\n\t\"context\"\n\t\"time\"\n\n\t\"github.com/jackc/pgx/v5/pgxpool\"\n)\n\n")

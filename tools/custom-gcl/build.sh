@@ -6,6 +6,9 @@
 #
 #   tools/custom-gcl/build.sh OUT      # e.g. tools/custom-gcl/build.sh bin/golangci-lint
 #
+# Beside OUT it writes OUT.modgraph, the build's `go mod graph`: the lines
+# that start at github.com/dbaudit/dbaudit@ are what dbaudit adds to it.
+#
 # The build runs in a temporary copy of this module whose replace directive
 # points at this checkout, so the tree is never modified, and whose go.sum
 # is seeded from golangci-lint's and dbaudit's own, so `go mod tidy` (needed
@@ -39,4 +42,7 @@ mv go.sum.seeded go.sum
 GOFLAGS=-mod=mod go mod tidy
 mkdir -p "$(dirname "$out")"
 go build -o "$out" .
+# The build's module graph, for what dbaudit's go.mod adds to it
+# (grep '^github.com/dbaudit/dbaudit@' OUT.modgraph).
+go mod graph > "$out.modgraph"
 echo "built $out (golangci-lint $gcl with the dbaudit plugin)" >&2

@@ -97,7 +97,7 @@ func TestCompare(t *testing.T) {
 	ct.Write(t, filepath.Join(toolDir, "rowserr-all", "main.go"),
 		fmt.Sprintf(rowserrMain, `"github.com/jmoiron/sqlx", "github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgxpool"`))
 	ct.Run(t, toolDir, nil, "go", "build", "-o", bin+string(filepath.Separator), "./...")
-	ct.Run(t, root, nil, "go", "build", "-o", filepath.Join(bin, "dbaudit"), "./cmd/dbaudit")
+	ct.Run(t, filepath.Join(root, "cmd", "dbaudit"), nil, "go", "build", "-o", filepath.Join(bin, "dbaudit"), ".") // a module of its own
 	ct.Run(t, root, nil, "go", "build", "-o", filepath.Join(bin, "dbaudit-vet"), "./cmd/dbaudit-vet")
 
 	closeScope := func(c fixtureCase) bool { return c.resource == "rows" || c.resource == "stmt" }

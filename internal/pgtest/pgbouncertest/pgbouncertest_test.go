@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/dbaudit/dbaudit/internal/pgbouncertest"
+	"github.com/dbaudit/dbaudit/internal/pgtest/pgbouncertest"
 )
 
 // TestStart: the pooler accepts connections, runs in transaction mode, and
