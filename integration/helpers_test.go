@@ -238,7 +238,7 @@ func goBuild(t *testing.T, pkg string) string {
 		cmd.Dir = filepath.Join(repoRoot, pkg)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			b.err = fmt.Errorf("go build ./%s: %v\n%s", pkg, err, out)
+			b.err = fmt.Errorf("go build in %s: %v\n%s", pkg, err, out)
 		}
 	})
 	require.NoError(t, b.err)

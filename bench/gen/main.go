@@ -8,14 +8,13 @@
 package main
 
 import (
-	"github.com/dbaudit/dbaudit/internal/testmodules"
-
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 
 	"github.com/dbaudit/dbaudit/bench/internal/synth"
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 )
 
 func main() {

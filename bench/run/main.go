@@ -12,8 +12,6 @@
 package main
 
 import (
-	"github.com/dbaudit/dbaudit/internal/testmodules"
-
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -31,6 +29,7 @@ import (
 
 	"github.com/dbaudit/dbaudit/bench/internal/measure"
 	"github.com/dbaudit/dbaudit/bench/internal/synth"
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 )
 
 // GolangciVersion is the golangci-lint release the benchmark compares with.

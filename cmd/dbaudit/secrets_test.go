@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/dbaudit/dbaudit/internal/testmodules"
-
 	"bytes"
 	"context"
 	"errors"
@@ -20,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 )
 
 // secretShapes are connection strings in every shape the report and the

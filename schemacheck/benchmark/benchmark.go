@@ -4,8 +4,6 @@
 package benchmark
 
 import (
-	"github.com/dbaudit/dbaudit/internal/testmodules"
-
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dbaudit/dbaudit/engine"
+	"github.com/dbaudit/dbaudit/internal/testmodules"
 	"github.com/dbaudit/dbaudit/rules"
 	"github.com/dbaudit/dbaudit/schemacheck"
 	"github.com/dbaudit/dbaudit/schemacheck/catalog"
