@@ -5,11 +5,11 @@ import (
 	"slices"
 )
 
-// fixturesSum holds the go.sum lines of the modules the fixture modules
-// require (pgx, lib/pq, goose, golang-migrate and their dependencies): the
-// sums the repository's single module used to carry before the plugin's
-// module was made light, kept here so that fixture modules are checked
-// against fixed sums rather than the checksum database.
+// fixturesSum holds go.sum lines for the modules the fixture modules
+// require (pgx, lib/pq, goose, golang-migrate and their dependencies, at
+// the versions FixtureRequirements and the tests name), so that fixture
+// modules load offline and are checked against fixed sums. The root
+// module's own go.sum no longer holds them: it requires none of these.
 //
 //go:embed fixtures.sum
 var fixturesSum []byte
