@@ -25,8 +25,9 @@ var handleOpeners = map[string]bool{
 }
 
 // handle is what the analyzer knows of a pool or *sql.DB: what its
-// driver's errors show of the DSN (ParseConfigError: its first use parses
-// the DSN, database/sql with pgx's stdlib driver) and the shape of its DSN.
+// driver's errors show of the DSN (a *sql.DB's; ParseConfigError: its
+// first use parses the DSN, database/sql with pgx's stdlib driver) and the
+// shape of its DSN.
 type handle struct {
 	leak  drivers.ErrorLeak
 	shape dsnShape
@@ -92,8 +93,9 @@ func (c *checker) escapes() []ast.Node {
 }
 
 // errorSource returns the secret the error of call carries, or nil: call
-// is one of the measured calls (drivers.LookupErrorCall) and the DSN it was given has a shape whose error
-// was measured to carry the password (or may have one).
+// is one of the measured calls (drivers.LookupErrorCall) and the DSN it
+// was given has a shape whose error was measured to carry the password (or
+// may have one).
 func (c *checker) errorSource(call *ast.CallExpr, fn *types.Func) *secret {
 	ec, ok := drivers.LookupErrorCall(dbapi.FullName(fn))
 	if !ok {
@@ -123,6 +125,11 @@ func (c *checker) errorSource(call *ast.CallExpr, fn *types.Func) *secret {
 			return nil
 		}
 		h = *hp
+		// A pool's methods: the table's measured leak. (*sql.DB).Ping's
+		// entry is empty: its errors are the driver's (openHandle).
+		if ec.ErrorLeak != (drivers.ErrorLeak{}) {
+			h.leak = ec.ErrorLeak
+		}
 	default:
 		return nil
 	}
@@ -166,8 +173,9 @@ type errLeak struct {
 }
 
 // openHandle records the handle an opener returns: the pool or *sql.DB
-// assigned from pgxpool.New or sql.Open, with its driver's error leak and its
-// DSN's shape.
+// assigned from pgxpool.New or sql.Open, with its DSN's shape and, for
+// sql.Open, its driver's error leak (a pool's comes with the method
+// called on it).
 func (c *checker) openHandle(call *ast.CallExpr) *handle {
 	fn := callee(c.pass.TypesInfo, call)
 	if fn == nil || !handleOpeners[dbapi.FullName(fn)] || len(call.Args) < 2 {
@@ -181,8 +189,7 @@ func (c *checker) openHandle(call *ast.CallExpr) *handle {
 		}
 		return &handle{leak: leak, shape: c.shapeOf(call.Args[1])}
 	}
-	// pgxpool.New: parsed already
-	return &handle{leak: drivers.ErrorLeak{Family: drivers.LeakPgxDial}, shape: c.shapeOf(call.Args[1])}
+	return &handle{shape: c.shapeOf(call.Args[1])} // pgxpool.New
 }
 
 // errHelp is the help of an error finding.

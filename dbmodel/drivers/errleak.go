@@ -115,8 +115,9 @@ type ErrorCall struct {
 	AnyURL bool
 }
 
-// errorCalls are the measured calls, by dbapi.FullName. (*sql.DB).Ping
-// depends on the driver the handle was opened with (sqlDriverLeaks).
+// errorCalls are the measured calls, by dbapi.FullName. What the errors
+// of (*sql.DB).Ping show depends on the driver the handle was opened with
+// (sqlDriverLeaks).
 var errorCalls = map[string]ErrorCall{
 	"github.com/jackc/pgx/v5.Connect":              {Name: "pgx.Connect", ErrorLeak: ErrorLeak{Family: LeakPgxDial, ParseConfigError: true}, DSNArg: 1},
 	"github.com/jackc/pgx/v5.ParseConfig":          {Name: "pgx.ParseConfig", ErrorLeak: ErrorLeak{ParseConfigError: true}, DSNArg: 0},
@@ -133,8 +134,9 @@ var errorCalls = map[string]ErrorCall{
 // LookupErrorCall returns the measured call named fullName (as
 // dbapi.FullName spells it: "github.com/jackc/pgx/v5.Connect",
 // "github.com/jackc/pgx/v5/pgxpool.Pool.Ping", "database/sql.DB.Ping").
-// For a method called on a handle (DSNArg -1) the leak is that of the
-// handle's driver; the ErrorLeak of (*sql.DB).Ping here is LeakNone.
+// For a method called on a handle (DSNArg -1) the DSN is the handle's; the
+// ErrorLeak of (*sql.DB).Ping and PingContext is empty, since their errors
+// are those of the driver the handle was opened with (SQLDriverErrorLeak).
 func LookupErrorCall(fullName string) (ErrorCall, bool) {
 	c, ok := errorCalls[fullName]
 	return c, ok
