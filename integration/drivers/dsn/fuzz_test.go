@@ -24,8 +24,8 @@ const seedsFile = "../../../dbmodel/dsn/fuzz_test.go"
 // FuzzParse checks that dsn.Parse agrees with pgconn.ParseConfig: both
 // accept or both reject the syntax, and the settings pgconn forwards to
 // the server are exactly the ones Parse finds (and the user, database and
-// password are those pgconn reads). testdata/fuzz/FuzzParse holds the
-// corpus shared with dbmodel/dsn's target of the same name.
+// password are those pgconn reads). testdata/fuzz/FuzzParse starts as a
+// copy of the corpus of dbmodel/dsn's target of the same name.
 func FuzzParse(f *testing.F) {
 	seeds, err := gosrc.Strings(seedsFile, "seeds")
 	if err != nil {

@@ -19,11 +19,11 @@ import (
 )
 
 // The pooler tests run real pgx v5 through a real transaction-mode
-// PgBouncer (internal/pgbouncertest, two server connections per pool) and
-// prove what the rule's help text quotes: every session feature the rule
-// flags breaks once the client's next transaction runs on another server
-// connection, and every look-alike it leaves alone works under concurrent
-// load.
+// PgBouncer (internal/pgtest/pgbouncertest, two server connections per
+// pool) and prove what the rule's help text quotes: every session feature
+// the rule flags breaks once the client's next transaction runs on another
+// server connection, and every look-alike it leaves alone works under
+// concurrent load.
 
 // client is one client connection to the pooler, which notes the
 // notices the server sends it.
