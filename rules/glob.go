@@ -81,85 +81,134 @@ func matchGlob(pattern, name string) bool {
 var errManyAlternatives = fmt.Errorf("its {,} groups expand to more than %d patterns", maxGlobAlternatives)
 
 // expandBraces returns the patterns pattern's {a,b} groups stand for, in
-// order, or why they are malformed.
+// order, or why they are malformed. It parses the groups once and writes
+// each pattern out through one buffer, so the work is about the size of
+// the expansion, however many groups there are.
 func expandBraces(pattern string) ([]string, error) {
-	var out []string
-	var expand func(p string) error
-	expand = func(p string) error {
-		open := -1
-	scan:
-		for i := 0; i < len(p); i++ {
-			switch p[i] {
-			case '\\':
-				i++
-			case '[':
-				end := classEnd(p, i)
-				if end < 0 {
-					return errors.New("a [ opens a class that is empty or never closed")
-				}
-				i = end - 1
-			case '{':
-				open = i
-				break scan
-			case '}':
-				return errors.New("a } closes no {")
-			}
-		}
-		if open < 0 {
-			if len(out) == maxGlobAlternatives {
-				return errManyAlternatives
-			}
-			out = append(out, p)
-			return nil
-		}
-		alts, end, err := braceAlternatives(p, open)
-		if err != nil {
-			return err
-		}
-		for _, a := range alts {
-			if err := expand(p[:open] + a + p[end:]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := expand(pattern); err != nil {
+	seq, _, n, err := parseBraces(pattern, 0, false)
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	if n > maxGlobAlternatives {
+		return nil, errManyAlternatives
+	}
+	x := braceExpander{out: make([]string, 0, n)}
+	x.expand(seq, -1)
+	return x.out, nil
 }
 
-// braceAlternatives splits the group whose { is at p[open] into its
-// alternatives (still holding any nested groups) and returns the index just
-// past its }.
-func braceAlternatives(p string, open int) (alts []string, end int, err error) {
-	depth, start := 0, open+1
-	for i := open + 1; i < len(p); i++ {
+// braceSeq is a pattern or one alternative of a group: literal text and
+// groups in turn.
+type braceSeq []bracePart
+
+// bracePart is literal text, or, when alts is not nil, a {,} group.
+type bracePart struct {
+	lit  string
+	alts []braceSeq
+}
+
+// parseBraces parses p from i up to its end or, nested in a group, up to the
+// , or } ending the alternative, and returns where it stopped and how many
+// patterns the sequence expands to (at most maxGlobAlternatives+1).
+func parseBraces(p string, i int, nested bool) (seq braceSeq, end, n int, err error) {
+	n = 1
+	start := i
+	for i < len(p) {
 		switch p[i] {
 		case '\\':
-			i++
+			i = min(i+2, len(p))
+			continue
 		case '[':
 			e := classEnd(p, i)
 			if e < 0 {
-				return nil, 0, errors.New("a [ opens a class that is empty or never closed")
+				return nil, 0, 0, errors.New("a [ opens a class that is empty or never closed")
 			}
-			i = e - 1
+			i = e
+			continue
 		case '{':
-			depth++
-		case '}':
-			if depth > 0 {
-				depth--
-				continue
+			if start < i {
+				seq = append(seq, bracePart{lit: p[start:i]})
 			}
-			return append(alts, p[start:i]), i + 1, nil
+			var alts []braceSeq
+			count := 0
+			for {
+				alt, e, m, err := parseBraces(p, i+1, true)
+				if err != nil {
+					return nil, 0, 0, err
+				}
+				alts = append(alts, alt)
+				count = min(count+m, maxGlobAlternatives+1)
+				i = e
+				if p[i] == '}' {
+					break
+				}
+			}
+			seq = append(seq, bracePart{alts: alts})
+			n = min(n*count, maxGlobAlternatives+1)
+			i++
+			start = i
+			continue
 		case ',':
-			if depth == 0 {
-				alts = append(alts, p[start:i])
-				start = i + 1
+			if nested {
+				return append(seq, bracePart{lit: p[start:i]}), i, n, nil
 			}
+		case '}':
+			if nested {
+				return append(seq, bracePart{lit: p[start:i]}), i, n, nil
+			}
+			return nil, 0, 0, errors.New("a } closes no {")
 		}
+		i++
 	}
-	return nil, 0, errors.New("a { is never closed by a }")
+	if nested {
+		return nil, 0, 0, errors.New("a { is never closed by a }")
+	}
+	if start < i {
+		seq = append(seq, bracePart{lit: p[start:i]})
+	}
+	return seq, i, n, nil
+}
+
+// braceExpander writes out the patterns a parsed pattern stands for.
+type braceExpander struct {
+	buf   []byte      // the pattern so far
+	conts []braceCont // what follows the groups being expanded
+	out   []string
+}
+
+// braceCont is what follows a group: the rest of the sequence holding it,
+// then conts[next] (none if next < 0).
+type braceCont struct {
+	seq  braceSeq
+	next int
+}
+
+// expand adds to x.out each pattern x.buf followed by seq and then by
+// continuation cont stands for. A call leaves x.buf and x.conts as it found
+// them, so the entries its callers still follow are never overwritten.
+func (x *braceExpander) expand(seq braceSeq, cont int) {
+	n := len(x.buf)
+	defer func() { x.buf = x.buf[:n] }()
+	for {
+		for len(seq) > 0 && seq[0].alts == nil {
+			x.buf = append(x.buf, seq[0].lit...)
+			seq = seq[1:]
+		}
+		if len(seq) > 0 {
+			break
+		}
+		if cont < 0 {
+			x.out = append(x.out, string(x.buf))
+			return
+		}
+		seq, cont = x.conts[cont].seq, x.conts[cont].next
+	}
+	mark := len(x.conts)
+	x.conts = append(x.conts, braceCont{seq[1:], cont})
+	for _, alt := range seq[0].alts {
+		x.expand(alt, mark)
+	}
+	x.conts = x.conts[:mark]
 }
 
 // classEnd returns the index just past the ] closing the class that opens at
