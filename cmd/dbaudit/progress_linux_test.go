@@ -52,27 +52,3 @@ func TestProgressWantedOnATerminalUnlessCI(t *testing.T) {
 		t.Error("progressWanted(terminal) = true with CI set, even empty, want false")
 	}
 }
-
-func TestProgressWantedNotForPipesOrFiles(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
-	if progressWanted(w) {
-		t.Error("progressWanted(pipe) = true, want false")
-	}
-
-	f, err := os.Create(t.TempDir() + "/stderr.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if progressWanted(f) {
-		t.Error("progressWanted(file) = true, want false")
-	}
-	if progressWanted(nil) {
-		t.Error("progressWanted(nil) = true, want false")
-	}
-}
