@@ -151,7 +151,8 @@ func conflicts(a, b Edit) bool {
 
 // Diff is a unified diff (three lines of context, `--- a/file` and
 // `+++ b/file` headers, as git and patch -p1 read) of every file in fixed
-// whose content differs from original, in file name order. A file missing
+// whose content differs from original, in file name order (a name with a
+// space is followed by a tab, which patch needs). A file missing
 // from original is diffed against empty content. The hunks hold a shortest
 // line diff (Myers'); changes with at most six unchanged lines between them
 // share a hunk, as in GNU diff's unified output.
@@ -163,7 +164,13 @@ func Diff(original, fixed map[string][]byte) string {
 			continue
 		}
 		a, b := splitLines(before), splitLines(after)
-		fmt.Fprintf(&sb, "--- a/%s\n+++ b/%s\n", file, file)
+		// GNU patch ends a file name at a space unless a tab follows
+		// the name, as git writes it then.
+		name := file
+		if strings.Contains(file, " ") {
+			name += "\t"
+		}
+		fmt.Fprintf(&sb, "--- a/%s\n+++ b/%s\n", name, name)
 		for _, group := range groupOpCodes(lineOpCodes(a, b), 3) {
 			first, last := group[0], group[len(group)-1]
 			fmt.Fprintf(&sb, "@@ -%s +%s @@\n", hunkRange(first.i1, last.i2), hunkRange(first.j1, last.j2))

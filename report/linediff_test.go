@@ -54,6 +54,8 @@ var diffCases = []struct {
 		"@@ -1 +1,2 @@\n-a\n\\ No newline at end of file\n+a\n+b\n\\ No newline at end of file\n"},
 	{"change before a last line without newline", "a\nb\nc", "A\nb\nc",
 		"@@ -1,3 +1,3 @@\n-a\n+A\n b\n c\n\\ No newline at end of file\n"},
+	{"CRLF line endings kept", "a\r\nb\r\nc\r\n", "a\r\nB\r\nc\r\n",
+		"@@ -1,3 +1,3 @@\n a\r\n-b\r\n+B\r\n c\r\n"},
 	{"empty to content", "", "a\nb\n",
 		"@@ -0,0 +1,2 @@\n+a\n+b\n"},
 	{"content to empty", "a\nb\n", "",
@@ -110,14 +112,38 @@ func TestDiffSeveralFilesInNameOrder(t *testing.T) {
 			"--- a/new.go\n+++ b/new.go\n@@ -0,0 +1 @@\n+n\n")
 }
 
-// TestDiffAppliesWithPatchTools applies the diff of every case, as one
-// patch, with patch -p1 and with git apply, whichever is installed.
+// TestDiffAppliesWithPatchTools applies, as one patch, the diff of every
+// case and of a few whole files (a Go file, a last line without newline,
+// many repeated lines, a file emptied, a name with a space) with patch -p1
+// and with git apply, whichever is installed: each must turn the original
+// files into the fixed ones.
 func TestDiffAppliesWithPatchTools(t *testing.T) {
 	t.Parallel()
-	original, fixed := map[string][]byte{}, map[string][]byte{}
+	var long strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&long, "line %d\n", i%40) // many repeated lines
+	}
+	original := map[string][]byte{
+		"db/engine.go":  []byte(engineGo),
+		"noeol.go":      []byte("package x\n\nvar a = 1"),
+		"long.txt":      []byte(long.String()),
+		"to/empty.go":   []byte("gone\n"),
+		"dir x/spc.txt": []byte("a\nb\nc\n"),
+	}
+	fixed := map[string][]byte{
+		"db/engine.go":  []byte(strings.NewReplacer("import ", "import \"os\"\nimport ", `"postgres://app:secret@db/app"`, `os.Getenv("DATABASE_URL")`).Replace(engineGo)),
+		"noeol.go":      []byte("package x\n\nvar a = 2"),
+		"long.txt":      []byte(strings.Replace(strings.Replace(long.String(), "line 7\n", "seven\n", 3), "line 39\nline 0\n", "", 1) + "tail"),
+		"to/empty.go":   []byte(""),
+		"dir x/spc.txt": []byte("a\nB\nc\n"),
+	}
+	what := map[string]string{}
+	for name := range fixed {
+		what[name] = name
+	}
 	for i, tt := range diffCases {
 		name := fmt.Sprintf("case%02d/f.txt", i)
-		original[name], fixed[name] = []byte(tt.before), []byte(tt.after)
+		original[name], fixed[name], what[name] = []byte(tt.before), []byte(tt.after), tt.name
 	}
 	patch := Diff(original, fixed)
 	tools := map[string][]string{
@@ -143,11 +169,11 @@ func TestDiffAppliesWithPatchTools(t *testing.T) {
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("%s: %v: %s\npatch:\n%s", strings.Join(args, " "), err, out, patch)
 			}
-			for i, tt := range diffCases {
-				got, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("case%02d/f.txt", i)))
+			for file, want := range fixed {
+				got, err := os.ReadFile(filepath.Join(dir, file))
 				mustNoErr(t, err)
-				if string(got) != tt.after {
-					t.Errorf("%s: after %s: got %q, want %q", tt.name, args[0], got, tt.after)
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s: after %s: got %q, want %q", what[file], args[0], got, want)
 				}
 			}
 		})
@@ -276,11 +302,7 @@ func TestLineOpCodesLargeInputs(t *testing.T) {
 		}
 	}
 	checkEqual(t, "lines kept", kept, 4500)
-	var sb bytes.Buffer
-	for _, g := range groupOpCodes(ops, 3) {
-		fmt.Fprintln(&sb, len(g))
-	}
-	checkEqual(t, "hunks", strings.Count(sb.String(), "\n"), 500)
+	checkEqual(t, "hunks", len(groupOpCodes(ops, 3)), 500)
 }
 
 func TestGroupOpCodes(t *testing.T) {
