@@ -22,6 +22,7 @@ func FuzzParseConfig(f *testing.F) {
 		string(Starter()),
 		"ignore: [\"[\"]\n",
 		"ignore: [\"{gen,vendor}/**\", \"a[/]b\", \"x\\\\/y\", \"}\"]\n",
+		"ignore: [\"gen/\", \"./x/**\"]\ncomponents:\n  a: [\"{./a,b}\"]\n",
 		"components:\n  x: [\"[a-\"]\n",
 		"approved_packages: [\"./[bad\"]\n",
 		"rules: {}\n---\nfoo: bar\n",
@@ -59,11 +60,17 @@ func FuzzParseConfig(f *testing.F) {
 			if err := checkGlob(g); err != nil || strings.ContainsRune(g, 0) {
 				t.Fatalf("accepted ignore glob %q (%v)", g, err)
 			}
+			if err := unmatchableFile(g); err != nil {
+				t.Fatalf("accepted ignore glob %q (%v)", g, err)
+			}
 			c.Ignored(g) // must not panic
 		}
 		for name, globs := range c.Components {
 			for _, g := range globs {
 				if err := checkGlob(g); err != nil || strings.ContainsRune(g, 0) {
+					t.Fatalf("accepted components.%s glob %q (%v)", name, g, err)
+				}
+				if err := unmatchableFile(g); err != nil {
 					t.Fatalf("accepted components.%s glob %q (%v)", name, g, err)
 				}
 			}

@@ -28,7 +28,9 @@ import (
 // or unclosed [ ] class, an unclosed { or a stray }, a \ at the end (all of
 // which doublestar rejected too), and, new: a class holding a / and a \
 // before a / (a / always separates segments), and braces that expand to more
-// than maxGlobAlternatives patterns.
+// than maxGlobAlternatives patterns. unmatchableFile rejects, for ignore and
+// components, a valid glob that no file's path can match: one ending in /
+// or starting with ./ (doublestar took both and matched no file with them).
 //
 // Where the answers differ from doublestar's, in corners no real glob
 // reaches (glob_test.go lists them):
@@ -56,6 +58,30 @@ func checkGlob(pattern string) error {
 	for _, alt := range alts {
 		if _, err := globSegments(alt); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// unmatchableFile reports why a valid ignore or components glob can match
+// no file's path as Ignored and ComponentOf see it (clean, and relative to
+// the configuration's directory unless outside it), or nil: a pattern
+// (or one of its alternatives) ending in / or starting with ./ .
+func unmatchableFile(pattern string) error {
+	alts, err := expandBraces(pattern)
+	if err != nil {
+		return err
+	}
+	for _, alt := range alts {
+		it := "it"
+		if len(alts) > 1 {
+			it = fmt.Sprintf("its alternative %q", alt)
+		}
+		switch {
+		case strings.HasSuffix(alt, "/"):
+			return fmt.Errorf("%s ends in /, but a file's path never does (dir/** is dir and everything under it)", it)
+		case strings.HasPrefix(alt, "./"):
+			return fmt.Errorf("%s starts with ./, but paths are matched relative to the configuration's directory, without one (write dir/**, not ./dir/**)", it)
 		}
 	}
 	return nil

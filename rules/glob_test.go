@@ -318,6 +318,13 @@ func TestParseRejectsUnmatchableGlob(t *testing.T) {
 		{"ignore: [\"{gen,vendor/**\"]\n", `x.yaml:1: ignore[0]: "{gen,vendor/**" is not a valid glob: a { is never closed by a }`},
 		{"components:\n  api:\n    - \"api/**}\"\n", `x.yaml:3: components.api[0]: "api/**}" is not a valid glob: a } closes no {`},
 		{"components:\n  api: [\"api\\\\/x\"]\n", `x.yaml:2: components.api[0]: "api\\/x" is not a valid glob: a \ escapes a /`},
+		// Valid globs that no file's path can match: paths are clean and
+		// relative to the rules file's directory.
+		{"ignore: [\"legacy/\"]\n", `x.yaml:1: ignore[0]: "legacy/" can match no file: it ends in /, but a file's path never does (dir/** is dir and everything under it)`},
+		{"ignore: [\"gen/**/\"]\n", `x.yaml:1: ignore[0]: "gen/**/" can match no file: it ends in /`},
+		{"ignore: [\"{a,b/}\"]\n", `x.yaml:1: ignore[0]: "{a,b/}" can match no file: its alternative "b/" ends in /`},
+		{"components:\n  api: [\"./internal/api/**\"]\n", `x.yaml:2: components.api[0]: "./internal/api/**" can match no file: it starts with ./, but paths are matched relative to the configuration's directory, without one (write dir/**, not ./dir/**)`},
+		{"components:\n  api: [\"{./x,y}/**\"]\n", `x.yaml:2: components.api[0]: "{./x,y}/**" can match no file: its alternative "./x/**" starts with ./`},
 	} {
 		_, err := Parse("x.yaml", []byte(c.yaml))
 		if err == nil {

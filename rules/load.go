@@ -468,6 +468,8 @@ func (c *Config) validate(file string, root *yaml.Node) Errors {
 		}
 		if err := checkGlob(n.Value); err != nil {
 			add(n.Line, "ignore[%d]: %q is not a valid glob: %v", i, n.Value, err)
+		} else if err := unmatchableFile(n.Value); err != nil {
+			add(n.Line, "ignore[%d]: %q can match no file: %v", i, n.Value, err)
 		}
 	}
 	for _, key := range [][]string{{"pooler", "hosts"}, {"dsn_env"}} {
@@ -489,6 +491,8 @@ func (c *Config) validate(file string, root *yaml.Node) Errors {
 				}
 				if err := checkGlob(n.Value); err != nil {
 					add(n.Line, "components.%s[%d]: %q is not a valid glob: %v", name, j, n.Value, err)
+				} else if err := unmatchableFile(n.Value); err != nil {
+					add(n.Line, "components.%s[%d]: %q can match no file: %v", name, j, n.Value, err)
 				}
 			}
 		}
