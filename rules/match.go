@@ -191,7 +191,7 @@ func (c *Config) ComponentOf(file string) string {
 
 func (c *Config) relative(file string) string {
 	if c.Dir != "" && filepath.IsAbs(file) {
-		if rel, err := filepath.Rel(c.Dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+		if rel, err := filepath.Rel(c.Dir, file); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return filepath.ToSlash(rel)
 		}
 	}

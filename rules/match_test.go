@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path/filepath"
 	"testing"
 )
 
@@ -41,5 +42,23 @@ func TestHasPoolPolicy(t *testing.T) {
 	}
 	if !c.HasPoolPolicy() {
 		t.Errorf("approved_packages set: no pool policy")
+	}
+}
+
+// A file in a directory whose name starts with two dots (..gen) is inside
+// the configuration's directory: its globs apply to it; a file above is
+// matched by its absolute path.
+func TestIgnoredInDotDotNamedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	c := &Config{Dir: dir, Ignore: []string{"..gen/**"}}
+	if f := filepath.Join(dir, "..gen", "x.go"); !c.Ignored(f) {
+		t.Errorf("Ignored(%q) = false, want true", f)
+	}
+	if f := filepath.Join(filepath.Dir(dir), "..gen", "x.go"); c.Ignored(f) {
+		t.Errorf("Ignored(%q) = true, want false: it is outside %s", f, dir)
+	}
+	up := &Config{Dir: filepath.Join(dir, "sub"), Ignore: []string{filepath.ToSlash(dir) + "/x/**"}}
+	if f := filepath.Join(dir, "x", "y.go"); !up.Ignored(f) {
+		t.Errorf("Ignored(%q) = false, want true: outside Dir, the absolute path is matched", f)
 	}
 }
