@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/semver"
 )
 
 // golangciVersion is the golangci-lint release tools/custom-gcl builds.
@@ -61,7 +63,30 @@ func TestCustomGolangciTakesOnlyTheLightModule(t *testing.T) {
 	}
 	t.Logf("what dbaudit adds to the build:\n%s", strings.Join(own, "\n"))
 	checkLight(t, graph)
+
+	// The modules the plugin compiles in come at versions golangci-lint
+	// itself requires: dbaudit upgrades none of them in the user's build.
+	highest := map[string]string{} // module -> highest version another module requires
+	for _, line := range graph {
+		from, to, ok := strings.Cut(line, " ")
+		if !ok || strings.HasPrefix(from, "github.com/dbaudit/dbaudit@") {
+			continue
+		}
+		if path, v, ok := strings.Cut(to, "@"); ok && semver.Compare(v, highest[path]) > 0 {
+			highest[path] = v
+		}
+	}
+	for _, edge := range own {
+		_, to, _ := strings.Cut(edge, " ")
+		path, v, _ := strings.Cut(to, "@")
+		if slices.Contains(compiledIn, path) && semver.Compare(v, highest[path]) > 0 {
+			t.Errorf("dbaudit raises %s to %s; golangci-lint's own graph requires at most %s", path, v, highest[path])
+		}
+	}
 }
+
+// compiledIn are the modules whose packages the plugin links.
+var compiledIn = []string{"golang.org/x/tools", "golang.org/x/mod", "golang.org/x/sync", "gopkg.in/yaml.v3", "github.com/golangci/plugin-module-register"}
 
 // proxyWithoutDirect is the environment's GOPROXY with the "direct" entry
 // (fetching from version control) removed.
