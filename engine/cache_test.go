@@ -107,8 +107,8 @@ func TestCtrlflowFactsReachImporters(t *testing.T) {
 func TestCacheWarmRunIsTheColdRun(t *testing.T) {
 	dir := reportModule(t)
 	cold := run(t, dir, engine.Options{})
-	if cold.Cached != 0 {
-		t.Errorf("cold run: cached %d, want 0", cold.Cached)
+	if cold.Timings.Cached != 0 {
+		t.Errorf("cold run: cached %d, want 0", cold.Timings.Cached)
 	}
 	warm := run(t, dir, engine.Options{})
 	if len(cold.Findings) == 0 {
@@ -130,8 +130,8 @@ func TestCacheWarmRunIsTheColdRun(t *testing.T) {
 		t.Errorf("no calls products in the warm run")
 	}
 	// svc and bad have type errors: never cached.
-	if want := len(cold.Packages) - 2; warm.Cached != want {
-		t.Errorf("every package without errors comes from the cache: cached %d, want %d", warm.Cached, want)
+	if want := len(cold.Packages) - 2; warm.Timings.Cached != want {
+		t.Errorf("every package without errors comes from the cache: cached %d, want %d", warm.Timings.Cached, want)
 	}
 	for _, p := range warm.Packages {
 		if p.PkgPath == "example.com/m/api" && p.Types != nil {
@@ -140,8 +140,8 @@ func TestCacheWarmRunIsTheColdRun(t *testing.T) {
 	}
 
 	none := run(t, dir, engine.Options{NoCache: true})
-	if none.Cached != 0 {
-		t.Errorf("NoCache run: cached %d, want 0", none.Cached)
+	if none.Timings.Cached != 0 {
+		t.Errorf("NoCache run: cached %d, want 0", none.Timings.Cached)
 	}
 	if !reflect.DeepEqual(cold.Findings, none.Findings) {
 		t.Errorf("NoCache findings:\n got %v\nwant %v", none.Findings, cold.Findings)
@@ -158,7 +158,7 @@ func TestCacheEditReanalysesThePackageAndItsImporters(t *testing.T) {
 	if len(cold.Packages) != 4 {
 		t.Fatalf("packages: got %d, want 4", len(cold.Packages))
 	}
-	if got := run(t, dir, engine.Options{}).Cached; got != 4 {
+	if got := run(t, dir, engine.Options{}).Timings.Cached; got != 4 {
 		t.Errorf("second run: cached %d, want 4", got)
 	}
 
@@ -169,8 +169,8 @@ func TestCacheEditReanalysesThePackageAndItsImporters(t *testing.T) {
 	mustNoErr(t, err)
 	mustNoErr(t, os.WriteFile(bgo, append(data, "\nfunc Extra() {}\n"...), 0o644))
 	edited := run(t, dir, engine.Options{})
-	if edited.Cached != 1 {
-		t.Errorf("only c is untouched: cached %d, want 1", edited.Cached)
+	if edited.Timings.Cached != 1 {
+		t.Errorf("only c is untouched: cached %d, want 1", edited.Timings.Cached)
 	}
 	if !reflect.DeepEqual(cold.Findings, edited.Findings) {
 		t.Errorf("findings after b's edit:\n got %v\nwant %v", edited.Findings, cold.Findings)
@@ -183,8 +183,8 @@ func TestCacheEditReanalysesThePackageAndItsImporters(t *testing.T) {
 	mustNoErr(t, err)
 	mustNoErr(t, os.WriteFile(ago, append(data, "\nfunc Extra() {}\n"...), 0o644))
 	edited = run(t, dir, engine.Options{})
-	if edited.Cached != 2 {
-		t.Errorf("b and c are untouched: cached %d, want 2", edited.Cached)
+	if edited.Timings.Cached != 2 {
+		t.Errorf("b and c are untouched: cached %d, want 2", edited.Timings.Cached)
 	}
 	if !reflect.DeepEqual(cold.Findings, edited.Findings) {
 		t.Errorf("findings after a's edit:\n got %v\nwant %v", edited.Findings, cold.Findings)
@@ -224,8 +224,8 @@ func TestCacheIgnoresCorruptEntries(t *testing.T) {
 		t.Fatal("no cache entries to corrupt")
 	}
 	again := run(t, dir, engine.Options{})
-	if again.Cached != 0 {
-		t.Errorf("no corrupt entry is used: cached %d", again.Cached)
+	if again.Timings.Cached != 0 {
+		t.Errorf("no corrupt entry is used: cached %d", again.Timings.Cached)
 	}
 	if !reflect.DeepEqual(cold.Findings, again.Findings) {
 		t.Errorf("findings:\n got %v\nwant %v", again.Findings, cold.Findings)
@@ -233,7 +233,7 @@ func TestCacheIgnoresCorruptEntries(t *testing.T) {
 	if !reflect.DeepEqual(cold.Products, again.Products) {
 		t.Errorf("products:\n got %v\nwant %v", again.Products, cold.Products)
 	}
-	if got := run(t, dir, engine.Options{}).Cached; got != len(again.Packages) {
+	if got := run(t, dir, engine.Options{}).Timings.Cached; got != len(again.Packages) {
 		t.Errorf("the entries were written again: cached %d, want %d", got, len(again.Packages))
 	}
 }
@@ -302,8 +302,8 @@ func TestCacheKeepsDependencyTypes(t *testing.T) {
 	if len(edited.LoadErrors) != 0 {
 		t.Errorf("load errors after the edit: %v", edited.LoadErrors)
 	}
-	if edited.Cached != 1 {
-		t.Errorf("b from the cache, a again: cached %d, want 1", edited.Cached)
+	if edited.Timings.Cached != 1 {
+		t.Errorf("b from the cache, a again: cached %d, want 1", edited.Timings.Cached)
 	}
 	if !reflect.DeepEqual(cold.Findings, edited.Findings) {
 		t.Errorf("findings:\n got %v\nwant %v", edited.Findings, cold.Findings)
@@ -380,14 +380,14 @@ func TestCacheTrimsOldEntries(t *testing.T) {
 		t.Fatalf("cache entries: got %d, want more than 2", n)
 	}
 	run(t, dir, engine.Options{}) // reads the old entries (marking them used), then trims
-	if got := run(t, dir, engine.Options{}).Cached; got != len(cold.Packages) {
+	if got := run(t, dir, engine.Options{}).Timings.Cached; got != len(cold.Packages) {
 		t.Errorf("the entries read are kept: cached %d, want %d", got, len(cold.Packages))
 	}
 
 	age()
 	run(t, dir, engine.Options{NoTests: true}) // another configuration: uses none of them, then trims
 	left := count()
-	if got := run(t, dir, engine.Options{}).Cached; got != 0 {
+	if got := run(t, dir, engine.Options{}).Timings.Cached; got != 0 {
 		t.Errorf("the trimmed entries are gone: cached %d, want 0", got)
 	}
 	if left >= n+2 {

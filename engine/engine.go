@@ -84,8 +84,6 @@ type Result struct {
 	Products map[string]map[string]any
 	Suite    *suite.Suite
 	Timings  Timings
-	// Cached is how many packages' results came from the cache.
-	Cached int
 }
 
 // Timings says where a run spent its time. The analysis overlaps the load:
@@ -224,7 +222,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		results[p.ID] = r
 		d.facts.put(p.PkgPath, r.Facts)
-		res.Cached++
+		res.Timings.Cached++
 	}
 	if opts.Progress != nil {
 		opts.Progress.Stage("analysing packages", len(cold))
@@ -283,7 +281,7 @@ func Run(opts Options) (*Result, error) {
 	col := &collector{dir: absDir, cfg: opts.Config, seen: map[string]bool{}, res: res, plan: pl}
 	col.collect(res.Packages, results)
 	res.Timings.Report = time.Since(t2)
-	res.Timings.Cached, res.Timings.Packages = res.Cached, len(res.Packages)
+	res.Timings.Packages = len(res.Packages)
 	return res, nil
 }
 

@@ -164,8 +164,8 @@ func TestRunCarriesFactsAcrossPackages(t *testing.T) {
 		if len(res.LoadErrors) != 0 {
 			t.Fatalf("load errors: %v", res.LoadErrors)
 		}
-		if cached && res.Cached != len(res.Packages) {
-			t.Errorf("the second run reads every package from the cache: cached %d of %d", res.Cached, len(res.Packages))
+		if cached && res.Timings.Cached != len(res.Packages) {
+			t.Errorf("the second run reads every package from the cache: cached %d of %d", res.Timings.Cached, len(res.Packages))
 		}
 		want := []string{"conncleanup a/a.go:21", "poolconstruct a/a.go:41", "sessioninject a/a.go:49"}
 		if got := lines(res.Findings, "conncleanup", "poolconstruct", "sessioninject"); !slices.Equal(got, want) {
