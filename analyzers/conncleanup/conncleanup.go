@@ -240,9 +240,13 @@ type checker struct {
 	// facts of other packages' functions.
 	know *knowledge
 	cfgs map[*ast.BlockStmt]*cfg.CFG
-	// callee memoizes whether a same-package function gives back the
-	// resource passed as one of its parameters on every path.
+	// callee memoizes whether a same-package function gives back (or,
+	// with owns, takes over) the resource passed as one of its parameters
+	// on every path.
 	callee map[calleeKey]bool
+	// moving holds the owners' results being followed (see keptOwner), so
+	// that a cycle of them is not followed forever.
+	moving map[moveKey]bool
 }
 
 type calleeKey struct {
@@ -250,10 +254,16 @@ type calleeKey struct {
 	param int
 	kind  dbapi.HandleKind
 	pgx   bool
+	owns  bool
+}
+
+type moveKey struct {
+	v    *types.Var
+	from ast.Node
 }
 
 func newChecker(pass *analysis.Pass, classifier *dbapi.Classifier, know *knowledge) *checker {
-	return &checker{pass: pass, classifier: classifier, know: know, cfgs: map[*ast.BlockStmt]*cfg.CFG{}, callee: map[calleeKey]bool{}}
+	return &checker{pass: pass, classifier: classifier, know: know, cfgs: map[*ast.BlockStmt]*cfg.CFG{}, callee: map[calleeKey]bool{}, moving: map[moveKey]bool{}}
 }
 
 func (c *checker) cfgOf(body *ast.BlockStmt) *cfg.CFG {

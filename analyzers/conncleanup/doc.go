@@ -62,6 +62,14 @@
 // channel, or handed to a function that closes it — pgx.CollectRows,
 // CollectOneRow, CollectExactlyOneRow, ForEachRow and AppendRows, scany's
 // ScanAll and ScanOne, and functions whose own body closes it on every path.
+// A transaction or connection handed to a function that owns it (on every
+// path it ends it or keeps it in what it returns: dendrite's
+// NewRoomUpdater, which rolls back on each error path) moves into the
+// result: after u, err := NewRoomUpdater(ctx, d, txn) it is u that must be
+// given back. A function literal handed it with the value (d.Writer.Do(d.DB,
+// txn, func(txn *sql.Tx) error { ... })) is taken to be called with it and
+// takes it over if, on every path, it gives it back or keeps it in such a
+// result for its enclosing function to give back.
 // The method that gives it back may travel as a value: defer
 // common.LogOnError(ctx, rows.Close) and defer DeferRollback(ctx, logger,
 // tx.Rollback) give it back if the helper calls the func it is handed.

@@ -21,7 +21,11 @@ import (
 //   - helperFact: it gives back, on every path, a resource passed as a
 //     parameter (closes rows, releases a connection, ends a transaction),
 //     or calls a func-typed parameter on every path (LogOnError(ctx,
-//     rows.Close), DeferRollback(ctx, logger, tx.Rollback));
+//     rows.Close), DeferRollback(ctx, logger, tx.Rollback)), or owns a
+//     transaction or connection passed to it: on every path it ends it or
+//     keeps it in what it returns (dendrite's NewRoomUpdater, sqlc's
+//     WithTx), so a caller that gives back that result gives back the
+//     transaction;
 //   - noReturnFact: it never returns (os.Exit, log.Fatal, t.Fatal through
 //     runtime.Goexit, and wrappers of them), derived from control flow as
 //     x/tools' ctrlflow pass derives it.
@@ -35,11 +39,14 @@ import (
 // driver without facts does.
 
 // helperFact: on every path, fn gives back the resource passed as
-// parameter i when Closes holds {i, kinds} with the bit of its profile, and
-// calls the func value passed as parameter i when i is in Calls.
+// parameter i when Closes holds {i, kinds} with the bit of its profile,
+// gives it back or keeps it in a result when Owns does (a transaction or
+// connection; not repeated where Closes says more), and calls the func
+// value passed as parameter i when i is in Calls.
 type helperFact struct {
 	Closes []closes // by parameter, ascending
 	Calls  []int
+	Owns   []closes // by parameter, ascending
 }
 
 type closes struct {
@@ -48,8 +55,14 @@ type closes struct {
 }
 
 // closesKinds is the profile bits of parameter i.
-func (f *helperFact) closesKinds(i int) uint8 {
-	for _, c := range f.Closes {
+func (f *helperFact) closesKinds(i int) uint8 { return kindsOf(f.Closes, i) }
+
+// ownsKinds is the profile bits of parameter i that fn owns, given back or
+// kept in a result (closing is owning).
+func (f *helperFact) ownsKinds(i int) uint8 { return kindsOf(f.Owns, i) | kindsOf(f.Closes, i) }
+
+func kindsOf(cs []closes, i int) uint8 {
+	for _, c := range cs {
 		if c.Param == i {
 			return c.Kinds
 		}
@@ -61,14 +74,19 @@ func (*helperFact) AFact() {}
 
 func (f *helperFact) String() string {
 	var parts []string
-	for _, c := range f.Closes {
-		var kinds []string
-		for b, p := range profiles {
-			if c.Kinds&(1<<b) != 0 {
-				kinds = append(kinds, p.name)
+	for _, what := range []struct {
+		name string
+		cs   []closes
+	}{{"closes", f.Closes}, {"owns", f.Owns}} {
+		for _, c := range what.cs {
+			var kinds []string
+			for b, p := range profiles {
+				if c.Kinds&(1<<b) != 0 {
+					kinds = append(kinds, p.name)
+				}
 			}
+			parts = append(parts, fmt.Sprintf("%s(%d: %s)", what.name, c.Param, strings.Join(kinds, ",")))
 		}
-		parts = append(parts, fmt.Sprintf("closes(%d: %s)", c.Param, strings.Join(kinds, ",")))
 	}
 	for _, i := range f.Calls {
 		parts = append(parts, fmt.Sprintf("calls(%d)", i))
@@ -296,7 +314,7 @@ func (c *checker) helperFactOf(fn *types.Func, fd *ast.FuncDecl) *helperFact {
 			}
 			continue
 		}
-		var kinds uint8
+		var kinds, owns uint8
 		for _, pr := range profiles {
 			relevant := false
 			if c.canHold(p.Type(), pr.res) {
@@ -305,15 +323,22 @@ func (c *checker) helperFactOf(fn *types.Func, fd *ast.FuncDecl) *helperFact {
 					relevant = relevant || use.methods[m]
 				}
 			}
-			if relevant && c.calleeReleases(fn, fd, i, pr.res) {
+			switch {
+			case !relevant:
+			case c.calleeReleases(fn, fd, i, pr.res):
 				kinds |= profileBit(pr.res)
+			case !takenByUnknown(pr.res) && c.calleeOwns(fn, fd, i, pr.res):
+				owns |= profileBit(pr.res)
 			}
 		}
 		if kinds != 0 {
 			f.Closes = append(f.Closes, closes{i, kinds})
 		}
+		if owns != 0 {
+			f.Owns = append(f.Owns, closes{i, owns})
+		}
 	}
-	if len(f.Closes) == 0 && len(f.Calls) == 0 {
+	if len(f.Closes) == 0 && len(f.Calls) == 0 && len(f.Owns) == 0 {
 		return nil
 	}
 	return f
@@ -376,7 +401,7 @@ func (c *checker) paramUse(body *ast.BlockStmt, p *types.Var) paramUse {
 // calleeCalls: does fn call, on every path, the func value passed as its
 // parameter i?
 func (c *checker) calleeCalls(fn *types.Func, decl *ast.FuncDecl, i int) bool {
-	key := calleeKey{fn, i, funcValue, false}
+	key := calleeKey{fn, i, funcValue, false, false}
 	if got, ok := c.callee[key]; ok {
 		return got
 	}
@@ -444,6 +469,40 @@ func (c *checker) argCloses(fn *types.Func, i int, res dbapi.Resource) (closes, 
 	}
 	f := c.know.helper(fn)
 	return f != nil && f.closesKinds(i)&profileBit(res) != 0, true
+}
+
+// argOwns says whether fn owns the transaction or connection passed as its
+// argument i: on every path it gives it back or keeps it in what it
+// returns. By its body in this package, by its fact in another; where
+// neither can be read, no.
+func (c *checker) argOwns(fn *types.Func, call *ast.CallExpr, i int, res dbapi.Resource) bool {
+	if fn == nil || takenByUnknown(res) {
+		return false
+	}
+	fn = fn.Origin()
+	i = c.paramIndex(call, i)
+	if decl := c.know.decls[fn]; decl != nil {
+		return decl.Body != nil && c.calleeOwns(fn, decl, i, res)
+	}
+	if isAbstract(fn) || !c.know.known(fn.Pkg()) {
+		return false
+	}
+	if sig := fn.Type().(*types.Signature); i < 0 || sig.Variadic() && i >= sig.Params().Len()-1 {
+		return false
+	}
+	f := c.know.helper(fn)
+	return f != nil && f.ownsKinds(i)&profileBit(res) != 0
+}
+
+// paramIndex is the parameter argument i of call is passed as: one less
+// for a method expression (T.Method(recv, args...)).
+func (c *checker) paramIndex(call *ast.CallExpr, i int) int {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := c.pass.TypesInfo.Selections[sel]; ok && s.Kind() == types.MethodExpr {
+			return i - 1
+		}
+	}
+	return i
 }
 
 // isAbstract: an interface method, whose body nobody can read.

@@ -37,6 +37,21 @@ type tracked struct {
 	// returns the transaction or connection it was handed (q.WithTx(tx))
 	// leaves finishing it to its caller.
 	param bool
+	// owns: with param, the question is whether the helper takes v over,
+	// so returning it (or what holds it) counts as giving it back.
+	owns bool
+	// via: v is the parameter of a callback handed the transaction or
+	// connection that via.t follows (d.Writer.Do(d.DB, txn, func(txn
+	// *sql.Tx) error { ... })); what the callback keeps in a variable of
+	// via.t's function is then that function's to give back, after
+	// via.stmt.
+	via *handoff
+}
+
+// handoff is where a callback was handed the value a path follows.
+type handoff struct {
+	t    *tracked
+	stmt ast.Node // the node of t.body holding the call
 }
 
 // leak is a place where a path leaves with the resource still held.
@@ -509,12 +524,15 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 	}
 	switch s := n.(type) {
 	case *ast.ReturnStmt:
-		if len(s.Results) == 0 && isResult(t) {
+		// A helper that returns what it was handed leaves finishing it to
+		// its caller, unless the question is whether it takes it over.
+		handsBack := !t.param || t.owns || takenByUnknown(t.res)
+		if len(s.Results) == 0 && isResult(t) && handsBack {
 			return released // a bare return hands back the named result
 		}
 		for _, r := range s.Results {
 			if c.carries(t, r) || c.wrappedResult(t, r) {
-				if t.param && !takenByUnknown(t.res) {
+				if !handsBack {
 					continue
 				}
 				return released
@@ -529,6 +547,9 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 				note(errAssigned)
 			}
 		}
+		if len(s.Rhs) == 1 && len(s.Lhs) > 0 && c.ownerCall(t, s.Rhs[0]) && c.keptOwner(t, s, s.Lhs[0], s.Lhs[len(s.Lhs)-1]) {
+			note(released) // u, err := NewRoomUpdater(ctx, d, txn): u holds it now
+		}
 		for i, r := range s.Rhs {
 			if len(s.Lhs) == len(s.Rhs) && isBlank(s.Lhs[i]) {
 				continue // _ = rows keeps nothing
@@ -542,6 +563,9 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 			if t.errVar != nil && c.pass.TypesInfo.Defs[id] == t.errVar {
 				note(errAssigned)
 			}
+		}
+		if len(s.Values) == 1 && c.ownerCall(t, s.Values[0]) && c.keptOwner(t, s, s.Names[0], s.Names[len(s.Names)-1]) {
+			note(released)
 		}
 		for _, r := range s.Values {
 			if c.carries(t, r) {
@@ -564,13 +588,144 @@ func (c *checker) event(t *tracked, n ast.Node) event {
 			}
 			return false
 		case *ast.CallExpr:
-			if c.callReleases(t, x, false) {
+			if c.callReleases(t, x, false) || c.callbackTakes(t, x, n) {
 				note(released)
 			}
 		}
 		return true
 	})
 	return ev
+}
+
+// ownerCall: e is a call handed v that owns it (see argOwns): on every
+// path it gives v back or keeps it in what it returns, one value or one
+// value and an error (u, err := NewRoomUpdater(ctx, d, txn)), so that
+// value is what holds v.
+func (c *checker) ownerCall(t *tracked, e ast.Expr) bool {
+	if t.v == nil || takenByUnknown(t.res) {
+		return false
+	}
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	rt := c.pass.TypesInfo.TypeOf(call)
+	if tuple, ok := rt.(*types.Tuple); ok {
+		if tuple.Len() != 2 || !isError(tuple.At(1).Type()) {
+			return false
+		}
+		rt = tuple.At(0).Type()
+	}
+	if rt == nil || isError(rt) {
+		return false
+	}
+	fn := dbindex.CalleeFunc(c.pass.TypesInfo, call)
+	for i, a := range call.Args {
+		if c.isVar(a, t.v) && c.argOwns(fn, call, i, t.res) {
+			return true
+		}
+	}
+	return false
+}
+
+// keptOwner: stmt, a node of t.body, keeps the result of an owner of v in
+// lhs (and its error in errLhs): v is given back if that result is. Kept
+// in a field or an element, it is owned by what holds it, as v itself
+// would be; dropped (_), it is not given back. Kept in a variable, the
+// same path question is asked of the variable from stmt on: in t's
+// function, or, for a callback's variable of the function that handed it
+// v, in that function after the call.
+func (c *checker) keptOwner(t *tracked, stmt ast.Node, lhs, errLhs ast.Expr) bool {
+	if isBlank(lhs) {
+		return false
+	}
+	info := c.pass.TypesInfo
+	id, ok := ast.Unparen(lhs).(*ast.Ident)
+	if !ok {
+		return true // u.room = NewRoomUpdater(...): stored
+	}
+	w, ok := info.ObjectOf(id).(*types.Var)
+	if !ok {
+		return false
+	}
+	if dbindex.IsPackageLevel(w) {
+		return true
+	}
+	var errVar *types.Var
+	if eid, ok := ast.Unparen(errLhs).(*ast.Ident); ok && errLhs != lhs && eid.Name != "_" {
+		if ev, ok := info.ObjectOf(eid).(*types.Var); ok && isError(ev.Type()) {
+			errVar = ev
+		}
+	}
+	in := func(fn ast.Node) bool { return fn.Pos() <= w.Pos() && w.Pos() < fn.End() }
+	next := &tracked{v: w, errVar: errVar, res: t.res, fn: t.fn, body: t.body, from: stmt, param: t.param, owns: t.owns, via: t.via}
+	if !in(t.fn) {
+		if t.via == nil || !in(t.via.t.fn) {
+			return false // a variable of a function further out
+		}
+		o := t.via.t
+		next = &tracked{v: w, errVar: errVar, res: t.res, fn: o.fn, body: o.body, from: t.via.stmt, param: o.param, owns: o.owns, via: o.via}
+	}
+	key := moveKey{w, next.from}
+	if c.moving[key] {
+		return false // already being followed: a cycle of owners
+	}
+	c.moving[key] = true
+	defer delete(c.moving, key)
+	return len(c.leaks(next)) == 0
+}
+
+// callbackTakes: call hands v, a transaction or connection, to a function
+// together with a function literal taking a value of v's type (dendrite's
+// d.Writer.Do(d.DB, txn, func(txn *sql.Tx) error { ... })): the callback
+// is taken to be called with v, and takes it over if on every path it
+// gives it back or keeps it, in what an owner returns, for its enclosing
+// function to give back. stmt is the node of t.body holding the call.
+func (c *checker) callbackTakes(t *tracked, call *ast.CallExpr, stmt ast.Node) bool {
+	if t.v == nil || takenByUnknown(t.res) {
+		return false
+	}
+	handed := false
+	for _, a := range call.Args {
+		handed = handed || c.isVar(a, t.v)
+	}
+	if !handed {
+		return false
+	}
+	for _, a := range call.Args {
+		lit, ok := ast.Unparen(a).(*ast.FuncLit)
+		if !ok || lit == t.skip {
+			continue
+		}
+		p := c.soleParam(lit, t.v.Type())
+		if p == nil {
+			continue
+		}
+		cb := &tracked{v: p, res: t.res, fn: lit, body: lit.Body, param: true, via: &handoff{t: t, stmt: stmt}}
+		if len(c.leaks(cb)) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// soleParam is lit's one named parameter of type typ, if it has exactly
+// one of that type.
+func (c *checker) soleParam(lit *ast.FuncLit, typ types.Type) *types.Var {
+	var p *types.Var
+	for _, f := range lit.Type.Params.List {
+		for _, n := range f.Names {
+			v, ok := c.pass.TypesInfo.Defs[n].(*types.Var)
+			if !ok || !types.Identical(v.Type(), typ) {
+				continue
+			}
+			if p != nil || n.Name == "_" {
+				return nil
+			}
+			p = v
+		}
+	}
+	return p
 }
 
 func isBlank(e ast.Expr) bool {
@@ -794,11 +949,7 @@ func (c *checker) argReleases(t *tracked, fn *types.Func, call *ast.CallExpr, i 
 		return takenByUnknown(t.res) // a function value: unknown
 	}
 	fn = fn.Origin()
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s, ok := c.pass.TypesInfo.Selections[sel]; ok && s.Kind() == types.MethodExpr {
-			i-- // T.Method(recv, args...)
-		}
-	}
+	i = c.paramIndex(call, i) // T.Method(recv, args...)
 	decl := c.know.decls[fn]
 	if decl == nil || decl.Body == nil {
 		if closes, ok := c.argCloses(fn, i, t.res); ok {
@@ -812,7 +963,7 @@ func (c *checker) argReleases(t *tracked, fn *types.Func, call *ast.CallExpr, i 
 // calleeReleases: does fn give back, on every path, the resource passed as
 // its parameter i? The same path analysis, run on its body.
 func (c *checker) calleeReleases(fn *types.Func, decl *ast.FuncDecl, i int, res dbapi.Resource) bool {
-	key := calleeKey{fn, i, res.Kind, res.Pgx}
+	key := calleeKey{fn, i, res.Kind, res.Pgx, false}
 	if got, ok := c.callee[key]; ok {
 		return got
 	}
@@ -829,6 +980,32 @@ func (c *checker) calleeReleases(fn *types.Func, decl *ast.FuncDecl, i int, res 
 		return false
 	}
 	got := len(c.leaks(&tracked{v: p, res: res, fn: decl, body: decl.Body, param: true})) == 0
+	c.callee[key] = got
+	return got
+}
+
+// calleeOwns: does fn take over, on every path, the transaction or
+// connection passed as its parameter i: give it back, or keep it in what
+// it returns (NewRoomUpdater rolls back on its error paths and returns
+// &RoomUpdater{transaction{ctx, txn}, ...})?
+func (c *checker) calleeOwns(fn *types.Func, decl *ast.FuncDecl, i int, res dbapi.Resource) bool {
+	key := calleeKey{fn, i, res.Kind, res.Pgx, true}
+	if got, ok := c.callee[key]; ok {
+		return got
+	}
+	c.callee[key] = true // a recursive call is assumed to do what the outer one does
+	sig := fn.Type().(*types.Signature)
+	n := sig.Params().Len()
+	if i < 0 || i >= n || sig.Variadic() && i == n-1 || takenByUnknown(res) {
+		c.callee[key] = false
+		return false
+	}
+	p := sig.Params().At(i)
+	if p.Name() == "" || p.Name() == "_" {
+		c.callee[key] = false
+		return false
+	}
+	got := len(c.leaks(&tracked{v: p, res: res, fn: decl, body: decl.Body, param: true, owns: true})) == 0
 	c.callee[key] = got
 	return got
 }

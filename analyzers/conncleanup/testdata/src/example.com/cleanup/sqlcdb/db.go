@@ -24,7 +24,7 @@ type Queries struct {
 	db DBTX
 }
 
-func (q *Queries) WithTx(tx pgx.Tx) *Queries {
+func (q *Queries) WithTx(tx pgx.Tx) *Queries { // want WithTx:`owns\(0: tx\)`
 	return &Queries{
 		db: tx,
 	}
