@@ -45,7 +45,8 @@
 // "unable to encode … into text format for unknown type (OID 0)", while
 // cache_describe keeps pgx's server-typed encoding.
 //
-// Session state in literal SQL run on such a handle:
+// Session state in literal SQL run on such a handle, by its methods or by
+// sqlx's functions given it (sqlx.MustExec(db, …), sqlx.Preparex(tx, …)):
 //
 //   - SET (and SET SESSION, SET ROLE) and set_config(…, false): the next
 //     transaction runs without the setting (SHOW statement_timeout: 0 after

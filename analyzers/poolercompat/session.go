@@ -268,14 +268,15 @@ func (b *binder) bound(e ast.Expr) string {
 }
 
 // checkSessionSQL reports literal SQL that uses session state, run on a
-// handle that reaches a pooler.
+// handle that reaches a pooler: by a method of the handle, or by a
+// package-level function given the handle (sqlx.MustExec(db, …)).
 func checkSessionSQL(pass *analysis.Pass, checkTests bool, idx *dbindex.Index, b *binder, report func(analysis.Diagnostic, string)) {
 	for _, call := range idx.Calls {
 		i := call.API.SQLArg
-		if call.Test && !checkTests || call.Recv == nil || i < 0 || i >= len(call.Expr.Args) {
+		if call.Test && !checkTests || call.Handle == nil || i < 0 || i >= len(call.Expr.Args) {
 			continue
 		}
-		ev := b.bound(call.Recv)
+		ev := b.bound(call.Handle) // the receiver, or sqlx.Get(db, …)'s db
 		if ev == "" {
 			continue
 		}

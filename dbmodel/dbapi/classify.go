@@ -23,7 +23,7 @@ func NewClassifier(cfg *rules.Config) *Classifier {
 		c.handles[h.Type] = HandleKind(h.Kind)
 	}
 	for _, k := range cfg.Constructors {
-		a := API{Name: k.Func, Kind: Construct, DSNArg: -1, DriverArg: -1, SQLArg: -1, Sink: Sink(k.Sink), Returns: Pool}
+		a := API{Name: k.Func, Kind: Construct, DSNArg: -1, DriverArg: -1, SQLArg: -1, HandleArg: -1, Sink: Sink(k.Sink), Returns: Pool}
 		if k.DSNArg != nil {
 			a.DSNArg = *k.DSNArg
 		}
@@ -90,7 +90,7 @@ func (c *Classifier) Call(fn *types.Func, recv types.Type) (API, bool) {
 	if kind == "" {
 		return API{}, false
 	}
-	a := API{Name: name, Kind: kind, DSNArg: -1, DriverArg: -1, SQLArg: -1}
+	a := API{Name: name, Kind: kind, DSNArg: -1, DriverArg: -1, SQLArg: -1, HandleArg: -1}
 	if name == "" {
 		a.Name = types.TypeString(rt, nil) + "." + fn.Name()
 	}

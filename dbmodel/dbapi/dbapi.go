@@ -94,6 +94,11 @@ type API struct {
 	Returns HandleKind
 	// Context reports whether the first argument is a context.Context.
 	Context bool
+	// HandleArg is the index of the handle argument of a package-level
+	// function that runs on the handle it is given, as a method runs on its
+	// receiver (sqlx.Get(db, …), sqlx.PreparexContext(ctx, tx, …)); -1 when
+	// none.
+	HandleArg int
 }
 
 const (
@@ -143,7 +148,7 @@ var funcs = map[string]API{}
 var methods = map[string]API{}
 
 func fn(name string, kind Kind, opts ...func(*API)) {
-	a := API{Name: name, Kind: kind, DSNArg: -1, DriverArg: -1, SQLArg: -1}
+	a := API{Name: name, Kind: kind, DSNArg: -1, DriverArg: -1, SQLArg: -1, HandleArg: -1}
 	for _, o := range opts {
 		o(&a)
 	}
@@ -152,7 +157,7 @@ func fn(name string, kind Kind, opts ...func(*API)) {
 
 func meth(typ string, kind Kind, names string, opts ...func(*API)) {
 	for _, m := range strings.Fields(names) {
-		a := API{Name: typ + "." + m, Kind: kind, DSNArg: -1, DriverArg: -1, SQLArg: -1}
+		a := API{Name: typ + "." + m, Kind: kind, DSNArg: -1, DriverArg: -1, SQLArg: -1, HandleArg: -1}
 		for _, o := range opts {
 			o(&a)
 		}
@@ -168,6 +173,7 @@ func driver(i int) func(*API)         { return func(a *API) { a.DriverArg = i } 
 func sqlArg(i int) func(*API)         { return func(a *API) { a.SQLArg = i } }
 func returns(h HandleKind) func(*API) { return func(a *API) { a.Returns = h } }
 func ctx(a *API)                      { a.Context = true }
+func handleArg(i int) func(*API)      { return func(a *API) { a.HandleArg = i } }
 
 // withCtx shifts the SQL argument for the *Context variants of database/sql.
 func sqlMethods(typ string) {
@@ -233,25 +239,30 @@ func init() {
 	fn(libpq+".ParseURL", Config, dsn(0, SinkLibpq))
 	fn(migrate+".New", Config, dsn(1, SinkMigrate))
 
-	// sqlx package-level helpers taking a Queryer/Execer.
-	fn(sqlx+".Select", Query, sqlArg(2))
-	fn(sqlx+".Get", Query, sqlArg(2))
-	fn(sqlx+".SelectContext", Query, sqlArg(3), ctx)
-	fn(sqlx+".GetContext", Query, sqlArg(3), ctx)
-	fn(sqlx+".NamedExec", Exec, sqlArg(1))
-	fn(sqlx+".NamedExecContext", Exec, sqlArg(2), ctx)
-	fn(sqlx+".NamedQuery", Query, sqlArg(1), returns(Rows))
-	fn(sqlx+".NamedQueryContext", Query, sqlArg(2), returns(Rows), ctx)
-	fn(sqlx+".MustExec", Exec, sqlArg(1))
-	fn(sqlx+".MustExecContext", Exec, sqlArg(2), ctx)
+	// sqlx package-level helpers: each runs on the Queryer, Execer, Ext or
+	// Preparer it is given (first, or after the context) what the method
+	// of the same name runs on its receiver. v1.4.0 has no package-level
+	// PrepareNamed (prepareNamed is unexported).
+	fn(sqlx+".Select", Query, sqlArg(2), handleArg(0))
+	fn(sqlx+".Get", Query, sqlArg(2), handleArg(0))
+	fn(sqlx+".SelectContext", Query, sqlArg(3), handleArg(1), ctx)
+	fn(sqlx+".GetContext", Query, sqlArg(3), handleArg(1), ctx)
+	fn(sqlx+".NamedExec", Exec, sqlArg(1), handleArg(0))
+	fn(sqlx+".NamedExecContext", Exec, sqlArg(2), handleArg(1), ctx)
+	fn(sqlx+".NamedQuery", Query, sqlArg(1), handleArg(0), returns(Rows))
+	fn(sqlx+".NamedQueryContext", Query, sqlArg(2), handleArg(1), returns(Rows), ctx)
+	fn(sqlx+".MustExec", Exec, sqlArg(1), handleArg(0))
+	fn(sqlx+".MustExecContext", Exec, sqlArg(2), handleArg(1), ctx)
+	fn(sqlx+".Preparex", Prepare, sqlArg(1), handleArg(0), returns(Stmt))
+	fn(sqlx+".PreparexContext", Prepare, sqlArg(2), handleArg(1), returns(Stmt), ctx)
 
 	// pgx helpers that take ownership of rows.
 	fn(pgx+".CollectRows", Other)
 	fn(pgx+".CollectOneRow", Other)
 	fn(pgx+".CollectExactlyOneRow", Other)
 	fn(pgx+".ForEachRow", Other)
-	fn(pgx+".BeginFunc", Begin, ctx)
-	fn(pgx+".BeginTxFunc", Begin, ctx)
+	fn(pgx+".BeginFunc", Begin, handleArg(1), ctx)
+	fn(pgx+".BeginTxFunc", Begin, handleArg(1), ctx)
 
 	// pgxpool.Pool
 	pgxSession(pgxpool + ".Pool")

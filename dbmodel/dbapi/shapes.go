@@ -74,7 +74,7 @@ func InterfaceMethod(fn *types.Func) (API, bool) {
 		if !s.matches(sig) {
 			continue
 		}
-		a := API{Name: FullName(fn), Kind: s.kind, DSNArg: -1, DriverArg: -1, SQLArg: -1}
+		a := API{Name: FullName(fn), Kind: s.kind, DSNArg: -1, DriverArg: -1, SQLArg: -1, HandleArg: -1}
 		if a.Name == "" {
 			a.Name = types.TypeString(sig.Recv().Type(), nil) + "." + fn.Name()
 		}

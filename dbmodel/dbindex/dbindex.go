@@ -134,6 +134,14 @@ type Call struct {
 	// RecvHandle its handle kind when it is one.
 	Recv       ast.Expr
 	RecvHandle dbapi.HandleKind
+	// Handle is the handle the call runs on: Recv for a method call, the
+	// handle argument of a package-level function that takes one
+	// (API.HandleArg: sqlx.Get(db, …), sqlx.PreparexContext(ctx, tx, …)),
+	// else nil. HandleKind is its kind when it is one. Rules that judge
+	// what runs on a handle read Handle, so the package-level forms are
+	// judged like the methods; Recv stays nil for them.
+	Handle     ast.Expr
+	HandleKind dbapi.HandleKind
 	File       *ast.File
 	// Decl is the outermost enclosing function declaration (nil at package level).
 	Decl *ast.FuncDecl
@@ -433,6 +441,10 @@ func (x *Index) indexCalls() {
 			c := &Call{Expr: n, Cursor: cur, Func: fn, API: api, Recv: recv, File: file, Test: test}
 			if recv != nil {
 				c.RecvHandle = x.recvHandle(fn, recvType)
+				c.Handle, c.HandleKind = recv, c.RecvHandle
+			} else if i := api.HandleArg; i >= 0 && i < len(n.Args) {
+				c.Handle = n.Args[i]
+				c.HandleKind, _ = x.Classifier.Handle(info.TypeOf(c.Handle))
 			}
 			x.locate(c, cur)
 			x.Calls = append(x.Calls, c)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jmoiron/sqlx"
 )
 
 var global *pgxpool.Pool // want `global pool global`
@@ -73,4 +74,19 @@ func Handler(w http.ResponseWriter, r *http.Request) {
 func Build(ctx context.Context) {
 	p, _ := pgxpool.New(ctx, "") // want `construct github.com/jackc/pgx/v5/pgxpool.New sql=-1`
 	global = p
+}
+
+// Package-level functions that run on the handle they are given: the index
+// names it as it names a method's receiver.
+func Helpers(ctx context.Context, db *sqlx.DB, pool *pgxpool.Pool, q sqlx.QueryerContext) error { // want `param pool db` `param pool pool` `param querier q`
+	var n int
+	_ = sqlx.Get(db, &n, "select 1")                     // want `query github.com/jmoiron/sqlx.Get given db pool sql=2`
+	_ = sqlx.GetContext(ctx, q, &n, "select 1")          // want `query github.com/jmoiron/sqlx.GetContext given q querier sql=3`
+	stmt, _ := sqlx.PreparexContext(ctx, db, "select 1") // want `prepare github.com/jmoiron/sqlx.PreparexContext given db pool sql=2`
+	_ = stmt
+	tx := db.MustBegin()                                               // want `begin github.com/jmoiron/sqlx.DB.MustBegin on pool sql=-1`
+	sqlx.MustExec(tx, "select 1")                                      // want `exec github.com/jmoiron/sqlx.MustExec given tx tx sql=1`
+	_, _ = sqlx.Preparex(tx, "select 1")                               // want `prepare github.com/jmoiron/sqlx.Preparex given tx tx sql=1`
+	_, _, _ = sqlx.In("select 1 where x in (?)", []int{1})             // not a database call
+	return pgx.BeginFunc(ctx, pool, func(pgx.Tx) error { return nil }) // want `begin github.com/jackc/pgx/v5.BeginFunc given pool pool sql=-1`
 }
