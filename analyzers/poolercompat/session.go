@@ -46,7 +46,7 @@ var sessionTexts = map[featureKind]sessionText{
 		fix:      "use SET LOCAL inside the transaction instead of SET … RESET",
 	},
 	featAdvisory: {
-		message:  "session advisory lock %s through a transaction-mode pooler: unlock runs elsewhere, lock stays held",
+		message:  "session advisory lock %s via a transaction-mode pooler: unlock runs elsewhere, lock stays held",
 		measured: "pg_advisory_unlock in a later transaction runs on another server connection and answers false with `WARNING: you don't own a lock of type ExclusiveLock`; the lock stays with the first server connection, so pg_try_advisory_lock answers false for every client until the pooler closes that connection",
 		fix:      "take pg_advisory_xact_lock / pg_try_advisory_xact_lock inside a transaction (released when it ends), or take session locks over a direct connection to the server",
 	},

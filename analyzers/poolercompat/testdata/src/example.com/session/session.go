@@ -42,9 +42,10 @@ func settings(ctx context.Context) {
 func locks(ctx context.Context, pool *pgxpool.Pool) {
 	conn, _ := pool.Acquire(ctx)
 	defer conn.Release()
-	conn.Exec(ctx, "select pg_advisory_lock(42)")                      // want `session advisory lock pg_advisory_lock through a transaction-mode pooler: unlock runs elsewhere, lock stays held`
-	conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", 42)          // want `session advisory lock pg_try_advisory_lock through`
+	conn.Exec(ctx, "select pg_advisory_lock(42)")                      // want `session advisory lock pg_advisory_lock via a transaction-mode pooler: unlock runs elsewhere, lock stays held`
+	conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", 42)          // want `session advisory lock pg_try_advisory_lock via`
 	conn.QueryRow(ctx, "SELECT pg_catalog.pg_advisory_lock_shared(1)") // want `pg_advisory_lock_shared`
+	conn.QueryRow(ctx, "SELECT pg_try_advisory_lock_shared(1)")        // want `session advisory lock pg_try_advisory_lock_shared via`
 	conn.Exec(ctx, "select pg_advisory_xact_lock(42)")
 	conn.QueryRow(ctx, "select pg_try_advisory_xact_lock($1)", 42)
 }

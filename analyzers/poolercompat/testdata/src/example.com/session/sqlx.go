@@ -21,16 +21,16 @@ func sqlxMethods(ctx context.Context) {
 	a := account{ID: 1, Tenant: "a"}
 	db.MustExec("SET search_path = app")                                           // want `session SET search_path through a transaction-mode pooler`
 	db.MustExecContext(ctx, "SET statement_timeout = 0")                           // want `session SET statement_timeout through`
-	db.Get(&n, "select pg_advisory_lock(1)")                                       // want `session advisory lock pg_advisory_lock through`
-	db.GetContext(ctx, &n, "select pg_try_advisory_lock(1)")                       // want `session advisory lock pg_try_advisory_lock through`
-	db.Select(&ns, "select pg_advisory_lock_shared(1)")                            // want `session advisory lock pg_advisory_lock_shared through`
-	db.SelectContext(ctx, &ns, "select pg_advisory_lock_shared(2)")                // want `session advisory lock pg_advisory_lock_shared through`
+	db.Get(&n, "select pg_advisory_lock(1)")                                       // want `session advisory lock pg_advisory_lock via`
+	db.GetContext(ctx, &n, "select pg_try_advisory_lock(1)")                       // want `session advisory lock pg_try_advisory_lock via`
+	db.Select(&ns, "select pg_advisory_lock_shared(1)")                            // want `session advisory lock pg_advisory_lock_shared via`
+	db.SelectContext(ctx, &ns, "select pg_advisory_lock_shared(2)")                // want `session advisory lock pg_advisory_lock_shared via`
 	db.NamedExec("select set_config('app.tenant', :tenant, false)", a)             // want `set_config\('app.tenant', …, false\) through`
 	db.NamedExecContext(ctx, "select set_config('app.tenant', :tenant, false)", a) // want `set_config\('app.tenant', …, false\) through`
-	db.NamedQuery("select pg_advisory_lock(:id)", a)                               // want `session advisory lock pg_advisory_lock through`
-	db.NamedQueryContext(ctx, "select pg_advisory_lock(:id)", a)                   // want `session advisory lock pg_advisory_lock through`
-	db.Preparex("select pg_advisory_lock($1)")                                     // want `session advisory lock pg_advisory_lock through`
-	db.PreparexContext(ctx, "select pg_try_advisory_lock($1)")                     // want `session advisory lock pg_try_advisory_lock through`
+	db.NamedQuery("select pg_advisory_lock(:id)", a)                               // want `session advisory lock pg_advisory_lock via`
+	db.NamedQueryContext(ctx, "select pg_advisory_lock(:id)", a)                   // want `session advisory lock pg_advisory_lock via`
+	db.Preparex("select pg_advisory_lock($1)")                                     // want `session advisory lock pg_advisory_lock via`
+	db.PreparexContext(ctx, "select pg_try_advisory_lock($1)")                     // want `session advisory lock pg_try_advisory_lock via`
 	db.MustExec("SET LOCAL search_path = app")                                     // ends with the transaction
 	db.Get(&n, "select pg_advisory_xact_lock(1)")                                  // ends with the transaction
 	db.NamedExec("select set_config('app.tenant', :tenant, true)", a)              // ends with the transaction
@@ -39,10 +39,10 @@ func sqlxMethods(ctx context.Context) {
 	tx := db.MustBegin()
 	tx.MustExec("LISTEN jobs")                                                // want `LISTEN jobs through a transaction-mode pooler`
 	tx.MustExecContext(ctx, "UNLISTEN jobs")                                  // want `UNLISTEN jobs through`
-	tx.Get(&n, "select pg_advisory_lock(2)")                                  // want `session advisory lock pg_advisory_lock through`
-	tx.GetContext(ctx, &n, "select pg_advisory_lock(2)")                      // want `session advisory lock pg_advisory_lock through`
-	tx.Select(&ns, "select pg_advisory_lock(2)")                              // want `session advisory lock pg_advisory_lock through`
-	tx.SelectContext(ctx, &ns, "select pg_advisory_lock(2)")                  // want `session advisory lock pg_advisory_lock through`
+	tx.Get(&n, "select pg_advisory_lock(2)")                                  // want `session advisory lock pg_advisory_lock via`
+	tx.GetContext(ctx, &n, "select pg_advisory_lock(2)")                      // want `session advisory lock pg_advisory_lock via`
+	tx.Select(&ns, "select pg_advisory_lock(2)")                              // want `session advisory lock pg_advisory_lock via`
+	tx.SelectContext(ctx, &ns, "select pg_advisory_lock(2)")                  // want `session advisory lock pg_advisory_lock via`
 	tx.NamedExec("CREATE TEMP TABLE staging (id int)", a)                     // want `temporary table staging without ON COMMIT DROP through`
 	tx.NamedExecContext(ctx, "CREATE TEMP TABLE staging (id int)", a)         // want `temporary table staging without ON COMMIT DROP through`
 	tx.NamedQuery("DECLARE c CURSOR WITH HOLD FOR SELECT :id", a)             // want `cursor c WITH HOLD through`
@@ -62,16 +62,16 @@ func sqlxFuncs(ctx context.Context) {
 	a := account{ID: 1, Tenant: "a"}
 	sqlx.MustExec(db, "SET search_path = app")                                           // want `session SET search_path through a transaction-mode pooler`
 	sqlx.MustExecContext(ctx, db, "SET statement_timeout = 0")                           // want `session SET statement_timeout through`
-	sqlx.Get(db, &n, "select pg_advisory_lock(1)")                                       // want `session advisory lock pg_advisory_lock through`
-	sqlx.GetContext(ctx, db, &n, "select pg_try_advisory_lock(1)")                       // want `session advisory lock pg_try_advisory_lock through`
-	sqlx.Select(db, &ns, "select pg_advisory_lock_shared(1)")                            // want `session advisory lock pg_advisory_lock_shared through`
-	sqlx.SelectContext(ctx, db, &ns, "select pg_advisory_lock_shared(2)")                // want `session advisory lock pg_advisory_lock_shared through`
+	sqlx.Get(db, &n, "select pg_advisory_lock(1)")                                       // want `session advisory lock pg_advisory_lock via`
+	sqlx.GetContext(ctx, db, &n, "select pg_try_advisory_lock(1)")                       // want `session advisory lock pg_try_advisory_lock via`
+	sqlx.Select(db, &ns, "select pg_advisory_lock_shared(1)")                            // want `session advisory lock pg_advisory_lock_shared via`
+	sqlx.SelectContext(ctx, db, &ns, "select pg_advisory_lock_shared(2)")                // want `session advisory lock pg_advisory_lock_shared via`
 	sqlx.NamedExec(db, "select set_config('app.tenant', :tenant, false)", a)             // want `set_config\('app.tenant', …, false\) through`
 	sqlx.NamedExecContext(ctx, db, "select set_config('app.tenant', :tenant, false)", a) // want `set_config\('app.tenant', …, false\) through`
-	sqlx.NamedQuery(db, "select pg_advisory_lock(:id)", a)                               // want `session advisory lock pg_advisory_lock through`
-	sqlx.NamedQueryContext(ctx, db, "select pg_advisory_lock(:id)", a)                   // want `session advisory lock pg_advisory_lock through`
-	sqlx.Preparex(db, "select pg_advisory_lock($1)")                                     // want `session advisory lock pg_advisory_lock through`
-	sqlx.PreparexContext(ctx, db, "select pg_try_advisory_lock($1)")                     // want `session advisory lock pg_try_advisory_lock through`
+	sqlx.NamedQuery(db, "select pg_advisory_lock(:id)", a)                               // want `session advisory lock pg_advisory_lock via`
+	sqlx.NamedQueryContext(ctx, db, "select pg_advisory_lock(:id)", a)                   // want `session advisory lock pg_advisory_lock via`
+	sqlx.Preparex(db, "select pg_advisory_lock($1)")                                     // want `session advisory lock pg_advisory_lock via`
+	sqlx.PreparexContext(ctx, db, "select pg_try_advisory_lock($1)")                     // want `session advisory lock pg_try_advisory_lock via`
 	sqlx.MustExec(db, "SET LOCAL search_path = app")                                     // ends with the transaction
 	sqlx.Get(db, &n, "select pg_advisory_xact_lock(1)")                                  // ends with the transaction
 	sqlx.NamedExec(db, "select set_config('app.tenant', :tenant, true)", a)              // ends with the transaction
@@ -80,10 +80,10 @@ func sqlxFuncs(ctx context.Context) {
 	tx := db.MustBegin()
 	sqlx.MustExec(tx, "LISTEN jobs")                                                // want `LISTEN jobs through a transaction-mode pooler`
 	sqlx.MustExecContext(ctx, tx, "UNLISTEN jobs")                                  // want `UNLISTEN jobs through`
-	sqlx.Get(tx, &n, "select pg_advisory_lock(2)")                                  // want `session advisory lock pg_advisory_lock through`
-	sqlx.GetContext(ctx, tx, &n, "select pg_advisory_lock(2)")                      // want `session advisory lock pg_advisory_lock through`
-	sqlx.Select(tx, &ns, "select pg_advisory_lock(2)")                              // want `session advisory lock pg_advisory_lock through`
-	sqlx.SelectContext(ctx, tx, &ns, "select pg_advisory_lock(2)")                  // want `session advisory lock pg_advisory_lock through`
+	sqlx.Get(tx, &n, "select pg_advisory_lock(2)")                                  // want `session advisory lock pg_advisory_lock via`
+	sqlx.GetContext(ctx, tx, &n, "select pg_advisory_lock(2)")                      // want `session advisory lock pg_advisory_lock via`
+	sqlx.Select(tx, &ns, "select pg_advisory_lock(2)")                              // want `session advisory lock pg_advisory_lock via`
+	sqlx.SelectContext(ctx, tx, &ns, "select pg_advisory_lock(2)")                  // want `session advisory lock pg_advisory_lock via`
 	sqlx.NamedExec(tx, "CREATE TEMP TABLE staging (id int)", a)                     // want `temporary table staging without ON COMMIT DROP through`
 	sqlx.NamedExecContext(ctx, tx, "CREATE TEMP TABLE staging (id int)", a)         // want `temporary table staging without ON COMMIT DROP through`
 	sqlx.NamedQuery(tx, "DECLARE c CURSOR WITH HOLD FOR SELECT :id", a)             // want `cursor c WITH HOLD through`
@@ -102,7 +102,7 @@ type sqlxStore struct{ db *sqlx.DB }
 
 func (s *sqlxStore) lock(ctx context.Context) {
 	var ok bool
-	sqlx.GetContext(ctx, s.db, &ok, "select pg_try_advisory_lock(7)") // want `session advisory lock pg_try_advisory_lock through`
+	sqlx.GetContext(ctx, s.db, &ok, "select pg_try_advisory_lock(7)") // want `session advisory lock pg_try_advisory_lock via`
 	unlockWith(ctx, s.db)
 }
 
