@@ -116,7 +116,7 @@ func (d *dedication) usedForSessionSQL(obj types.Object) bool {
 	}
 	for _, call := range d.idx.Calls {
 		i := call.API.SQLArg
-		if call.Recv == nil || i < 0 || i >= len(call.Expr.Args) || !linked[dbindex.NamedVar(info, call.Recv)] {
+		if call.Handle == nil || i < 0 || i >= len(call.Expr.Args) || !linked[dbindex.NamedVar(info, call.Handle)] {
 			continue
 		}
 		if tv, ok := info.Types[call.Expr.Args[i]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String &&

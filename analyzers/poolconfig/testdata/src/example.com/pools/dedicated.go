@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jmoiron/sqlx"
 )
 
 // Locker holds a PostgreSQL advisory lock: its session must be the only one.
@@ -66,4 +67,40 @@ func reports(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	}
 	_, err = pool.Exec(ctx, "SELECT 1")
 	return pool, err
+}
+
+// The same lock taken through sqlx's package-level helper (the names say
+// nothing: the SQL alone tells the pool is dedicated).
+type sqlxGate struct{ db *sqlx.DB }
+
+func newSqlxGate(dsn string) (*sqlxGate, error) {
+	db, err := sqlx.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1) // silent: the handle takes pg_try_advisory_lock below
+	return &sqlxGate{db: db}, nil
+}
+
+func (l *sqlxGate) enter(ctx context.Context, id int64) (bool, error) {
+	var ok bool
+	err := sqlx.GetContext(ctx, l.db, &ok, "SELECT pg_try_advisory_lock($1)", id)
+	return ok, err
+}
+
+// Its look-alike runs ordinary SQL through the helper: a pool of one is too small.
+type sqlxCounter struct{ db *sqlx.DB }
+
+func newSqlxCounter(dsn string) (*sqlxCounter, error) {
+	db, err := sqlx.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1) // want `SetMaxOpenConns`
+	return &sqlxCounter{db: db}, nil
+}
+
+func (c *sqlxCounter) count(ctx context.Context) (n int, err error) {
+	err = sqlx.GetContext(ctx, c.db, &n, "SELECT count(*) FROM jobs")
+	return n, err
 }
