@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -685,11 +686,7 @@ func (c *checker) callbackTakes(t *tracked, call *ast.CallExpr, stmt ast.Node) b
 	if t.v == nil || takenByUnknown(t.res) {
 		return false
 	}
-	handed := false
-	for _, a := range call.Args {
-		handed = handed || c.isVar(a, t.v)
-	}
-	if !handed {
+	if !c.handed(call, t.v) {
 		return false
 	}
 	for _, a := range call.Args {
@@ -871,6 +868,11 @@ func (c *checker) isReleaseValue(t *tracked, e ast.Expr) bool {
 	return ok && s.Kind() == types.MethodVal
 }
 
+// handed: v itself is one of call's arguments.
+func (c *checker) handed(call *ast.CallExpr, v *types.Var) bool {
+	return slices.ContainsFunc(call.Args, func(a ast.Expr) bool { return c.isVar(a, v) })
+}
+
 // wrappedResult: e is a call handed v whose result can hold it (return
 // i.txInterceptor(tx), nil; return newRepo(tx)): the caller gets it.
 func (c *checker) wrappedResult(t *tracked, e ast.Expr) bool {
@@ -878,11 +880,7 @@ func (c *checker) wrappedResult(t *tracked, e ast.Expr) bool {
 	if !ok || t.res.Kind == funcValue {
 		return false
 	}
-	direct := false
-	for _, a := range call.Args {
-		direct = direct || c.isVar(a, t.v)
-	}
-	if !direct {
+	if !c.handed(call, t.v) {
 		return false
 	}
 	rt := firstResult(c.pass.TypesInfo.TypeOf(call))
