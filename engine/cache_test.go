@@ -114,15 +114,7 @@ func TestCacheWarmRunIsTheColdRun(t *testing.T) {
 	if len(cold.Findings) == 0 {
 		t.Fatal("no findings")
 	}
-	if !reflect.DeepEqual(cold.Findings, warm.Findings) {
-		t.Errorf("warm findings:\n got %v\nwant %v", warm.Findings, cold.Findings)
-	}
-	if !sameElements(cold.LoadErrors, warm.LoadErrors) {
-		t.Errorf("warm load errors:\n got %v\nwant %v (in any order)", warm.LoadErrors, cold.LoadErrors)
-	}
-	if warm.Files != cold.Files {
-		t.Errorf("warm files: got %d, want %d", warm.Files, cold.Files)
-	}
+	sameReport(t, "warm", warm, cold)
 	if !reflect.DeepEqual(cold.Products, warm.Products) {
 		t.Errorf("warm products:\n got %v\nwant %v", warm.Products, cold.Products)
 	}

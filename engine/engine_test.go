@@ -3,6 +3,7 @@ package engine_test
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -21,6 +22,21 @@ func mustNoErr(t *testing.T, err error) {
 
 // sameElements says whether a and b hold the same elements, each as often,
 // in any order.
+// sameReport checks that got reports what want does: the same findings,
+// the same load errors in any order, the same number of files.
+func sameReport(t *testing.T, name string, got, want *engine.Result) {
+	t.Helper()
+	if !reflect.DeepEqual(want.Findings, got.Findings) {
+		t.Errorf("%s findings:\n got %v\nwant %v", name, got.Findings, want.Findings)
+	}
+	if !sameElements(want.LoadErrors, got.LoadErrors) {
+		t.Errorf("%s load errors:\n got %v\nwant %v (in any order)", name, got.LoadErrors, want.LoadErrors)
+	}
+	if got.Files != want.Files {
+		t.Errorf("%s files: got %d, want %d", name, got.Files, want.Files)
+	}
+}
+
 func sameElements[T comparable](a, b []T) bool {
 	if len(a) != len(b) {
 		return false

@@ -40,15 +40,7 @@ func TestRunDropsSyntaxAndTheCacheReportsTheSame(t *testing.T) {
 	}
 	for i, run := range []*engine.Result{cold, warm} {
 		name := []string{"cold", "warm"}[i]
-		if !reflect.DeepEqual(fresh.Findings, run.Findings) {
-			t.Errorf("%s findings:\n got %v\nwant %v", name, run.Findings, fresh.Findings)
-		}
-		if !sameElements(fresh.LoadErrors, run.LoadErrors) {
-			t.Errorf("%s load errors:\n got %v\nwant %v (in any order)", name, run.LoadErrors, fresh.LoadErrors)
-		}
-		if run.Files != fresh.Files {
-			t.Errorf("%s files: got %d, want %d", name, run.Files, fresh.Files)
-		}
+		sameReport(t, name, run, fresh)
 		if !reflect.DeepEqual(fresh.Rules, run.Rules) {
 			t.Errorf("%s rules:\n got %v\nwant %v", name, run.Rules, fresh.Rules)
 		}
@@ -83,13 +75,5 @@ func TestColdCacheChecksDependenciesFromSource(t *testing.T) {
 	t.Setenv("GOCACHE", t.TempDir())
 	cold, err := engine.Run(engine.Options{Dir: dir, Config: rules.Default(dir), NoCache: true})
 	mustNoErr(t, err)
-	if !reflect.DeepEqual(warm.Findings, cold.Findings) {
-		t.Errorf("findings:\n got %v\nwant %v", cold.Findings, warm.Findings)
-	}
-	if !sameElements(warm.LoadErrors, cold.LoadErrors) {
-		t.Errorf("load errors:\n got %v\nwant %v (in any order)", cold.LoadErrors, warm.LoadErrors)
-	}
-	if cold.Files != warm.Files {
-		t.Errorf("files: got %d, want %d", cold.Files, warm.Files)
-	}
+	sameReport(t, "cold", cold, warm)
 }
